@@ -1,1 +1,22 @@
+/** Config, validated once at boot; the only reader of the environment. */
+export * from './config/app-config';
+export * from './config/env.schema';
+/** The error every lib throws, and how HTTP apps render it. */
 export * from './errors/domain-error';
+export * from './http/error-body.filter';
+export * from './http/error-status';
+export * from './http/validation.pipe';
+/** Building, documenting and stopping the HTTP apps. */
+export * from './http/create-http-app';
+export * from './http/idempotency.interceptor';
+export * from './http/principal';
+export * from './lifecycle';
+/** Infrastructure: the root module, PostgreSQL, Redis, queues, the embedded default. */
+export * from './core.module';
+export * from './database/typeorm-options';
+export * from './database/run-migrations';
+export * from './redis/redis.provider';
+export * from './queue/queue-names';
+export * from './embedded/embedded-infra';
+export * from './logging/logging.module';
+export * from './http/params';

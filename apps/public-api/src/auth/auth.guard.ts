@@ -1,0 +1,94 @@
+import { CanActivate, ExecutionContext, Injectable, SetMetadata, UseGuards, applyDecorators, createParamDecorator } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { ApiSecurity } from '@nestjs/swagger';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { FastifyRequest } from 'fastify';
+import { AppConfig, DomainError, Principal, principalOf, setPrincipal } from '@genbot/core';
+import { InitData, parseAuthorizationInitData, validateInitData } from '@genbot/telegram';
+import { UsersService, userBanned } from '@genbot/users';
+
+type AuthKind = 'service' | 'miniapp';
+const AUTH_KINDS = 'genbot:auth-kinds';
+const INIT_DATA = Symbol('genbot.initData');
+
+/**
+ * Marks a route as callable by service clients (`X-API-Key`), Mini App users (initData), or
+ * either. Several routes exist in both worlds with one path (seed 001's and seed 002's), so the
+ * handler reads the principal to know which one is calling.
+ */
+export function Auth(...kinds: AuthKind[]) {
+  return applyDecorators(
+    SetMetadata(AUTH_KINDS, kinds),
+    UseGuards(AuthGuard),
+    ...kinds.map((kind) => ApiSecurity(kind === 'service' ? 'api-key' : 'init-data')),
+  );
+}
+
+export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: ExecutionContext) => principalOf(ctx.switchToHttp().getRequest<FastifyRequest>()));
+
+/** The verified initData of a Mini App call. */
+export const CurrentInitData = createParamDecorator((_: unknown, ctx: ExecutionContext) => {
+  return (ctx.switchToHttp().getRequest<FastifyRequest>() as unknown as Record<symbol, InitData>)[INIT_DATA];
+});
+
+/** A Mini App user may only touch their own Telegram id; service clients act for anyone. */
+export function assertOwnTelegramId(principal: Principal | undefined, telegramId: string): void {
+  if (principal?.kind === 'miniapp' && principal.telegramId !== telegramId) {
+    throw new DomainError('USER_FORBIDDEN', 'You can only access your own data');
+  }
+}
+
+@Injectable()
+export class AuthGuard implements CanActivate {
+  private readonly keyDigests: { name: string; digest: Buffer }[];
+
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly config: AppConfig,
+    private readonly users: UsersService,
+  ) {
+    this.keyDigests = config.env.SERVICE_API_KEYS.map(({ name, key }) => ({ name, digest: sha256(key) }));
+  }
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const kinds = this.reflector.get<AuthKind[]>(AUTH_KINDS, context.getHandler()) ?? this.reflector.get<AuthKind[]>(AUTH_KINDS, context.getClass());
+    const request = context.switchToHttp().getRequest<FastifyRequest>();
+    const apiKey = request.headers['x-api-key'];
+    const rawInitData = parseAuthorizationInitData(request.headers as Record<string, string | undefined>);
+
+    if (kinds.includes('service') && apiKey !== undefined) {
+      setPrincipal(request, { kind: 'service', name: this.serviceName(apiKey) });
+      return true;
+    }
+    if (kinds.includes('miniapp') && rawInitData !== undefined) {
+      const initData = this.verifyInitData(rawInitData);
+      const telegramId = String(initData.user.id);
+      const user = await this.users.findByTelegramId(telegramId);
+      if (user?.isBanned) throw userBanned();
+      (request as unknown as Record<symbol, InitData>)[INIT_DATA] = initData;
+      setPrincipal(request, { kind: 'miniapp', name: `tg:${telegramId}`, telegramId });
+      return true;
+    }
+    const expected = kinds.map((kind) => (kind === 'service' ? 'X-API-Key' : 'X-Telegram-Init-Data')).join(' or ');
+    throw new DomainError('AUTH_REQUIRED', `Authentication required: send ${expected}`);
+  }
+
+  /** Compares against every configured key in constant time; no early exit reveals which matched. */
+  private serviceName(given: string | string[]): string {
+    const digest = sha256(Array.isArray(given) ? given.join(',') : given);
+    let name: string | undefined;
+    for (const key of this.keyDigests) if (timingSafeEqual(digest, key.digest) && name === undefined) name = key.name;
+    if (!name) throw new DomainError('AUTH_API_KEY_INVALID', 'Invalid API key');
+    return name;
+  }
+
+  private verifyInitData(raw: string): InitData {
+    const token = this.config.env.BOT_TOKEN;
+    if (!token) throw new DomainError('AUTH_INIT_DATA_INVALID', 'Mini App authentication is not configured on this server (BOT_TOKEN is unset)');
+    return validateInitData(raw, token, { maxAgeSeconds: this.config.env.INIT_DATA_MAX_AGE_SECONDS });
+  }
+}
+
+function sha256(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

@@ -1,0 +1,73 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { parse as parseDotenv } from 'dotenv';
+import { Env, envSchema } from './env.schema';
+
+export type AppName = 'public-api' | 'admin-api' | 'bot' | 'worker';
+
+/** Raised for a missing or malformed variable; `main` prints the message alone and exits 1. */
+export class ConfigError extends Error {}
+
+/**
+ * The validated configuration, the DI token for it, and the only reader of the environment.
+ * Values are resolved once at boot; the embedded default fills in DATABASE_URL / REDIS_URL
+ * before the apps start (`with`), a standalone app without them stops naming the variable.
+ */
+export class AppConfig {
+  private constructor(readonly env: Env) {}
+
+  /**
+   * Reads `.env` (if present) under the real environment, validates everything, and reports
+   * the first bad variable by name. `overrides` lets tests and the all-in-one process set values
+   * without touching `process.env`.
+   */
+  static load(overrides: Record<string, string | undefined> = {}, opts: { readDotenv?: boolean; source?: NodeJS.ProcessEnv } = {}): AppConfig {
+    const fromFile = opts.readDotenv !== false && existsSync('.env') ? parseDotenv(readFileSync('.env')) : {};
+    const raw: Record<string, string | undefined> = { ...fromFile, ...(opts.source ?? process.env), ...overrides };
+    for (const key of Object.keys(raw)) if (raw[key] === '') delete raw[key];
+    const parsed = envSchema.safeParse(raw);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      const name = String(issue.path[0]);
+      const shown = raw[name] === undefined ? 'it is not set' : `got ${JSON.stringify(truncate(raw[name]!))}`;
+      throw new ConfigError(`Config error: ${name} ${issue.message} (${shown})`);
+    }
+    return new AppConfig(parsed.data);
+  }
+
+  /** A copy with some values replaced (the embedded default resolves DATABASE_URL this way). */
+  with(values: Partial<Env>): AppConfig {
+    return new AppConfig({ ...this.env, ...values });
+  }
+
+  /** Fails with the variable's name when an app that is starting needs a value that is unset. */
+  require<K extends keyof Env>(name: K, why: string): NonNullable<Env[K]> {
+    const value = this.env[name];
+    if (value === undefined || value === null) throw new ConfigError(`Config error: ${String(name)} is required ${why} (it is not set)`);
+    return value as NonNullable<Env[K]>;
+  }
+
+  get databaseUrl(): string {
+    return this.require('DATABASE_URL', 'to reach PostgreSQL (npm start alone runs an embedded one)');
+  }
+
+  get redisUrl(): string {
+    return this.require('REDIS_URL', 'to reach Redis (npm start alone uses 127.0.0.1:6379)');
+  }
+
+  get isProduction(): boolean {
+    return this.env.NODE_ENV === 'production';
+  }
+
+  get botMode(): 'webhook' | 'polling' {
+    return this.env.BOT_MODE ?? (this.env.BOT_WEBHOOK_URL ? 'webhook' : 'polling');
+  }
+
+  port(app: AppName): number {
+    const ports = { 'public-api': this.env.PUBLIC_API_PORT, 'admin-api': this.env.ADMIN_API_PORT, bot: this.env.BOT_PORT, worker: this.env.WORKER_PORT };
+    return ports[app];
+  }
+}
+
+function truncate(value: string): string {
+  return value.length > 40 ? `${value.slice(0, 37)}...` : value;
+}

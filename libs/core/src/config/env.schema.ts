@@ -1,0 +1,96 @@
+import { z } from 'zod';
+
+const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+const optionalUrl = z.string().url().optional();
+const optionalText = z.string().min(1).optional();
+
+/** `name:key,name:key`: each service client has a name for the logs and a key of 16+ chars. */
+const serviceApiKeys = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const keys: { name: string; key: string }[] = [];
+    for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+      const at = item.indexOf(':');
+      const name = item.slice(0, at);
+      const key = item.slice(at + 1);
+      if (at <= 0 || !/^[\w.-]+$/.test(name) || key.length < 16) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be name:key pairs separated by commas, each key at least 16 characters' });
+        return z.NEVER;
+      }
+      keys.push({ name, key });
+    }
+    return keys;
+  });
+
+const telegramIds = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const ids = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    if (ids.some((id) => !/^\d{1,20}$/.test(id))) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be Telegram user ids separated by commas' });
+      return z.NEVER;
+    }
+    return ids;
+  });
+
+/**
+ * Every variable genbot reads. Provider and payment keys are declared here already so that one
+ * schema is the whole truth; the libs that use them validate presence when they start.
+ */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOST: z.string().default('0.0.0.0'),
+  DATA_DIR: z.string().default('.data'),
+
+  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+
+  BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional(),
+  BOT_USERNAME: z.string().regex(/^\w{3,64}$/, 'must be the bot username without @').optional(),
+  TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
+  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z a-z 0-9 _ -').optional(),
+  BOT_MODE: z.enum(['webhook', 'polling']).optional(),
+  BOT_WEBHOOK_URL: optionalUrl,
+  MINI_APP_URL: optionalUrl,
+  PUBLIC_BASE_URL: optionalUrl,
+  INIT_DATA_MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(86_400),
+
+  PUBLIC_API_PORT: port(3000),
+  ADMIN_API_PORT: port(3001),
+  BOT_PORT: port(3002),
+  WORKER_PORT: port(3003),
+
+  SERVICE_API_KEYS: serviceApiKeys,
+  ADMIN_TELEGRAM_IDS: telegramIds,
+  JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  JWT_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
+
+  S3_ENDPOINT: optionalUrl,
+  S3_REGION: z.string().default('auto'),
+  S3_BUCKET: optionalText,
+  S3_ACCESS_KEY_ID: optionalText,
+  S3_SECRET_ACCESS_KEY: optionalText,
+  S3_PUBLIC_BASE_URL: optionalUrl,
+
+  WAVESPEED_API_KEY: optionalText,
+  WAVESPEED_BASE_URL: z.string().url().default('https://api.wavespeed.ai'),
+  FAL_KEY: optionalText,
+  FAL_BASE_URL: z.string().url().default('https://queue.fal.run'),
+  ELEVENLABS_API_KEY: optionalText,
+  ELEVENLABS_BASE_URL: z.string().url().default('https://api.elevenlabs.io'),
+  GEMINI_API_KEYS: z.string().default('').transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean)),
+  GEMINI_BASE_URL: z.string().url().default('https://generativelanguage.googleapis.com'),
+
+  YOOKASSA_SHOP_ID: optionalText,
+  YOOKASSA_SECRET_KEY: optionalText,
+  YOOKASSA_BASE_URL: z.string().url().default('https://api.yookassa.ru'),
+  STRIPE_SECRET_KEY: optionalText,
+  STRIPE_WEBHOOK_SECRET: optionalText,
+  STRIPE_BASE_URL: z.string().url().default('https://api.stripe.com'),
+});
+
+export type Env = z.infer<typeof envSchema>;

@@ -1,0 +1,34 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { LoggerModule } from 'nestjs-pino';
+import { AppConfig, AppName } from '../config/app-config';
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+/** A client's X-Request-ID is kept when it is a sane token, otherwise we mint one. */
+export function requestIdFrom(req: IncomingMessage): string {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/**
+ * JSON logs through pino. The request id is Fastify's (see `createHttpApp`), which middie copies
+ * onto the raw request, so pino-http's default id lookup finds the same value.
+ */
+export function loggingModule(config: AppConfig, app: AppName | 'all') {
+  return LoggerModule.forRoot({
+    pinoHttp: {
+      level: config.env.LOG_LEVEL,
+      base: { app },
+      autoLogging: { ignore: (req) => req.url === '/health' },
+      redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-telegram-init-data"]', 'req.headers["x-telegram-bot-api-secret-token"]'],
+      customProps: (req) => {
+        const principal = (req as IncomingMessage & { principalName?: string }).principalName;
+        return principal ? { principal } : {};
+      },
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
+      },
+    },
+  });
+}

@@ -1,0 +1,10 @@
+/** Validates Mini App init data (bot-token HMAC, freshness) and returns the signed user and session fields. */
+export { validateInitData } from './init-data';
+/** Extracts raw init data from `X-Telegram-Init-Data` or `Authorization: tma …` request headers. */
+export { parseAuthorizationInitData } from './init-data';
+/** What a validated Mini App launch tells us: the user, when Telegram signed it, and the launch context. */
+export type { InitData, InitDataUser, InitDataValidationOptions } from './init-data';
+/** Verifies a Telegram Login Widget payload (SHA-256-of-token HMAC, freshness) and returns the user. */
+export { verifyLoginWidget } from './login-widget';
+/** The user a verified Login Widget payload describes. */
+export type { LoginWidgetUser, LoginWidgetVerificationOptions } from './login-widget';

@@ -1,0 +1,4 @@
+/** Test helpers: config for the real test services, unique ids, and fakes of outside services. */
+export * from './test-config';
+export * from './jest/test-env';
+export * from './fake-telegram';

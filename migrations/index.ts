@@ -1,0 +1,5 @@
+// Every migration, in order. Listed by hand (not globbed) so that ts-jest, ts-node and the
+// compiled build all load exactly the same set.
+import { Users1764000000000 } from './1764000000000-users';
+
+export const MIGRATIONS = [Users1764000000000];
