@@ -8,3 +8,6 @@ export type { InitData, InitDataUser, InitDataValidationOptions } from './init-d
 export { verifyLoginWidget } from './login-widget';
 /** The user a verified Login Widget payload describes. */
 export type { LoginWidgetUser, LoginWidgetVerificationOptions } from './login-widget';
+/** User-facing texts in uz / ru / en. */
+export { CATALOGS, LANGUAGE_NAMES, texts } from './i18n';
+export type { Catalog, Lang } from './i18n';

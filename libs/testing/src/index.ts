@@ -2,3 +2,4 @@
 export * from './test-config';
 export * from './jest/test-env';
 export * from './fake-telegram';
+export * from './telegram-updates';

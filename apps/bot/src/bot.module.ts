@@ -1,0 +1,45 @@
+import { DynamicModule, Logger, Module } from '@nestjs/common';
+import { TelegrafModule } from 'nestjs-telegraf';
+import { AppConfig, CoreModule } from '@genbot/core';
+import { UsersModule } from '@genbot/users';
+import { StartHandler } from './handlers/start.handler';
+import { WebhookController } from './http/webhook.controller';
+import { BotLifecycleService } from './telegram/bot-lifecycle.service';
+import { UserContextMiddleware } from './telegram/user-context.middleware';
+
+/** Lets the Telegraf factory inject the middleware that needs UsersService. */
+@Module({ imports: [UsersModule], providers: [UserContextMiddleware], exports: [UserContextMiddleware] })
+class BotContextModule {}
+
+@Module({})
+export class BotModule {
+  /** Without BOT_TOKEN the bot app serves health only and says so; the rest of genbot runs. */
+  static register(config: AppConfig): DynamicModule {
+    const core = CoreModule.forRoot(config, 'bot');
+    if (!config.env.BOT_TOKEN) {
+      new Logger('Bot').warn('BOT_TOKEN is not set: the bot is idle (health endpoints only) until a token from @BotFather is configured');
+      return { module: BotModule, imports: [core] };
+    }
+    const token = config.env.BOT_TOKEN;
+    return {
+      module: BotModule,
+      imports: [
+        core,
+        UsersModule,
+        TelegrafModule.forRootAsync({
+          imports: [BotContextModule],
+          inject: [UserContextMiddleware],
+          useFactory: (context: UserContextMiddleware) => ({
+            token,
+            // Launching is ours (BotLifecycleService), after every handler is registered.
+            launchOptions: false,
+            options: { telegram: { apiRoot: config.env.TELEGRAM_API_ROOT, webhookReply: false } },
+            middlewares: [context.middleware],
+          }),
+        }),
+      ],
+      controllers: config.botMode === 'webhook' ? [WebhookController] : [],
+      providers: [StartHandler, BotLifecycleService],
+    };
+  }
+}

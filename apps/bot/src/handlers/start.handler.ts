@@ -1,0 +1,68 @@
+import { Action, Command, Ctx, Help, Start, Update } from 'nestjs-telegraf';
+import { Markup } from 'telegraf';
+import type { InlineKeyboardButton } from 'telegraf/types';
+import { AppConfig } from '@genbot/core';
+import { LANGUAGE_NAMES, texts } from '@genbot/telegram';
+import { LANGUAGES, UsersService, isLanguage } from '@genbot/users';
+import type { BotContext } from '../telegram/bot-context';
+
+/** /start, /help and /language, and the menu buttons that lead to them. */
+@Update()
+export class StartHandler {
+  constructor(
+    private readonly users: UsersService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Start()
+  async start(@Ctx() ctx: BotContext): Promise<void> {
+    const { user, created, t } = ctx.state;
+    const name = user.firstName ?? user.username ?? '';
+    await ctx.reply(created ? t.greeting(name) : t.greetingBack(name), this.menu(ctx));
+  }
+
+  @Help()
+  async help(@Ctx() ctx: BotContext): Promise<void> {
+    await ctx.reply(ctx.state.t.help);
+  }
+
+  @Action('menu:help')
+  async helpButton(@Ctx() ctx: BotContext): Promise<void> {
+    await ctx.answerCbQuery();
+    await this.help(ctx);
+  }
+
+  @Command('language')
+  async language(@Ctx() ctx: BotContext): Promise<void> {
+    const buttons = LANGUAGES.map((lang) => Markup.button.callback(LANGUAGE_NAMES[lang], `lang:${lang}`));
+    await ctx.reply(ctx.state.t.chooseLanguage, Markup.inlineKeyboard([buttons]));
+  }
+
+  @Action('menu:language')
+  async languageButton(@Ctx() ctx: BotContext): Promise<void> {
+    await ctx.answerCbQuery();
+    await this.language(ctx);
+  }
+
+  @Action(/^lang:(\w+)$/)
+  async chooseLanguage(@Ctx() ctx: BotContext & { match: RegExpExecArray }): Promise<void> {
+    const choice = ctx.match[1];
+    if (!isLanguage(choice)) return void (await ctx.answerCbQuery());
+    ctx.state.user = await this.users.setLanguage(ctx.state.user.id, choice);
+    ctx.state.lang = choice;
+    ctx.state.t = texts(choice);
+    await ctx.answerCbQuery();
+    await ctx.editMessageText(ctx.state.t.languageSaved);
+    await ctx.reply(ctx.state.t.greetingBack(ctx.state.user.firstName ?? ''), this.menu(ctx));
+  }
+
+  private menu(ctx: BotContext) {
+    const { t } = ctx.state;
+    const rows: InlineKeyboardButton[][] = [];
+    const miniAppUrl = this.config.env.MINI_APP_URL;
+    // Telegram accepts web_app buttons only with an https URL.
+    if (miniAppUrl?.startsWith('https://')) rows.push([Markup.button.webApp(t.menuOpenApp, miniAppUrl)]);
+    rows.push([Markup.button.callback(t.menuLanguage, 'menu:language'), Markup.button.callback(t.menuHelp, 'menu:help')]);
+    return Markup.inlineKeyboard(rows);
+  }
+}

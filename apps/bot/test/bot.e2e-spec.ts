@@ -1,0 +1,159 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { FakeTelegramApi, TEST_WEBHOOK_SECRET, callbackUpdate, messageUpdate, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { bootstrapBot } from '../src/bootstrap';
+
+describe('bot: webhook, /start, /help, /language', () => {
+  let telegram: FakeTelegramApi;
+  let app: NestFastifyApplication;
+  let http: ReturnType<typeof request>;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    telegram = await FakeTelegramApi.start();
+    app = await bootstrapBot(
+      testConfig({
+        BOT_TOKEN: telegram.token,
+        BOT_USERNAME: telegram.botUsername,
+        TELEGRAM_API_ROOT: telegram.apiRoot,
+        TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+        BOT_MODE: 'webhook',
+        BOT_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
+        MINI_APP_URL: 'https://app.example.com',
+      }),
+      { port: 0 },
+    );
+    http = request(app.getHttpServer());
+    db = app.get(DataSource);
+  });
+  afterAll(async () => {
+    await app.close();
+    await telegram.close();
+  });
+
+  const post = (update: object, secret = TEST_WEBHOOK_SECRET) => http.post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', secret).send(update);
+  const userRow = async (telegramId: number) => (await db.query('SELECT * FROM users WHERE telegram_id = $1', [telegramId]))[0];
+  const messagesTo = (chatId: number) => telegram.sentTo(chatId).filter((c) => c.method === 'sendMessage');
+
+  it('registers its webhook with the secret and publishes commands in three languages', async () => {
+    expect(telegram.webhook).toEqual({ url: 'https://bot.example.com/telegram/webhook', secretToken: TEST_WEBHOOK_SECRET });
+    const commands = telegram.calls('setMyCommands');
+    expect(commands.map((c) => c.params.language_code ?? 'default').sort()).toEqual(['default', 'en', 'ru', 'uz']);
+  });
+
+  it('answers /health with plain OK', async () => {
+    const res = await http.get('/health').expect(200);
+    expect(res.text).toBe('OK');
+    expect((await http.get('/health/ready').expect(200)).body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' } });
+  });
+
+  it('refuses an update without the right secret and processes nothing', async () => {
+    const id = uniqueTelegramId();
+    const wrong = await post(messageUpdate({ id }, '/start'), 'wrong-secret-000000').expect(401);
+    expect(wrong.body.code).toBe('WEBHOOK_SECRET_INVALID');
+    await http.post('/telegram/webhook').send(messageUpdate({ id }, '/start')).expect(401);
+    expect(await userRow(id)).toBeUndefined();
+    expect(messagesTo(id)).toHaveLength(0);
+  });
+
+  it('/start registers the user and greets them with a menu and the Mini App button', async () => {
+    const id = uniqueTelegramId();
+    await post(messageUpdate({ id, first_name: 'Alice', username: 'alice', language_code: 'en' }, '/start')).expect(200);
+    const row = await userRow(id);
+    expect(row).toMatchObject({ username: 'alice', first_name: 'Alice', language_code: 'en' });
+    const [greeting] = messagesTo(id);
+    expect(greeting.params.text).toContain('Welcome, Alice!');
+    const keyboard = (greeting.params.reply_markup as { inline_keyboard: { text: string; web_app?: { url: string }; callback_data?: string }[][] }).inline_keyboard;
+    expect(keyboard.flat()).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ text: '🚀 Open the app', web_app: { url: 'https://app.example.com' } }),
+        expect.objectContaining({ callback_data: 'menu:language' }),
+        expect.objectContaining({ callback_data: 'menu:help' }),
+      ]),
+    );
+    const activity = await db.query('SELECT updates FROM user_daily_activity WHERE user_id = $1 AND day = current_date', [row.id]);
+    expect(activity).toEqual([{ updates: 1 }]);
+  });
+
+  it('processes an update delivered twice only once', async () => {
+    const id = uniqueTelegramId();
+    const update = messageUpdate({ id, first_name: 'Bob' }, '/start');
+    await post(update).expect(200);
+    await post(update).expect(200);
+    expect(messagesTo(id)).toHaveLength(1);
+  });
+
+  it('links a ref_ referrer once, on first registration only, and never to oneself', async () => {
+    const inviterId = uniqueTelegramId();
+    await post(messageUpdate({ id: inviterId }, '/start')).expect(200);
+    const inviter = await userRow(inviterId);
+
+    const inviteeId = uniqueTelegramId();
+    await post(messageUpdate({ id: inviteeId }, `/start ref_${inviter.referral_code}`)).expect(200);
+    expect((await userRow(inviteeId)).referrer_id).toBe(inviter.id);
+
+    const otherId = uniqueTelegramId();
+    await post(messageUpdate({ id: otherId }, '/start')).expect(200);
+    await post(messageUpdate({ id: inviteeId }, `/start ref_${(await userRow(otherId)).referral_code}`)).expect(200);
+    expect((await userRow(inviteeId)).referrer_id).toBe(inviter.id);
+
+    await post(messageUpdate({ id: otherId }, `/start ref_${inviter.referral_code}`)).expect(200);
+    expect((await userRow(otherId)).referrer_id).toBeNull();
+
+    await post(messageUpdate({ id: inviterId }, `/start ref_${inviter.referral_code}`)).expect(200);
+    expect((await userRow(inviterId)).referrer_id).toBeNull();
+  });
+
+  it('records a src_ advertising source once', async () => {
+    const id = uniqueTelegramId();
+    await post(messageUpdate({ id }, '/start src_instagram')).expect(200);
+    await post(messageUpdate({ id }, '/start src_tiktok')).expect(200);
+    expect((await userRow(id)).advertising_source).toBe('instagram');
+  });
+
+  it.each([
+    ['en', 'Commands:'],
+    ['ru', 'Команды:'],
+    ['uz', 'Buyruqlar:'],
+  ])('/help answers in %s from the Telegram language', async (language_code, heading) => {
+    const id = uniqueTelegramId();
+    await post(messageUpdate({ id, language_code }, '/help')).expect(200);
+    const [reply] = messagesTo(id);
+    expect(reply.params.text).toMatch(new RegExp(`^${heading}`));
+    expect(reply.params.text).toContain('/language');
+  });
+
+  it('falls back to English for other languages', async () => {
+    const id = uniqueTelegramId();
+    await post(messageUpdate({ id, language_code: 'de' }, '/help')).expect(200);
+    expect(messagesTo(id)[0].params.text).toMatch(/^Commands:/);
+  });
+
+  it('/language offers uz / ru / en and the stored choice wins over Telegram’s language', async () => {
+    const id = uniqueTelegramId();
+    await post(messageUpdate({ id, language_code: 'en' }, '/language')).expect(200);
+    const [offer] = messagesTo(id);
+    expect(offer.params.text).toBe('Choose your language:');
+    const buttons = (offer.params.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard.flat().map((b) => b.callback_data);
+    expect(buttons).toEqual(['lang:uz', 'lang:ru', 'lang:en']);
+
+    await post(callbackUpdate({ id, language_code: 'en' }, 'lang:ru', Number(offer.response.result && (offer.response.result as { message_id: number }).message_id))).expect(200);
+    expect((await userRow(id)).language).toBe('ru');
+    const edit = await telegram.waitForCall('editMessageText', (c) => String(c.params.chat_id) === String(id));
+    expect(edit.params.text).toBe('✅ Язык изменён на русский.');
+
+    await post(messageUpdate({ id, language_code: 'en' }, '/help')).expect(200);
+    expect(messagesTo(id).at(-1)!.params.text).toMatch(/^Команды:/);
+  });
+
+  it('gives a banned user one short message and nothing else', async () => {
+    const id = uniqueTelegramId();
+    await post(messageUpdate({ id, language_code: 'en' }, '/start')).expect(200);
+    await db.query(`UPDATE users SET is_banned = true, ban_reason = 'spam' WHERE telegram_id = $1`, [id]);
+    await post(messageUpdate({ id, language_code: 'en' }, '/help')).expect(200);
+    const replies = messagesTo(id);
+    expect(replies).toHaveLength(2);
+    expect(replies[1].params.text).toBe('⛔ Your access to this bot has been restricted.');
+  });
+});

@@ -1,0 +1,19 @@
+/**
+ * Every text a user sees, in uz / ru / en. Keys are shared by the bot and (later) the worker's
+ * captions; a missing translation is a type error, not a runtime surprise.
+ */
+export interface Catalog {
+  greeting(name: string): string;
+  greetingBack(name: string): string;
+  menuOpenApp: string;
+  menuLanguage: string;
+  menuHelp: string;
+  help: string;
+  chooseLanguage: string;
+  languageSaved: string;
+  banned: string;
+  somethingWentWrong: string;
+  commands: { start: string; help: string; language: string };
+}
+
+export type Lang = 'uz' | 'ru' | 'en';

@@ -1,0 +1,39 @@
+let nextUpdateId = Math.floor(Math.random() * 1e6) * 1000;
+let nextMessageId = 1;
+
+export interface TestSender {
+  id: number;
+  first_name?: string;
+  username?: string;
+  language_code?: string;
+}
+
+/** A private-chat text message update, as Telegram posts it to a webhook. */
+export function messageUpdate(from: TestSender, text: string) {
+  const entities = text.startsWith('/') ? [{ type: 'bot_command', offset: 0, length: text.split(/\s/)[0].length }] : undefined;
+  return {
+    update_id: ++nextUpdateId,
+    message: {
+      message_id: nextMessageId++,
+      from: { is_bot: false, first_name: 'Test', ...from },
+      chat: { id: from.id, type: 'private', first_name: from.first_name ?? 'Test' },
+      date: Math.floor(Date.now() / 1000),
+      text,
+      ...(entities ? { entities } : {}),
+    },
+  };
+}
+
+/** A press on an inline button under message `messageId`. */
+export function callbackUpdate(from: TestSender, data: string, messageId = 1) {
+  return {
+    update_id: ++nextUpdateId,
+    callback_query: {
+      id: String(++nextUpdateId),
+      from: { is_bot: false, first_name: 'Test', ...from },
+      chat_instance: '1',
+      data,
+      message: { message_id: messageId, chat: { id: from.id, type: 'private' }, date: Math.floor(Date.now() / 1000), text: 'menu' },
+    },
+  };
+}
