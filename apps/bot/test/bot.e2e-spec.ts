@@ -138,7 +138,7 @@ describe('bot: webhook, /start, /help, /language', () => {
     const buttons = (offer.params.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard.flat().map((b) => b.callback_data);
     expect(buttons).toEqual(['lang:uz', 'lang:ru', 'lang:en']);
 
-    await post(callbackUpdate({ id, language_code: 'en' }, 'lang:ru', Number(offer.response.result && (offer.response.result as { message_id: number }).message_id))).expect(200);
+    await post(callbackUpdate({ id, language_code: 'en' }, 'lang:ru', (offer.response as { result: { message_id: number } }).result.message_id)).expect(200);
     expect((await userRow(id)).language).toBe('ru');
     const edit = await telegram.waitForCall('editMessageText', (c) => String(c.params.chat_id) === String(id));
     expect(edit.params.text).toBe('✅ Язык изменён на русский.');
