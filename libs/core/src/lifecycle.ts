@@ -6,7 +6,8 @@ import type { INestApplicationContext } from '@nestjs/common';
  * cut the others short. Apps close in reverse start order so the bot stops taking updates before
  * the worker it feeds stops.
  */
-export function closeOnSignal(apps: INestApplicationContext[], log: (line: string) => void = console.log, graceMs = 25_000): void {
+export function closeOnSignal(apps: INestApplicationContext[], options: { afterClose?: () => Promise<void>; log?: (line: string) => void; graceMs?: number } = {}): void {
+  const { afterClose, log = console.log, graceMs = 25_000 } = options;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -17,6 +18,7 @@ export function closeOnSignal(apps: INestApplicationContext[], log: (line: strin
       process.exit(1);
     }, graceMs).unref();
     for (const app of [...apps].reverse()) await app.close().catch((error: unknown) => log(`close failed: ${String(error)}`));
+    await afterClose?.().catch((error: unknown) => log(`close failed: ${String(error)}`));
     clearTimeout(timer);
     process.exit(0);
   };

@@ -13,7 +13,11 @@ export class ConfigError extends Error {}
  * before the apps start (`with`), a standalone app without them stops naming the variable.
  */
 export class AppConfig {
-  private constructor(readonly env: Env) {}
+  private constructor(
+    readonly env: Env,
+    /** Names the process in every log line; set when one process runs all four apps. */
+    readonly processLabel?: string,
+  ) {}
 
   /**
    * Reads `.env` (if present) under the real environment, validates everything, and reports
@@ -36,7 +40,12 @@ export class AppConfig {
 
   /** A copy with some values replaced (the embedded default resolves DATABASE_URL this way). */
   with(values: Partial<Env>): AppConfig {
-    return new AppConfig({ ...this.env, ...values });
+    return new AppConfig({ ...this.env, ...values }, this.processLabel);
+  }
+
+  /** nestjs-pino keeps one root logger per process, so per-app labels would be wrong there. */
+  labelled(processLabel: string): AppConfig {
+    return new AppConfig(this.env, processLabel);
   }
 
   /** Fails with the variable's name when an app that is starting needs a value that is unset. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
+import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, AppName } from '../config/app-config';
 
@@ -15,12 +16,16 @@ export function requestIdFrom(req: IncomingMessage): string {
  * JSON logs through pino. The request id is Fastify's (see `createHttpApp`), which middie copies
  * onto the raw request, so pino-http's default id lookup finds the same value.
  */
-export function loggingModule(config: AppConfig, app: AppName | 'all') {
+export function loggingModule(config: AppConfig, app: AppName) {
   return LoggerModule.forRoot({
+    // Probes hit /health every few seconds; logging them would drown everything else.
+    exclude: [
+      { method: RequestMethod.GET, path: 'health' },
+      { method: RequestMethod.GET, path: 'health/ready' },
+    ],
     pinoHttp: {
       level: config.env.LOG_LEVEL,
-      base: { app },
-      autoLogging: { ignore: (req) => req.url === '/health' },
+      base: { app: config.processLabel ?? app },
       redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-telegram-init-data"]', 'req.headers["x-telegram-bot-api-secret-token"]'],
       customProps: (req) => {
         const principal = (req as IncomingMessage & { principalName?: string }).principalName;

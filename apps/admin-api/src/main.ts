@@ -1,0 +1,17 @@
+import { AppConfig, ConfigError, closeOnSignal } from '@genbot/core';
+import { bootstrapAdminApi } from './bootstrap';
+
+/** `npm run start:admin-api`: this app alone, against DATABASE_URL and REDIS_URL (production). */
+async function main(): Promise<void> {
+  const config = AppConfig.load();
+  // Alone, an app has no embedded default: stop now, naming the variable, if either is unset.
+  config.require('DATABASE_URL', 'to reach PostgreSQL');
+  config.require('REDIS_URL', 'to reach Redis');
+  const app = await bootstrapAdminApi(config);
+  closeOnSignal([app]);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error);
+  process.exit(1);
+});

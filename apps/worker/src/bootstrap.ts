@@ -1,0 +1,11 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AppConfig, createHttpApp } from '@genbot/core';
+import { WorkerModule } from './worker.module';
+
+/**
+ * Starts the worker. Its only HTTP is /health and /health/ready on WORKER_PORT, which is what
+ * orchestrators (and `npm start`) use as its liveness signal.
+ */
+export function bootstrapWorker(config: AppConfig, options: { port?: number } = {}): Promise<NestFastifyApplication> {
+  return createHttpApp(WorkerModule.register(config), config, 'worker', { port: options.port });
+}

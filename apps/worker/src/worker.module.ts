@@ -1,0 +1,13 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { AppConfig, CoreModule } from '@genbot/core';
+
+/**
+ * The background worker: BullMQ processors and scheduled jobs. Each lib contributes a
+ * `*JobsModule` that is imported here (and nowhere but here and the all-in-one process).
+ */
+@Module({})
+export class WorkerModule {
+  static register(config: AppConfig): DynamicModule {
+    return { module: WorkerModule, imports: [CoreModule.forRoot(config, 'worker')] };
+  }
+}
