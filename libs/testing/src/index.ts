@@ -3,3 +3,5 @@ export * from './test-config';
 export * from './jest/test-env';
 export * from './fake-telegram';
 export * from './telegram-updates';
+export * from './login-widget';
+export * from './test-module';

@@ -1,0 +1,58 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import request from 'supertest';
+import { signLoginWidget, testConfig } from '@genbot/testing';
+import { bootstrapAdminApi } from '../src/bootstrap';
+
+const BOT_TOKEN = '5559876543:AAH-admin-api-test-token_000000000';
+const ADMIN_ID = 424242;
+
+describe('admin-api: Telegram Login Widget -> JWT', () => {
+  let app: NestFastifyApplication;
+  let http: ReturnType<typeof request>;
+
+  beforeAll(async () => {
+    app = await bootstrapAdminApi(testConfig({ BOT_TOKEN, ADMIN_TELEGRAM_IDS: `${ADMIN_ID},777`, JWT_SECRET: 'x'.repeat(40) }), { port: 0 });
+    http = request(app.getHttpServer());
+  });
+  afterAll(() => app.close());
+
+  it('logs an allow-listed admin in and recognises the token', async () => {
+    const login = await http.post('/api/v1/admin/auth/login').send(signLoginWidget(BOT_TOKEN, { id: ADMIN_ID, first_name: 'Ops', username: 'ops' })).expect(200);
+    expect(login.body).toEqual({
+      accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      tokenType: 'Bearer',
+      expiresIn: 86400,
+      admin: { telegramId: String(ADMIN_ID), username: 'ops', firstName: 'Ops', role: 'admin' },
+    });
+    const me = await http.get('/api/v1/admin/auth/me').set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
+    expect(me.body).toEqual(login.body.admin);
+  });
+
+  it('refuses a Telegram account that is not on the allow-list with 403', async () => {
+    const res = await http.post('/api/v1/admin/auth/login').send(signLoginWidget(BOT_TOKEN, { id: 31337, first_name: 'Eve' })).expect(403);
+    expect(res.body.code).toBe('ADMIN_NOT_ALLOWED');
+  });
+
+  it('refuses forged, stale and malformed logins', async () => {
+    const forged = { ...signLoginWidget(BOT_TOKEN, { id: 31337, first_name: 'Eve' }), id: ADMIN_ID };
+    expect((await http.post('/api/v1/admin/auth/login').send(forged).expect(401)).body.code).toBe('AUTH_LOGIN_INVALID');
+    const stale = signLoginWidget(BOT_TOKEN, { id: ADMIN_ID, first_name: 'Ops' }, new Date(Date.now() - 2 * 24 * 3600 * 1000));
+    expect((await http.post('/api/v1/admin/auth/login').send(stale).expect(401)).body.code).toBe('AUTH_LOGIN_EXPIRED');
+    const malformed = await http.post('/api/v1/admin/auth/login').send({ id: 'x' }).expect(400);
+    expect(malformed.body.code).toBe('VALIDATION_FAILED');
+  });
+
+  it('refuses admin routes without a valid bearer token', async () => {
+    expect((await http.get('/api/v1/admin/auth/me').expect(401)).body.code).toBe('AUTH_REQUIRED');
+    expect((await http.get('/api/v1/admin/auth/me').set('Authorization', 'Bearer not.a.jwt').expect(401)).body.code).toBe('AUTH_TOKEN_INVALID');
+  });
+
+  it('serves health and the OpenAPI document with the bearer scheme', async () => {
+    expect((await http.get('/health').expect(200)).text).toBe('OK');
+    expect((await http.get('/api/v1/admin/health').expect(200)).body.status).toBe('ok');
+    const doc = (await http.get('/docs-json').expect(200)).body;
+    expect(doc.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+    expect(doc.paths['/api/v1/admin/auth/me'].get.security).toEqual([{ bearer: [] }]);
+    expect(doc.components.schemas.TelegramLoginDto.required).toEqual(expect.arrayContaining(['id', 'first_name', 'auth_date', 'hash']));
+  });
+});

@@ -1,0 +1,51 @@
+import type { TestingModule } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { createIntegrationModule, uniqueTelegramId } from '@genbot/testing';
+import { UsersModule } from '../users.module';
+import { UsersService } from './users.service';
+
+describe('UsersService against PostgreSQL', () => {
+  let moduleRef: TestingModule;
+  let users: UsersService;
+  let db: DataSource;
+
+  beforeAll(async () => {
+    moduleRef = await createIntegrationModule([UsersModule]);
+    users = moduleRef.get(UsersService);
+    db = moduleRef.get(DataSource);
+  });
+  afterAll(() => moduleRef.close());
+
+  it('creates exactly one row for twenty simultaneous registrations, and reports one creation', async () => {
+    const telegramId = String(uniqueTelegramId());
+    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => users.register({ telegramId, username: `u${i}` })));
+    expect(results.filter((r) => r.created)).toHaveLength(1);
+    expect(new Set(results.map((r) => r.user.id)).size).toBe(1);
+    const [{ count }] = await db.query('SELECT count(*)::int AS count FROM users WHERE telegram_id = $1', [telegramId]);
+    expect(count).toBe(1);
+  });
+
+  it('links the referrer when twenty simultaneous first contacts all carry the code', async () => {
+    const inviter = (await users.register({ telegramId: String(uniqueTelegramId()) })).user;
+    const telegramId = String(uniqueTelegramId());
+    await Promise.all(Array.from({ length: 20 }, () => users.registerFromStart({ telegramId }, `ref_${inviter.referralCode}`)));
+    expect((await users.getByTelegramId(telegramId)).referrerId).toBe(inviter.id);
+    expect((await users.referralSummary(inviter)).invitedCount).toBe(1);
+  });
+
+  it('keeps profile fields a later call omits, and counts activity per day', async () => {
+    const telegramId = String(uniqueTelegramId());
+    const { user } = await users.register({ telegramId, username: 'kept', firstName: 'Kim', languageCode: 'ru' });
+    const again = (await users.register({ telegramId })).user;
+    expect(again).toMatchObject({ username: 'kept', firstName: 'Kim', languageCode: 'ru' });
+    await users.recordActivity(user.id);
+    await users.recordActivity(user.id);
+    const rows = await db.query('SELECT updates FROM user_daily_activity WHERE user_id = $1', [user.id]);
+    expect(rows).toEqual([{ updates: 2 }]);
+  });
+
+  it('refuses a self-referral in the database itself', async () => {
+    const { user } = await users.register({ telegramId: String(uniqueTelegramId()) });
+    await expect(db.query('UPDATE users SET referrer_id = id WHERE id = $1', [user.id])).rejects.toThrow(/users_not_own_referrer/);
+  });
+});
