@@ -12,7 +12,7 @@ describe('FakeTelegramApi', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify(body ?? {}),
     });
-    return { status: res.status, body: (await res.json()) as Record<string, any> };
+    return { status: res.status, body: (await res.json()) as Record<string, unknown> };
   };
 
   const telegramError = async (promise: Promise<unknown>): Promise<TelegramError> => {
@@ -134,11 +134,11 @@ describe('FakeTelegramApi', () => {
       form.append('two', new Blob([tricky], { type: 'image/png' }), 'two.png');
 
       const res = await fetch(`${api.apiRoot}/bot${api.token}/sendMediaGroup`, { method: 'POST', body: form });
-      const body = (await res.json()) as { result: Array<Record<string, any>> };
+      const body = (await res.json()) as { result: Array<Record<string, unknown> & { photo: { file_size: number }[] }> };
 
       expect(body.result).toHaveLength(2);
       expect(body.result[0]).toMatchObject({ caption: 'First', media_group_id: body.result[1].media_group_id });
-      expect(body.result.map((m) => m.photo.at(-1).file_size)).toEqual([10, tricky.length]);
+      expect(body.result.map((m) => m.photo.at(-1)!.file_size)).toEqual([10, tricky.length]);
       expect(api.lastCall('sendMediaGroup')?.files).toEqual([
         { field: 'one', filename: 'one.png', size: 10, contentType: 'image/png' },
         { field: 'two', filename: 'two.png', size: tricky.length, contentType: 'image/png' },
