@@ -1,5 +1,6 @@
 // Every migration, in order. Listed by hand (not globbed) so that ts-jest, ts-node and the
 // compiled build all load exactly the same set.
 import { Users1764000000000 } from './1764000000000-users';
+import { Ledger1764000100000 } from './1764000100000-ledger';
 
-export const MIGRATIONS = [Users1764000000000];
+export const MIGRATIONS = [Users1764000000000, Ledger1764000100000];

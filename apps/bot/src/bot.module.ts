@@ -1,14 +1,17 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TelegrafModule } from 'nestjs-telegraf';
 import { AppConfig, CoreModule } from '@genbot/core';
+import { GrowthModule } from '@genbot/growth';
+import { LedgerModule } from '@genbot/ledger';
 import { UsersModule } from '@genbot/users';
+import { BalanceHandler } from './handlers/balance.handler';
 import { StartHandler } from './handlers/start.handler';
 import { WebhookController } from './http/webhook.controller';
 import { BotLifecycleService } from './telegram/bot-lifecycle.service';
 import { UserContextMiddleware } from './telegram/user-context.middleware';
 
 /** Lets the Telegraf factory inject the middleware that needs UsersService. */
-@Module({ imports: [UsersModule], providers: [UserContextMiddleware], exports: [UserContextMiddleware] })
+@Module({ imports: [UsersModule, GrowthModule], providers: [UserContextMiddleware], exports: [UserContextMiddleware] })
 class BotContextModule {}
 
 @Module({})
@@ -26,6 +29,7 @@ export class BotModule {
       imports: [
         core,
         UsersModule,
+        LedgerModule,
         TelegrafModule.forRootAsync({
           imports: [BotContextModule],
           inject: [UserContextMiddleware],
@@ -39,7 +43,7 @@ export class BotModule {
         }),
       ],
       controllers: config.botMode === 'webhook' ? [WebhookController] : [],
-      providers: [StartHandler, BotLifecycleService],
+      providers: [StartHandler, BalanceHandler, BotLifecycleService],
     };
   }
 }

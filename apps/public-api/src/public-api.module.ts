@@ -1,7 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@genbot/core';
+import { GrowthModule } from '@genbot/growth';
+import { LedgerModule } from '@genbot/ledger';
 import { UsersModule } from '@genbot/users';
 import { AuthGuard } from './auth/auth.guard';
+import { BalanceController } from './http/credits/balance.controller';
+import { CreditsController } from './http/credits/credits.controller';
 import { SystemController } from './http/system/system.controller';
 import { MiniAppUsersController } from './http/users/miniapp-users.controller';
 import { ServiceUsersController } from './http/users/service-users.controller';
@@ -11,8 +15,8 @@ export class PublicApiModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: PublicApiModule,
-      imports: [CoreModule.forRoot(config, 'public-api'), UsersModule],
-      controllers: [SystemController, ServiceUsersController, MiniAppUsersController],
+      imports: [CoreModule.forRoot(config, 'public-api'), UsersModule, LedgerModule, GrowthModule],
+      controllers: [SystemController, ServiceUsersController, MiniAppUsersController, BalanceController, CreditsController],
       providers: [AuthGuard],
     };
   }

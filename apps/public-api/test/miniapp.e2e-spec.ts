@@ -109,6 +109,14 @@ describe('public-api: system endpoints and docs', () => {
     expect((await http.get('/health/ready').expect(200)).body).toEqual({ status: 'ok', checks: { database: 'up', redis: 'up' } });
   });
 
+  it('reports not ready (503) while Redis is unreachable, and still live', async () => {
+    const cut = await bootstrapPublicApi(testConfig({ REDIS_URL: 'redis://127.0.0.1:1/0' }), { port: 0 });
+    const res = await request(cut.getHttpServer()).get('/health/ready').expect(503);
+    expect(res.body).toEqual({ status: 'unavailable', checks: { database: 'up', redis: 'down' } });
+    await request(cut.getHttpServer()).get('/health').expect(200);
+    await cut.close();
+  });
+
   it('GET /api/v1/health echoes the request id it was given, and mints one otherwise', async () => {
     const given = await http.get('/api/v1/health').set('X-Request-ID', 'trace-abc.123').expect(200);
     expect(given.body).toEqual({ status: 'ok', uptime: expect.any(Number), requestId: 'trace-abc.123' });
@@ -129,7 +137,7 @@ describe('public-api: system endpoints and docs', () => {
       'init-data': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Telegram-Init-Data' }),
     });
     expect(Object.keys(doc.components.schemas.ServiceUserDto.properties).sort()).toEqual(
-      ['anonUserId', 'avatarUrl', 'consentPd', 'createdAt', 'email', 'id', 'refCode', 'referrerId', 'telegramId', 'updatedAt', 'username'].sort(),
+      ['anonUserId', 'avatarUrl', 'balanceTokens', 'consentPd', 'createdAt', 'email', 'id', 'refCode', 'referrerId', 'telegramId', 'updatedAt', 'username'].sort(),
     );
     const register = doc.paths['/api/v1/users/register-or-login'].post;
     expect(register.operationId).toBe('usersRegisterOrLogin');

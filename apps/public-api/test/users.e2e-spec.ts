@@ -19,8 +19,8 @@ describe('public-api: seed 001 users (X-API-Key)', () => {
   it('registers a new user and returns seed 001’s User schema', async () => {
     const telegramId = String(uniqueTelegramId());
     const res = await register({ telegramId, username: 'alice', anonUserId: 'web-1' }).expect(200);
-    expect(Object.keys(res.body).sort()).toEqual(['anonUserId', 'avatarUrl', 'consentPd', 'createdAt', 'email', 'id', 'refCode', 'referrerId', 'telegramId', 'updatedAt', 'username'].sort());
-    expect(res.body).toMatchObject({ telegramId, username: 'alice', anonUserId: 'web-1', consentPd: false, referrerId: null });
+    expect(Object.keys(res.body).sort()).toEqual(['anonUserId', 'avatarUrl', 'balanceTokens', 'consentPd', 'createdAt', 'email', 'id', 'refCode', 'referrerId', 'telegramId', 'updatedAt', 'username'].sort());
+    expect(res.body).toMatchObject({ telegramId, username: 'alice', anonUserId: 'web-1', consentPd: false, referrerId: null, balanceTokens: 0 });
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body.refCode).toMatch(/^[a-z0-9]{8}$/);
 

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@genbot/core';
+import { LedgerJobsModule } from '@genbot/ledger';
 
 /**
  * The background worker: BullMQ processors and scheduled jobs. Each lib contributes a
@@ -8,6 +9,6 @@ import { AppConfig, CoreModule } from '@genbot/core';
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.forRoot(config, 'worker')] };
+    return { module: WorkerModule, imports: [CoreModule.forRoot(config, 'worker'), LedgerJobsModule] };
   }
 }

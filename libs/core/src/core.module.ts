@@ -6,6 +6,7 @@ import { typeormOptions } from './database/typeorm-options';
 import { HealthController } from './http/health.controller';
 import { loggingModule } from './logging/logging.module';
 import { RedisCloser, REDIS, redisProvider } from './redis/redis.provider';
+import { SettingsService } from './settings/settings.service';
 
 /**
  * Everything every app needs: validated config, logging, PostgreSQL (TypeORM), Redis, the
@@ -23,8 +24,8 @@ export class CoreModule {
         BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: 'genbot' }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: AppConfig, useValue: config }, redisProvider, RedisCloser],
-      exports: [AppConfig, REDIS],
+      providers: [{ provide: AppConfig, useValue: config }, redisProvider, RedisCloser, SettingsService],
+      exports: [AppConfig, REDIS, SettingsService],
     };
   }
 }

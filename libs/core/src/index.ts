@@ -20,3 +20,5 @@ export * from './queue/queue-names';
 export * from './embedded/embedded-infra';
 export * from './logging/logging.module';
 export * from './http/params';
+/** Operator-tunable values stored in system_settings. */
+export * from './settings/settings.service';

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Context, MiddlewareFn } from 'telegraf';
 import { texts } from '@genbot/telegram';
+import { OnboardingService } from '@genbot/growth';
 import { UsersService, preferredLanguage } from '@genbot/users';
 import type { BotContext } from './bot-context';
 
@@ -15,14 +16,17 @@ const START = /^\/start(?:@\w+)?(?:\s+(\S+))?\s*$/;
 export class UserContextMiddleware {
   private readonly logger = new Logger(UserContextMiddleware.name);
 
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly onboarding: OnboardingService,
+    private readonly users: UsersService,
+  ) {}
 
   readonly middleware: MiddlewareFn<Context> = async (ctx, next) => {
     const from = ctx.from;
     if (!from || from.is_bot) return; // channel posts and other bots: nothing for us to do
     const text = ctx.message && 'text' in ctx.message ? ctx.message.text : undefined;
     const payload = text ? START.exec(text)?.[1] : undefined;
-    const { user, created } = await this.users.registerFromStart(
+    const { user, created } = await this.onboarding.registerFromStart(
       { telegramId: String(from.id), username: from.username, firstName: from.first_name, lastName: from.last_name, languageCode: from.language_code },
       payload,
     );

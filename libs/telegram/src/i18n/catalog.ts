@@ -9,11 +9,13 @@ export interface Catalog {
   menuLanguage: string;
   menuHelp: string;
   help: string;
+  balance(credits: number): string;
+  balanceReserved(reserved: number, available: number): string;
   chooseLanguage: string;
   languageSaved: string;
   banned: string;
   somethingWentWrong: string;
-  commands: { start: string; help: string; language: string };
+  commands: { start: string; balance: string; help: string; language: string };
 }
 
 export type Lang = 'uz' | 'ru' | 'en';

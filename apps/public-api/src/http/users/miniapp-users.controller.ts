@@ -1,6 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppConfig, Principal, TelegramIdParam } from '@genbot/core';
+import { OnboardingService } from '@genbot/growth';
 import { InitData } from '@genbot/telegram';
 import { UsersService } from '@genbot/users';
 import { Auth, CurrentInitData, CurrentPrincipal, assertOwnTelegramId } from '../../auth/auth.guard';
@@ -13,6 +14,7 @@ import { ProfileDto, ReferralInfoDto } from './dto/user.dto';
 @Controller('api/v1')
 export class MiniAppUsersController {
   constructor(
+    private readonly onboarding: OnboardingService,
     private readonly users: UsersService,
     private readonly config: AppConfig,
   ) {}
@@ -23,7 +25,7 @@ export class MiniAppUsersController {
   @ApiOkResponse({ type: ProfileDto })
   async sync(@CurrentInitData() initData: InitData, @Body() body: SyncUserDto): Promise<ProfileDto> {
     const { user: tg } = initData;
-    const { user, created } = await this.users.registerFromStart(
+    const { user, created } = await this.onboarding.registerFromStart(
       {
         telegramId: String(tg.id),
         username: tg.username,

@@ -9,13 +9,14 @@ export class ServiceUserDto {
   @ApiPropertyOptional({ example: 'web-7f3a', nullable: true }) anonUserId: string | null;
   @ApiPropertyOptional({ example: null, nullable: true }) email: string | null;
   @ApiPropertyOptional({ example: null, nullable: true }) avatarUrl: string | null;
+  @ApiProperty({ example: 120, description: 'Credits balance (posted; holds not subtracted)' }) balanceTokens: number;
   @ApiProperty({ example: 'k3m9x2pq', description: 'This user’s referral code (start payload `ref_<code>`)' }) refCode: string;
   @ApiPropertyOptional({ format: 'uuid', nullable: true, example: null }) referrerId: string | null;
   @ApiProperty({ example: false }) consentPd: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
-  static from(user: User): ServiceUserDto {
+  static from(user: User, balanceTokens: number): ServiceUserDto {
     return {
       id: user.id,
       telegramId: user.telegramId,
@@ -23,6 +24,7 @@ export class ServiceUserDto {
       anonUserId: user.anonUserId,
       email: user.email,
       avatarUrl: user.avatarUrl,
+      balanceTokens,
       refCode: user.referralCode,
       referrerId: user.referrerId,
       consentPd: user.consentPd,

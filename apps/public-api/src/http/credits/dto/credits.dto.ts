@@ -1,0 +1,128 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsIn, IsInt, IsOptional, IsPositive, IsString, IsUUID, Length, Matches, Max, ValidateBy } from 'class-validator';
+import { TransferKind } from '@genbot/ledger';
+
+const IsTelegramId = () =>
+  ValidateBy({
+    name: 'isTelegramId',
+    validator: {
+      validate: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) || (typeof value === 'string' && /^[1-9]\d{0,18}$/.test(value)),
+      defaultMessage: () => 'telegramId must be a positive integer (number or string of digits)',
+    },
+  });
+
+/** Whose credits: exactly one of `telegramId` (seed 000) or `userId` (seed 001). */
+export class CreditsTargetDto {
+  @ApiPropertyOptional({ example: 123456789, oneOf: [{ type: 'integer' }, { type: 'string' }] })
+  @IsOptional()
+  @IsTelegramId()
+  telegramId?: number | string;
+
+  @ApiPropertyOptional({ format: 'uuid' })
+  @IsOptional()
+  @IsUUID()
+  userId?: string;
+
+  @ApiPropertyOptional({ example: 'order-42', description: 'Retry-safe key: the same key and body move credits once' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 200)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'idempotencyKey must be visible ASCII' })
+  idempotencyKey?: string;
+}
+
+const SAFE = Number.MAX_SAFE_INTEGER;
+const ADD_KINDS = ['purchase', 'gateway_payment', 'promo', 'admin_adjustment', 'refund', 'referral_bonus', 'lottery_prize'] as const;
+
+export class AddCreditsDto extends CreditsTargetDto {
+  @ApiProperty({ example: 10, description: 'Credits, a positive integer' }) @IsInt() @IsPositive() @Max(SAFE) amount: number;
+  @ApiProperty({ example: 'admin_bonus' }) @IsString() @Length(1, 200) reason: string;
+  @ApiPropertyOptional({ enum: ADD_KINDS, default: 'admin_adjustment', description: 'What the credits are for; picks the source account' })
+  @IsOptional()
+  @IsIn(ADD_KINDS)
+  kind?: (typeof ADD_KINDS)[number] & TransferKind;
+}
+
+export class SpendCreditsDto extends CreditsTargetDto {
+  @ApiProperty({ example: 1 }) @IsInt() @IsPositive() @Max(SAFE) amount: number;
+  @ApiProperty({ example: 'ugc_video_creation' }) @IsString() @Length(1, 200) reason: string;
+}
+
+export class CreateHoldDto extends CreditsTargetDto {
+  @ApiProperty({ example: 27 }) @IsInt() @IsPositive() @Max(SAFE) amount: number;
+  @ApiPropertyOptional({ example: 900, description: 'Seconds until the hold expires and returns (default 900, at most 7 days)' })
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  @Max(7 * 24 * 3600)
+  ttlSeconds?: number;
+}
+
+export class CaptureHoldDto {
+  @ApiPropertyOptional({ example: 20, description: 'Capture this much of the hold (default all); the rest returns' })
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  @Max(SAFE)
+  amount?: number;
+}
+
+export class BalanceAfterDto {
+  @ApiProperty({ example: true }) success: true;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ format: 'uuid', description: 'The ledger transfer' }) transferId: string;
+  @ApiProperty({ example: 110 }) balance: number;
+  @ApiProperty({ example: 100 }) available: number;
+  @ApiProperty({ example: 10 }) reserved: number;
+}
+
+export class HoldDto {
+  @ApiProperty({ format: 'uuid' }) holdId: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiProperty({ example: 27 }) amount: number;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+}
+
+export class HoldResolvedDto {
+  @ApiProperty({ format: 'uuid' }) holdId: string;
+  @ApiProperty({ example: 20, description: 'Credits charged' }) captured: number;
+  @ApiProperty({ example: 7, description: 'Credits returned to the user' }) released: number;
+  @ApiProperty({ example: 90 }) balance: number;
+  @ApiProperty({ example: 90 }) available: number;
+  @ApiProperty({ example: 0 }) reserved: number;
+}
+
+export class ServiceBalanceDto {
+  @ApiProperty({ example: 110, description: 'Seed 001: credits posted' }) balanceTokens: number;
+  @ApiProperty({ example: 100 }) available: number;
+  @ApiProperty({ example: 10 }) reserved: number;
+}
+
+export class MiniAppBalanceDto {
+  @ApiProperty({ example: 110 }) balance: number;
+  @ApiProperty({ example: 100 }) available: number;
+  @ApiProperty({ example: 10 }) reserved: number;
+}
+
+export class TransactionsQueryDto {
+  @ApiProperty({ format: 'uuid' }) @IsUUID() userId: string;
+  @ApiPropertyOptional({ example: 50, description: '1-200, default 50' }) @IsOptional() @Matches(/^\d+$/) limit?: string;
+  @ApiPropertyOptional({ description: 'X-Next-Cursor of the previous page' }) @IsOptional() @IsUUID() cursor?: string;
+}
+
+/** Seed 001's `Transaction`. */
+export class TransactionDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) userId: string;
+  @ApiPropertyOptional({ format: 'uuid', nullable: true }) jobId: string | null;
+  @ApiProperty({ enum: ['charge', 'purchase', 'refund', 'promo', 'gateway_payment'] }) type: string;
+  @ApiProperty({ enum: ['yookassa', 'stripe', 'telegram', 'manual'] }) provider: string;
+  @ApiProperty({ enum: ['success', 'failed', 'pending'] }) status: string;
+  @ApiPropertyOptional({ nullable: true, example: null }) amountRub: number | null;
+  @ApiProperty({ example: -27, description: 'Signed change of the user’s credits' }) tokensDelta: number;
+  @ApiPropertyOptional({ nullable: true, example: null }) currency: string | null;
+  @ApiPropertyOptional({ nullable: true, example: null }) plan: string | null;
+  @ApiPropertyOptional({ nullable: true }) reference: string | null;
+  @ApiProperty({ type: 'object', additionalProperties: true }) meta: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}

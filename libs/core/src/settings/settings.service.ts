@@ -1,0 +1,41 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+
+/** Operator-tunable business values and their defaults; the admin API edits them. */
+export const SETTING_DEFAULTS = {
+  welcome_bonus_credits: 0,
+} as const;
+
+export type SettingKey = keyof typeof SETTING_DEFAULTS;
+
+const CACHE_MS = 5_000;
+
+/**
+ * Reads `system_settings` with a few seconds of in-process caching: values change rarely, and a
+ * short cache keeps an edit visible to every process within seconds without invalidation.
+ */
+@Injectable()
+export class SettingsService {
+  private cache?: { at: number; values: Map<string, unknown> };
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async get<K extends SettingKey>(key: K): Promise<(typeof SETTING_DEFAULTS)[K]> {
+    if (!this.cache || Date.now() - this.cache.at > CACHE_MS) {
+      const rows: { key: string; value: unknown }[] = await this.dataSource.query('SELECT key, value FROM system_settings');
+      this.cache = { at: Date.now(), values: new Map(rows.map((row) => [row.key, row.value])) };
+    }
+    return (this.cache.values.get(key) ?? SETTING_DEFAULTS[key]) as (typeof SETTING_DEFAULTS)[K];
+  }
+
+  async set(values: Partial<Record<SettingKey, unknown>>): Promise<void> {
+    for (const [key, value] of Object.entries(values)) {
+      await this.dataSource.query(
+        `INSERT INTO system_settings (key, value, updated_at) VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
+        [key, JSON.stringify(value)],
+      );
+    }
+    this.cache = undefined;
+  }
+}

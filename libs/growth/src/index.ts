@@ -1,0 +1,3 @@
+/** Growth: onboarding with the welcome bonus (referral rewards, daily bonuses and lotteries follow). */
+export * from './growth.module';
+export * from './application/onboarding.service';

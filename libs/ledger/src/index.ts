@@ -1,0 +1,6 @@
+/** The credits ledger: double-entry transfers, holds (reserve / capture / release), balances. */
+export * from './ledger.module';
+export * from './application/ledger.service';
+export * from './domain/ledger.types';
+export * from './domain/ledger.errors';
+export * from './jobs/job-map';

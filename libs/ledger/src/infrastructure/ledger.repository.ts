@@ -1,0 +1,216 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
+import { accountNotFound, holdAlreadyResolved, holdNotFound, idempotencyConflict, insufficientCredits } from '../domain/ledger.errors';
+import { Balance, Transfer, TransferKind, TransferPhase } from '../domain/ledger.types';
+
+export interface NewTransfer {
+  idempotencyKey: string;
+  debitAccountId: string;
+  creditAccountId: string;
+  amount: number;
+  phase: 'single' | 'pending';
+  timeoutSeconds?: number;
+  kind: TransferKind;
+  reference?: string | null;
+  meta?: Record<string, unknown>;
+}
+
+export interface Resolution {
+  idempotencyKey: string;
+  pendingId: string;
+  phase: 'post' | 'void';
+  /** For post: how much of the hold to capture (defaults to all of it). */
+  amount?: number;
+  meta?: Record<string, unknown>;
+}
+
+export type ResolveOutcome = { transfer: Transfer; created: boolean; expired?: false } | { expired: true; pending: Transfer };
+
+interface Row {
+  id: string;
+  idempotency_key: string;
+  debit_account_id: string;
+  credit_account_id: string;
+  amount: string;
+  phase: TransferPhase;
+  pending_id: string | null;
+  timeout_at: Date | null;
+  kind: TransferKind;
+  reference: string | null;
+  meta: Record<string, unknown>;
+  created_at: Date;
+}
+
+const TRANSFER_COLUMNS = 'id, idempotency_key, debit_account_id, credit_account_id, amount, phase, pending_id, timeout_at, kind, reference, meta, created_at';
+
+/**
+ * Each write is one short transaction: insert the immutable transfer (the idempotency key makes a
+ * retry a no-op), then move the counters of both accounts in one UPDATE that locks them in id
+ * order (no deadlocks between opposite transfers). The accounts' CHECK constraint is the final
+ * word on overdrafts: a violating UPDATE aborts the transaction, transfer row included.
+ */
+@Injectable()
+export class LedgerRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async create(input: NewTransfer): Promise<{ transfer: Transfer; created: boolean }> {
+    return this.guard(input, () =>
+      this.dataSource.transaction(async (em) => {
+        const rows: Row[] = await em.query(
+          `INSERT INTO ledger_transfers (idempotency_key, debit_account_id, credit_account_id, amount, phase, timeout_at, kind, reference, meta)
+           VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 = 'pending' THEN now() + make_interval(secs => $6) END, $7, $8, $9)
+           ON CONFLICT (idempotency_key) DO NOTHING
+           RETURNING ${TRANSFER_COLUMNS}`,
+          [input.idempotencyKey, input.debitAccountId, input.creditAccountId, input.amount, input.phase, input.timeoutSeconds ?? 0, input.kind, input.reference ?? null, input.meta ?? {}],
+        );
+        if (rows.length === 0) {
+          const existing = await this.byKey(em, input.idempotencyKey);
+          const same =
+            existing.debitAccountId === input.debitAccountId &&
+            existing.creditAccountId === input.creditAccountId &&
+            existing.amount === input.amount &&
+            existing.phase === input.phase &&
+            existing.kind === input.kind;
+          if (!same) throw idempotencyConflict(input.idempotencyKey);
+          return { transfer: existing, created: false };
+        }
+        const transfer = toTransfer(rows[0]);
+        const pending = input.phase === 'pending' ? transfer.amount : 0;
+        const posted = input.phase === 'single' ? transfer.amount : 0;
+        await this.moveCounters(em, transfer, pending, posted);
+        return { transfer, created: true };
+      }),
+    );
+  }
+
+  /** Posts or voids a hold. An expired hold is voided instead of posted, and reported as such. */
+  async resolve(input: Resolution): Promise<ResolveOutcome> {
+    return this.dataSource.transaction(async (em) => {
+      // Lock the hold first: resolutions of one hold queue up here, and each then sees the
+      // outcome of the ones before it (a retry with the same key finds its own earlier result).
+      const [pendingRow]: Row[] = await em.query(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE id = $1 AND phase = 'pending' FOR UPDATE`, [input.pendingId]);
+      if (!pendingRow) throw holdNotFound(input.pendingId);
+      const pending = toTransfer(pendingRow);
+      const replay = await this.findByKey(em, input.idempotencyKey);
+      if (replay) {
+        if (replay.pendingId !== input.pendingId || replay.phase !== input.phase || (input.amount !== undefined && replay.amount !== input.amount)) {
+          throw idempotencyConflict(input.idempotencyKey);
+        }
+        return { transfer: replay, created: false };
+      }
+      const [resolved]: { phase: string }[] = await em.query(`SELECT phase FROM ledger_transfers WHERE pending_id = $1`, [pending.id]);
+      if (resolved) throw holdAlreadyResolved(pending.id, resolved.phase);
+
+      const [{ expired }]: { expired: boolean }[] = await em.query(`SELECT $1::timestamptz <= now() AS expired`, [pending.timeoutAt]);
+      const phase = input.phase === 'post' && expired ? 'void' : input.phase;
+      const amount = phase === 'post' ? (input.amount ?? pending.amount) : pending.amount;
+      const key = phase === input.phase ? input.idempotencyKey : `expire:${pending.id}`;
+      const [row]: Row[] = await em.query(
+        `INSERT INTO ledger_transfers (idempotency_key, debit_account_id, credit_account_id, amount, phase, pending_id, kind, reference, meta)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${TRANSFER_COLUMNS}`,
+        [key, pending.debitAccountId, pending.creditAccountId, amount, phase, pending.id, pending.kind, pending.reference, { ...pending.meta, ...(input.meta ?? {}) }],
+      );
+      const transfer = toTransfer(row);
+      await this.moveCounters(em, transfer, -pending.amount, phase === 'post' ? amount : 0);
+      return phase === input.phase ? { transfer, created: true } : { expired: true, pending };
+    });
+  }
+
+  /** Holds whose timeout has passed and that nobody resolved yet, oldest first. */
+  async dueHolds(limit: number): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(
+      `SELECT t.id FROM ledger_transfers t
+       WHERE t.phase = 'pending' AND t.timeout_at <= now()
+         AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.pending_id = t.id)
+       ORDER BY t.timeout_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => row.id);
+  }
+
+  async balance(accountId: string): Promise<Balance | undefined> {
+    const [row]: { balance: string; reserved: string }[] = await this.dataSource.query(
+      `SELECT credits_posted - debits_posted AS balance, debits_pending AS reserved FROM ledger_accounts WHERE id = $1`,
+      [accountId],
+    );
+    if (!row) return undefined;
+    const balance = Number(row.balance);
+    const reserved = Number(row.reserved);
+    return { balance, reserved, available: balance - reserved };
+  }
+
+  async findTransfer(id: string): Promise<Transfer | undefined> {
+    const [row]: Row[] = await this.dataSource.query(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE id = $1`, [id]);
+    return row ? toTransfer(row) : undefined;
+  }
+
+  /** Transfers that moved or hold a user's credits, newest first; resolved holds and voids are left out. */
+  async history(accountId: string, limit: number, beforeId?: string): Promise<Transfer[]> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers t
+       WHERE (t.debit_account_id = $1 OR t.credit_account_id = $1)
+         AND (t.phase IN ('single', 'post') OR (t.phase = 'pending' AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.pending_id = t.id)))
+         AND ($2::uuid IS NULL OR (t.created_at, t.id) < (SELECT c.created_at, c.id FROM ledger_transfers c WHERE c.id = $2))
+       ORDER BY t.created_at DESC, t.id DESC
+       LIMIT $3`,
+      [accountId, beforeId ?? null, limit],
+    );
+    return rows.map(toTransfer);
+  }
+
+  private async moveCounters(em: EntityManager, transfer: Transfer, pendingDelta: number, postedDelta: number): Promise<void> {
+    const ids = [transfer.debitAccountId, transfer.creditAccountId].sort();
+    const [rows]: [{ id: string }[], number] = await em.query(
+      `UPDATE ledger_accounts SET
+         debits_pending = debits_pending + CASE WHEN id = $1 THEN $3::bigint ELSE 0 END,
+         debits_posted = debits_posted + CASE WHEN id = $1 THEN $4::bigint ELSE 0 END,
+         credits_pending = credits_pending + CASE WHEN id = $2 THEN $3::bigint ELSE 0 END,
+         credits_posted = credits_posted + CASE WHEN id = $2 THEN $4::bigint ELSE 0 END
+       WHERE id = ANY($5::uuid[])
+       RETURNING id`,
+      [transfer.debitAccountId, transfer.creditAccountId, pendingDelta, postedDelta, ids],
+    );
+    if (rows.length !== 2) throw accountNotFound(rows.some((r) => r.id === transfer.debitAccountId) ? transfer.creditAccountId : transfer.debitAccountId);
+  }
+
+  private async findByKey(em: EntityManager, key: string): Promise<Transfer | undefined> {
+    const [row]: Row[] = await em.query(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE idempotency_key = $1`, [key]);
+    return row ? toTransfer(row) : undefined;
+  }
+
+  private async byKey(em: EntityManager, key: string): Promise<Transfer> {
+    const found = await this.findByKey(em, key);
+    if (!found) throw new Error(`transfer ${key} vanished after a key conflict`);
+    return found;
+  }
+
+  /** Turns the database's verdicts into domain errors. */
+  private async guard<T>(input: NewTransfer, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      const driver = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+      if (driver?.code === '23514' && driver.constraint === 'ledger_accounts_available_non_negative') throw insufficientCredits({ accountId: input.debitAccountId, amount: input.amount });
+      if (driver?.code === '23503') throw accountNotFound(driver.constraint?.includes('credit_account') ? input.creditAccountId : input.debitAccountId);
+      throw error;
+    }
+  }
+}
+
+function toTransfer(row: Row): Transfer {
+  return {
+    id: row.id,
+    idempotencyKey: row.idempotency_key,
+    debitAccountId: row.debit_account_id,
+    creditAccountId: row.credit_account_id,
+    amount: Number(row.amount),
+    phase: row.phase,
+    pendingId: row.pending_id,
+    timeoutAt: row.timeout_at,
+    kind: row.kind,
+    reference: row.reference,
+    meta: row.meta,
+    createdAt: row.created_at,
+  };
+}
