@@ -4,3 +4,4 @@ export * from './application/ledger.service';
 export * from './domain/ledger.types';
 export * from './domain/ledger.errors';
 export * from './jobs/job-map';
+export * from './infrastructure/ledger-verifier';

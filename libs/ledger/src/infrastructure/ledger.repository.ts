@@ -59,7 +59,7 @@ export class LedgerRepository {
       this.dataSource.transaction(async (em) => {
         const rows: Row[] = await em.query(
           `INSERT INTO ledger_transfers (idempotency_key, debit_account_id, credit_account_id, amount, phase, timeout_at, kind, reference, meta)
-           VALUES ($1, $2, $3, $4, $5, CASE WHEN $5 = 'pending' THEN now() + make_interval(secs => $6) END, $7, $8, $9)
+           VALUES ($1, $2, $3, $4, $5::varchar, CASE WHEN $5::varchar = 'pending' THEN now() + make_interval(secs => $6::double precision) END, $7, $8, $9)
            ON CONFLICT (idempotency_key) DO NOTHING
            RETURNING ${TRANSFER_COLUMNS}`,
           [input.idempotencyKey, input.debitAccountId, input.creditAccountId, input.amount, input.phase, input.timeoutSeconds ?? 0, input.kind, input.reference ?? null, input.meta ?? {}],
@@ -99,7 +99,8 @@ export class LedgerRepository {
         }
         return { transfer: replay, created: false };
       }
-      const [resolved]: { phase: string }[] = await em.query(`SELECT phase FROM ledger_transfers WHERE pending_id = $1`, [pending.id]);
+      const [resolved]: { phase: string; idempotency_key: string }[] = await em.query(`SELECT phase, idempotency_key FROM ledger_transfers WHERE pending_id = $1`, [pending.id]);
+      if (resolved?.idempotency_key === `expire:${pending.id}`) return { expired: true, pending };
       if (resolved) throw holdAlreadyResolved(pending.id, resolved.phase);
 
       const [{ expired }]: { expired: boolean }[] = await em.query(`SELECT $1::timestamptz <= now() AS expired`, [pending.timeoutAt]);
