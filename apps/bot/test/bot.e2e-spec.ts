@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { FakeTelegramApi, TEST_WEBHOOK_SECRET, callbackUpdate, messageUpdate, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { LedgerService } from '@genbot/ledger';
 import { bootstrapBot } from '../src/bootstrap';
 
 describe('bot: webhook, /start, /help, /language', () => {
@@ -40,6 +41,8 @@ describe('bot: webhook, /start, /help, /language', () => {
     expect(telegram.webhook).toEqual({ url: 'https://bot.example.com/telegram/webhook', secretToken: TEST_WEBHOOK_SECRET });
     const commands = telegram.calls('setMyCommands');
     expect(commands.map((c) => c.params.language_code ?? 'default').sort()).toEqual(['default', 'en', 'ru', 'uz']);
+    const russian = commands.find((c) => c.params.language_code === 'ru')!.params.commands as { command: string }[];
+    expect(russian.map((c) => c.command)).toEqual(['start', 'balance', 'help', 'language']);
   });
 
   it('answers /health with plain OK', async () => {
@@ -145,6 +148,19 @@ describe('bot: webhook, /start, /help, /language', () => {
 
     await post(messageUpdate({ id, language_code: 'en' }, '/help')).expect(200);
     expect(messagesTo(id).at(-1)!.params.text).toMatch(/^Команды:/);
+  });
+
+  it('/balance shows the balance, and reserved credits when there are any, in the user’s language', async () => {
+    const id = uniqueTelegramId();
+    await post(messageUpdate({ id, language_code: 'ru' }, '/balance')).expect(200);
+    expect(messagesTo(id).at(-1)!.params.text).toBe('💰 Ваш баланс: 0 кредитов');
+
+    const userId = (await userRow(id)).id;
+    const ledger = app.get(LedgerService);
+    await ledger.transfer({ idempotencyKey: `t:${userId}`, from: { system: 'purchases' }, to: { userId }, amount: 120, kind: 'purchase' });
+    await ledger.reserve({ idempotencyKey: `h:${userId}`, userId, amount: 27 });
+    await post(messageUpdate({ id, language_code: 'ru' }, '/balance')).expect(200);
+    expect(messagesTo(id).at(-1)!.params.text).toBe('💰 Ваш баланс: 120 кредитов\n⏳ Зарезервировано под генерации: 27\n✅ Доступно сейчас: 93');
   });
 
   it('gives a banned user one short message and nothing else', async () => {
