@@ -13,12 +13,15 @@ module.exports = {
     {
       ...common,
       displayName: 'integration',
+      // Real databases under a loaded 2-core machine: generous, so only a hang fails on time.
+      testTimeout: 30_000,
       testMatch: ['<rootDir>/{apps,libs}/**/*.int-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
     },
     {
       ...common,
       displayName: 'e2e',
+      testTimeout: 30_000,
       testMatch: ['<rootDir>/apps/*/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
     },
