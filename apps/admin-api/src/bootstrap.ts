@@ -1,9 +1,6 @@
-import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, createHttpApp } from '@genbot/core';
+import { AppConfig, createHttpApp, persistentSecret } from '@genbot/core';
 import { AdminApiModule } from './admin-api.module';
 
 /** Starts admin-api; shared by main, the all-in-one process and the e2e tests. */
@@ -14,18 +11,6 @@ export function bootstrapAdminApi(config: AppConfig, options: { port?: number } 
   });
 }
 
-/**
- * Production must set JWT_SECRET. On a single development machine a random secret is made once
- * and kept under DATA_DIR, so tokens survive restarts without anyone choosing a secret.
- */
 function jwtSecret(config: AppConfig): string {
-  if (config.env.JWT_SECRET) return config.env.JWT_SECRET;
-  if (config.isProduction) return config.require('JWT_SECRET', 'for admin-api in production');
-  const file = join(config.env.DATA_DIR, 'jwt-secret');
-  if (!existsSync(file)) {
-    mkdirSync(config.env.DATA_DIR, { recursive: true });
-    writeFileSync(file, randomBytes(32).toString('base64url'), { mode: 0o600 });
-    new Logger('AdminApi').warn(`JWT_SECRET not set: generated one in ${file} (set JWT_SECRET in production)`);
-  }
-  return readFileSync(file, 'utf8').trim();
+  return persistentSecret(config, config.env.JWT_SECRET, 'JWT_SECRET', (line) => new Logger('AdminApi').warn(line));
 }

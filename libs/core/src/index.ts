@@ -1,6 +1,7 @@
 /** Config, validated once at boot; the only reader of the environment. */
 export * from './config/app-config';
 export * from './config/env.schema';
+export * from './config/persistent-secret';
 /** The error every lib throws, and how HTTP apps render it. */
 export * from './errors/domain-error';
 export * from './http/error-body.filter';

@@ -70,6 +70,9 @@ export const envSchema = z.object({
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   JWT_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
 
+  /** Signs the expiring URLs of files kept on local disk (generated under DATA_DIR outside production). */
+  FILE_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
   S3_ENDPOINT: optionalUrl,
   S3_REGION: z.string().default('auto'),
   S3_BUCKET: optionalText,

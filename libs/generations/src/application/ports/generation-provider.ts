@@ -1,0 +1,78 @@
+/**
+ * The port every AI provider adapter implements. The worker drives it: `submit` once per
+ * generation (keyed by the generation id), then `poll` from delayed jobs until a final status.
+ * Synchronous providers (ElevenLabs, Gemini, local) finish inside `submit`.
+ */
+
+export type GenerationMode = 't2i' | 'i2i' | 'tool' | 'tts' | 'i2v' | 'talking_head';
+
+export interface ProviderInput {
+  /** The provider's own model path, e.g. `bytedance/seedream-v4` or `fal-ai/flux/dev`. */
+  providerModel: string;
+  mode: GenerationMode;
+  prompt?: string;
+  /** Input files as URLs the provider can fetch (presigned GET URLs of our storage). */
+  imageUrls?: string[];
+  /** Input files as bytes, for providers that take them inline (Gemini, local). */
+  images?: { data: Buffer; contentType: string }[];
+  /** Model options as the catalog names them: size, aspect_ratio, resolution, quality, voice_id … */
+  options: Record<string, string | number | boolean>;
+}
+
+export interface ProviderOutput {
+  /** Either a URL to download the result from … */
+  url?: string;
+  /** … or the bytes themselves. */
+  data?: Buffer;
+  contentType?: string;
+}
+
+export type ProviderStatus =
+  | { state: 'running'; progress?: number }
+  | { state: 'succeeded'; outputs: ProviderOutput[]; costUsd?: number }
+  | { state: 'failed'; reason: string };
+
+export type SubmitResult = { externalId: string; status: ProviderStatus };
+
+/** Why a provider call did not work, which decides what the worker does next. */
+export type ProviderErrorKind =
+  /** Not configured (no key) or down: refuse new work with 503. */
+  | 'unavailable'
+  /** 429 or quota exhausted: retry after `retryAfterSeconds`. */
+  | 'rate_limited'
+  /** The provider account has no money left: 503 and stop submitting. */
+  | 'insufficient_balance'
+  /** The provider refused this input (400/422): the generation fails, no retry. */
+  | 'rejected'
+  /** Network errors, 5xx: retry with backoff. */
+  | 'transient';
+
+export class ProviderError extends Error {
+  constructor(
+    readonly kind: ProviderErrorKind,
+    message: string,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+    this.name = 'ProviderError';
+  }
+}
+
+export abstract class GenerationProvider {
+  /** Stable name used in the catalog's `provider` column: `wavespeed`, `fal`, `elevenlabs`, `gemini`, `local`. */
+  abstract readonly name: string;
+
+  /** True when the provider has what it needs (keys) to take work. */
+  abstract isConfigured(): boolean;
+
+  /** Starts the work. `idempotencyKey` is the generation id: send it where the provider accepts one. */
+  abstract submit(input: ProviderInput, idempotencyKey: string): Promise<SubmitResult>;
+
+  /** Current status of work started by `submit`. */
+  abstract poll(externalId: string, providerModel: string): Promise<ProviderStatus>;
+
+  /** Whether the provider account can pay for more work; providers without a balance API say yes. */
+  async hasBalance(): Promise<boolean> {
+    return true;
+  }
+}
