@@ -15,8 +15,9 @@ const serviceApiKeys = z
       const at = item.indexOf(':');
       const name = item.slice(0, at);
       const key = item.slice(at + 1);
-      if (at <= 0 || !/^[\w.-]+$/.test(name) || key.length < 16) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be name:key pairs separated by commas, each key at least 16 characters' });
+      // Names go into ledger idempotency keys (varchar 255) and logs: keep them short.
+      if (at <= 0 || !/^[\w.-]{1,32}$/.test(name) || key.length < 16) {
+        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be name:key pairs separated by commas, names of 1-32 characters, keys of at least 16' });
         return z.NEVER;
       }
       keys.push({ name, key });

@@ -129,6 +129,9 @@ export class CreditsController {
 
   /** Keys are scoped by client, so two clients can never collide; no key means a one-off movement. */
   private key(principal: Principal, given: string | undefined, operation: string): string {
+    if (given !== undefined && !/^[\x21-\x7e]{1,200}$/.test(given)) {
+      throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1-200 visible ASCII characters', { fields: [{ field: 'Idempotency-Key', problems: ['1-200 visible ASCII characters'] }] });
+    }
     return given ? `api:${principal.name}:${operation}:${given}` : LedgerService.oneOffKey(`api:${principal.name}:${operation}`);
   }
 

@@ -6,7 +6,10 @@ const IsTelegramId = () =>
   ValidateBy({
     name: 'isTelegramId',
     validator: {
-      validate: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) || (typeof value === 'string' && /^[1-9]\d{0,18}$/.test(value)),
+      // Telegram ids are PostgreSQL bigints: anything larger must be a 400 here, not a 500 there.
+      validate: (value) =>
+        (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) ||
+        (typeof value === 'string' && /^[1-9]\d{0,18}$/.test(value) && BigInt(value) <= 9223372036854775807n),
       defaultMessage: () => 'telegramId must be a positive integer (number or string of digits)',
     },
   });
