@@ -71,7 +71,7 @@ describe('ledger against a model (property-based)', () => {
       }),
       { numRuns: 40 },
     );
-  });
+  }, 120_000);
 
   /** Runs one step against the ledger and the model; returns the call so a later step can retry it. */
   async function apply(step: Op, ids: string[], model: Model, done: (() => Promise<unknown>)[]): Promise<(() => Promise<unknown>) | undefined> {
