@@ -2,5 +2,7 @@
 // compiled build all load exactly the same set.
 import { Users1764000000000 } from './1764000000000-users';
 import { Ledger1764000100000 } from './1764000100000-ledger';
+import { Generations1764000200000 } from './1764000200000-generations';
+import { Catalog1764000300000 } from './1764000300000-catalog';
 
-export const MIGRATIONS = [Users1764000000000, Ledger1764000100000];
+export const MIGRATIONS = [Users1764000000000, Ledger1764000100000, Generations1764000200000, Catalog1764000300000];

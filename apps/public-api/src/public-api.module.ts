@@ -1,11 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@genbot/core';
+import { GenerationsModule } from '@genbot/generations';
 import { GrowthModule } from '@genbot/growth';
+import { StorageModule } from '@genbot/storage';
 import { LedgerModule } from '@genbot/ledger';
 import { UsersModule } from '@genbot/users';
 import { AuthGuard } from './auth/auth.guard';
 import { BalanceController } from './http/credits/balance.controller';
 import { CreditsController } from './http/credits/credits.controller';
+import { CatalogController } from './http/generations/catalog.controller';
+import { MiniAppGenerationsController } from './http/generations/miniapp-generations.controller';
+import { FilesController } from './http/files/files.controller';
+import { JobsController } from './http/jobs/jobs.controller';
 import { SystemController } from './http/system/system.controller';
 import { MiniAppUsersController } from './http/users/miniapp-users.controller';
 import { ServiceUsersController } from './http/users/service-users.controller';
@@ -15,8 +21,8 @@ export class PublicApiModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: PublicApiModule,
-      imports: [CoreModule.forRoot(config, 'public-api'), UsersModule, LedgerModule, GrowthModule],
-      controllers: [SystemController, ServiceUsersController, MiniAppUsersController, BalanceController, CreditsController],
+      imports: [CoreModule.forRoot(config, 'public-api'), UsersModule, LedgerModule, GrowthModule, GenerationsModule, StorageModule],
+      controllers: [SystemController, ServiceUsersController, MiniAppUsersController, BalanceController, CreditsController, CatalogController, MiniAppGenerationsController, JobsController, FilesController],
       providers: [AuthGuard],
     };
   }

@@ -1,5 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@genbot/core';
+import { GenerationsJobsModule } from '@genbot/generations';
 import { LedgerJobsModule } from '@genbot/ledger';
 
 /**
@@ -9,6 +10,6 @@ import { LedgerJobsModule } from '@genbot/ledger';
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.forRoot(config, 'worker'), LedgerJobsModule] };
+    return { module: WorkerModule, imports: [CoreModule.forRoot(config, 'worker'), LedgerJobsModule, GenerationsJobsModule] };
   }
 }

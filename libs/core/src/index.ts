@@ -23,3 +23,4 @@ export * from './logging/logging.module';
 export * from './http/params';
 /** Operator-tunable values stored in system_settings. */
 export * from './settings/settings.service';
+export * from './http/rate-limit.guard';

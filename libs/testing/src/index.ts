@@ -5,3 +5,6 @@ export * from './fake-telegram';
 export * from './telegram-updates';
 export * from './login-widget';
 export * from './test-module';
+export * from './free-port';
+export * from './fake-providers/wavespeed';
+export * from './fake-providers/fal';

@@ -12,7 +12,7 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
   return AppConfig.load(
     {
       NODE_ENV: 'test',
-      LOG_LEVEL: 'error',
+      LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
       HOST: '127.0.0.1',
       DATABASE_URL: TEST_DATABASE_URL,
       DATABASE_POOL_SIZE: '5',

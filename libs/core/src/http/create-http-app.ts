@@ -1,5 +1,6 @@
 import type { DynamicModule, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import multipart from '@fastify/multipart';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
@@ -31,6 +32,9 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
     forceCloseConnections: 'idle',
   });
   registerJsonParser(adapter);
+  registerRawUploadParsers(adapter);
+  // Uploads: one file per request, capped at UPLOAD_MAX_BYTES (the handler turns the cap into a 413).
+  await adapter.register(multipart as never, { limits: { fileSize: config.env.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 1024 }, throwFileSizeLimit: true });
   // Nest's own body parser would turn a JSON syntax error into an anonymous 400; ours names it.
   const nest = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false, bodyParser: false });
   nest.useLogger(nest.get(Logger));
@@ -52,6 +56,17 @@ function registerJsonParser(adapter: FastifyAdapter): void {
     if ((body as Buffer).length === 0) return done(null, undefined);
     parse(request, (body as Buffer).toString('utf8'), (error, value) => (error ? done(new DomainError('MALFORMED_JSON', 'Request body is not valid JSON'), undefined) : done(null, value)));
   });
+}
+
+/**
+ * Raw uploads (public-api `PUT /files/*`, presigned disk URLs) read the request stream themselves
+ * with their own cap (UPLOAD_MAX_BYTES). Without a parser Fastify answers 415 before the route;
+ * with a buffering one the 1 MB bodyLimit would apply. So these types pass through unread.
+ */
+function registerRawUploadParsers(adapter: FastifyAdapter): void {
+  const leaveUnread = (_request: unknown, _payload: unknown, done: (error: Error | null, body?: unknown) => void) => done(null, undefined);
+  adapter.getInstance().addContentTypeParser(/^(?:image|video|audio)\//, leaveUnread);
+  adapter.getInstance().addContentTypeParser('text/plain', leaveUnread);
 }
 
 function setupDocs(nest: NestFastifyApplication, docs: NonNullable<HttpAppOptions['docs']>): void {

@@ -5,7 +5,12 @@ import { DataSource } from 'typeorm';
 /** Operator-tunable business values and their defaults; the admin API edits them. */
 export const SETTING_DEFAULTS = {
   welcome_bonus_credits: 0,
-} as const;
+  /** Provider cost in USD × this = credits (seed 002's prices are $0.027 → 27 credits). */
+  credits_per_usd: 1000,
+  /** Models whose first use is free, once per user. */
+  trial_model_slugs: ['seedream-v4', 'nano-banana', 'qwen', 'local-text-to-image', 'animate-drawing'] as string[],
+  result_retention_days: 30,
+};
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;
 

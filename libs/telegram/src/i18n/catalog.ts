@@ -11,6 +11,10 @@ export interface Catalog {
   help: string;
   balance(credits: number): string;
   balanceReserved(reserved: number, available: number): string;
+  generationStarted(model: string): string;
+  generationProgress(model: string, percent: number): string;
+  resultCaption(model: string): string;
+  generationFailed(model: string): string;
   chooseLanguage: string;
   languageSaved: string;
   banned: string;

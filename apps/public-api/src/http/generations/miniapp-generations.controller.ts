@@ -1,0 +1,189 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
+import { DomainError, Principal, RateLimit, TelegramIdParam, UuidParam } from '@genbot/core';
+import { CatalogService, DataService, Generation, GenerationInput, GenerationsService } from '@genbot/generations';
+import { User, UsersService } from '@genbot/users';
+import { Auth, CurrentPrincipal, assertOwnTelegramId } from '../../auth/auth.guard';
+import { GenerationDto, PriceRequestDto, QuoteDto, ResultDto, ResultsDto, SubmitRequestDto, TelegramIdQueryDto, ToolRequestDto, optionsOf } from './dto/generation.dto';
+
+const TOOLS = ['watermark-remove', 'upscale', 'denoise', 'restore', 'enhance'] as const;
+
+/** Seed 002's generation endpoints for the Mini App: the caller is the user their initData names. */
+@ApiTags('Mini App: generations')
+@Auth('miniapp')
+@Controller('api/v1')
+export class MiniAppGenerationsController {
+  constructor(
+    private readonly generations: GenerationsService,
+    private readonly catalog: CatalogService,
+    private readonly data: DataService,
+    private readonly users: UsersService,
+  ) {}
+
+  @Post('generations/price')
+  @HttpCode(200)
+  @RateLimit(60, 60)
+  @ApiOperation({ summary: 'Price of a generation with these options (60 requests/min per user)' })
+  @ApiOkResponse({ type: QuoteDto })
+  async price(@CurrentPrincipal() principal: Principal, @Body() body: PriceRequestDto): Promise<QuoteDto> {
+    const user = await this.caller(principal);
+    const quote = await this.generations.quote({ model: body.model_id, mode: body.mode, options: optionsOf(body), imageCount: body.image_count, userId: user.id });
+    return { modelId: quote.model.slug, mode: quote.mode, price: quote.trial ? 0 : quote.price, currency: 'credits', trial: quote.trial, options: quote.options };
+  }
+
+  @Post('generations/submit')
+  @ApiOperation({ summary: 'Start a generation: holds the price (or uses the trial) and queues it; 402 when credits are short, 503 when the model is unavailable' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeat returns the same generation' })
+  @ApiCreatedResponse({ type: GenerationDto })
+  async submit(@CurrentPrincipal() principal: Principal, @Body() body: SubmitRequestDto, @Headers('idempotency-key') key?: string): Promise<GenerationDto> {
+    const user = await this.caller(principal);
+    const inputs: GenerationInput[] = [...(body.image_urls ?? []).map((url) => ({ type: 'image' as const, url })), ...(await this.data.asInputs(body.media_ids ?? [], user.id))];
+    const generation = await this.generations.submit({
+      userId: user.id,
+      model: body.model_id,
+      mode: body.mode,
+      prompt: body.prompt,
+      options: optionsOf(body),
+      inputs,
+      source: 'miniapp',
+      idempotencyKey: scopedKey(principal, key),
+      chatId: body.chat_id !== undefined ? String(body.chat_id) : null,
+      messageId: body.message_id,
+      promptMessageId: body.prompt_message_id,
+      language: body.language ?? user.language ?? null,
+    });
+    return this.view(generation);
+  }
+
+  @Get('generations/active')
+  @ApiOperation({ summary: 'The caller’s generations that are not finished' })
+  @ApiOkResponse({ type: [GenerationDto] })
+  async active(@CurrentPrincipal() principal: Principal, @Query() query: TelegramIdQueryDto): Promise<GenerationDto[]> {
+    const user = await this.caller(principal, query.telegram_id);
+    return Promise.all((await this.generations.active(user.id)).map((g) => this.view(g)));
+  }
+
+  @Get('generations/:id')
+  @ApiOkResponse({ type: GenerationDto })
+  async get(@CurrentPrincipal() principal: Principal, @Param('id', new UuidParam('id')) id: string, @Query() query: TelegramIdQueryDto): Promise<GenerationDto> {
+    return this.view(await this.owned(principal, id, query.telegram_id));
+  }
+
+  @Post('generations/:id/refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Ask the worker to check the provider now' })
+  @ApiOkResponse({ type: GenerationDto })
+  async refresh(@CurrentPrincipal() principal: Principal, @Param('id', new UuidParam('id')) id: string): Promise<GenerationDto> {
+    return this.view(await this.generations.refresh(await this.owned(principal, id)));
+  }
+
+  @Get('generations/:id/results')
+  @ApiOkResponse({ type: ResultsDto })
+  async results(@CurrentPrincipal() principal: Principal, @Param('id', new UuidParam('id')) id: string, @Query() query: TelegramIdQueryDto): Promise<ResultsDto> {
+    const generation = await this.owned(principal, id, query.telegram_id);
+    const results = await this.generations.results(generation.id);
+    return { generationId: generation.id, status: generation.status, results: await Promise.all(results.map(async (r) => ResultDto.from(r, await this.data.url(r.storageKey)))) };
+  }
+
+  @Post('generations/:id/cancel')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Cancel before the provider starts; the held credits return' })
+  @ApiOkResponse({ type: GenerationDto })
+  async cancel(@CurrentPrincipal() principal: Principal, @Param('id', new UuidParam('id')) id: string): Promise<GenerationDto> {
+    return this.view(await this.generations.cancel(await this.owned(principal, id)));
+  }
+
+  @Get('users/:telegram_id/trial')
+  @ApiOperation({ summary: 'Whether the caller still has their free generation, and on which models' })
+  async trial(@CurrentPrincipal() principal: Principal, @Param('telegram_id', new TelegramIdParam()) telegramId: string): Promise<{ available: boolean; models: string[] }> {
+    assertOwnTelegramId(principal, telegramId);
+    const user = await this.users.getByTelegramId(telegramId);
+    const eligible = [];
+    for (const model of await this.catalog.active()) if (await this.generations.trialAvailable(user.id, model)) eligible.push(model.slug);
+    return { available: eligible.length > 0, models: eligible };
+  }
+
+  @Post('tools/:tool')
+  @ApiOperation({ summary: 'Run a photo tool: watermark-remove 12, upscale 60, denoise 20, restore 20, enhance 30 credits' })
+  @ApiCreatedResponse({ type: GenerationDto })
+  async tool(@CurrentPrincipal() principal: Principal, @Param('tool') tool: string, @Body() body: ToolRequestDto, @Headers('idempotency-key') key?: string): Promise<GenerationDto> {
+    if (!(TOOLS as readonly string[]).includes(tool)) throw new DomainError('NOT_FOUND', `No tool ${tool}; tools are ${TOOLS.join(', ')}`);
+    const user = await this.caller(principal, body.telegram_id);
+    if ((body.image_url === undefined) === (body.media_id === undefined)) {
+      throw new DomainError('VALIDATION_FAILED', 'Give exactly one of image_url or media_id', { fields: [{ field: 'image_url', problems: ['exactly one of image_url or media_id'] }] });
+    }
+    const inputs = body.image_url ? [{ type: 'image' as const, url: body.image_url }] : await this.data.asInputs([body.media_id!], user.id);
+    const options = Object.fromEntries(Object.entries({ output_format: body.output_format, target_resolution: body.target_resolution, model: body.model, size: body.size }).filter(([, v]) => v !== undefined));
+    const generation = await this.generations.submit({
+      userId: user.id,
+      model: tool,
+      mode: 'tool',
+      options,
+      inputs,
+      source: 'miniapp',
+      idempotencyKey: scopedKey(principal, key),
+      chatId: body.chat_id !== undefined ? String(body.chat_id) : null,
+      language: body.language ?? user.language ?? null,
+    });
+    return this.view(generation);
+  }
+
+  @Post('media/upload')
+  @ApiConsumes('multipart/form-data')
+  @ApiOperation({ summary: 'Upload an input image (multipart field `file`); returns the id to pass as media_ids' })
+  async upload(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<{ id: string; url: string; contentType: string; sizeBytes: number }> {
+    const user = await this.caller(principal);
+    const file = await readSingleFile(request);
+    const data = await this.data.upload({ userId: user.id, type: 'image', data: file.data, declaredType: file.contentType });
+    return { id: data.id, url: await this.data.url(data.storageKey), contentType: data.contentType, sizeBytes: data.sizeBytes ?? file.data.length };
+  }
+
+  private async caller(principal: Principal, telegramId?: string): Promise<User> {
+    if (principal.kind !== 'miniapp') throw new DomainError('FORBIDDEN', 'Mini App users only');
+    if (telegramId !== undefined) assertOwnTelegramId(principal, telegramId);
+    return this.users.getByTelegramId(principal.telegramId);
+  }
+
+  private async owned(principal: Principal, id: string, telegramId?: string): Promise<Generation> {
+    const user = await this.caller(principal, telegramId);
+    return this.generations.getOwned(id, user.id);
+  }
+
+  private async view(generation: Generation): Promise<GenerationDto> {
+    return GenerationDto.from(generation, (await this.catalog.all()).find((m) => m.id === generation.modelId));
+  }
+}
+
+function scopedKey(principal: Principal, key: string | undefined): string | undefined {
+  if (key === undefined) return undefined;
+  if (!/^[\x21-\x7e]{1,200}$/.test(key)) throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1-200 visible ASCII characters', { fields: [{ field: 'Idempotency-Key', problems: ['invalid'] }] });
+  return `${principal.name}:${key}`;
+}
+
+/** The one file of a multipart request (field `file`), with the limit the multipart plugin enforces. */
+export async function readSingleFile(request: FastifyRequest): Promise<{ data: Buffer; contentType: string; fields: Record<string, string> }> {
+  if (!request.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with a file field');
+  const fields: Record<string, string> = {};
+  let file: { data: Buffer; contentType: string } | undefined;
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      if (part.fieldname !== 'file' || file) {
+        await part.toBuffer().catch(() => undefined);
+        throw new DomainError('VALIDATION_FAILED', 'Send exactly one file, in the field `file`', { fields: [{ field: part.fieldname, problems: ['unexpected file'] }] });
+      }
+      let data: Buffer;
+      try {
+        data = await part.toBuffer();
+      } catch (error) {
+        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new DomainError('STORAGE_TOO_LARGE', 'The file is larger than the upload limit');
+        throw error;
+      }
+      file = { data, contentType: part.mimetype };
+    } else {
+      fields[part.fieldname] = String(part.value);
+    }
+  }
+  if (!file) throw new DomainError('VALIDATION_FAILED', 'The field `file` is missing', { fields: [{ field: 'file', problems: ['required'] }] });
+  return { ...file, fields };
+}

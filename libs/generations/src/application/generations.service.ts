@@ -1,0 +1,228 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DomainError, SettingsService } from '@genbot/core';
+import { LedgerService } from '@genbot/ledger';
+import { CatalogModel, Options, assertInputCount, priceOf, resolveMode, resolveOptions } from '../domain/catalog';
+import { Generation, GenerationInput, GenerationResult, GenerationSource, isFinal } from '../domain/generation';
+import { GenerationsQueue } from '../infrastructure/generations.queue';
+import { GenerationsRepository } from '../infrastructure/generations.repository';
+import { CatalogService } from './catalog.service';
+import { ProviderRegistry } from './provider-registry';
+
+export interface QuoteInput {
+  model: string;
+  mode?: string;
+  options?: Record<string, unknown>;
+  imageCount?: number;
+  userId?: string;
+}
+
+export interface Quote {
+  model: CatalogModel;
+  mode: Generation['mode'];
+  options: Options;
+  price: number;
+  /** True when this user's next generation with this model would be their free trial. */
+  trial: boolean;
+}
+
+export interface SubmitInput {
+  userId: string;
+  model: string;
+  mode?: string;
+  prompt?: string | null;
+  options?: Record<string, unknown>;
+  inputs?: GenerationInput[];
+  source: GenerationSource;
+  /** Scoped by the caller already (`miniapp:<tg id>:<key>`); a repeat returns the first generation. */
+  idempotencyKey?: string;
+  chatId?: string | null;
+  messageId?: number | null;
+  promptMessageId?: number | null;
+  language?: 'uz' | 'ru' | 'en' | null;
+  serviceType?: string | null;
+  description?: string | null;
+  /** Seed 001: when credits are short, park the job as `waiting_payment` instead of refusing. */
+  waitForPayment?: boolean;
+  meta?: Record<string, unknown>;
+}
+
+/** Seconds a hold outlives the model's timeout, so a slow provider never outlives its hold. */
+const HOLD_MARGIN_SECONDS = 30 * 60;
+
+@Injectable()
+export class GenerationsService {
+  private readonly logger = new Logger(GenerationsService.name);
+
+  constructor(
+    private readonly catalog: CatalogService,
+    private readonly providers: ProviderRegistry,
+    private readonly repository: GenerationsRepository,
+    private readonly ledger: LedgerService,
+    private readonly settings: SettingsService,
+    private readonly queue: GenerationsQueue,
+  ) {}
+
+  async quote(input: QuoteInput): Promise<Quote> {
+    const model = await this.catalog.get(input.model);
+    const mode = resolveMode(model, input.mode, input.imageCount ?? 0);
+    const options = resolveOptions(model, mode, input.options ?? {});
+    const price = priceOf(model, mode, options, Number(await this.settings.get('credits_per_usd')));
+    const trial = input.userId ? await this.trialAvailable(input.userId, model) : false;
+    return { model, mode, options, price, trial };
+  }
+
+  /**
+   * Prices the request, takes the trial or holds the price, records the generation and queues it.
+   * Nothing is recorded when the user cannot pay (402) or the model cannot run (503).
+   */
+  async submit(input: SubmitInput): Promise<Generation> {
+    if (input.idempotencyKey) {
+      const earlier = await this.repository.findByKey(input.idempotencyKey);
+      if (earlier) return this.sameRequestOrConflict(earlier, input);
+    }
+    const imageCount = (input.inputs ?? []).filter((i) => i.type === 'image').length;
+    const quote = await this.quote({ model: input.model, mode: input.mode, options: input.options, imageCount, userId: input.userId });
+    const { model, mode } = quote;
+    assertInputCount(model, mode, imageCount);
+    if ((mode === 't2i' || mode === 'tts') && !input.prompt?.trim()) {
+      throw new DomainError('VALIDATION_FAILED', `${model.slug} needs a prompt`, { fields: [{ field: 'prompt', problems: ['required'] }] });
+    }
+    const route = this.providers.routeOrThrow(model, mode);
+    if (!(await route.provider.hasBalance())) {
+      throw new DomainError('GENERATION_PROVIDER_UNAVAILABLE', `${model.displayName} is paused: the provider balance is too low`, { model: model.slug, retryAfterSeconds: 300 });
+    }
+
+    const id = randomUUID();
+    const base = {
+      id,
+      userId: input.userId,
+      modelId: model.id,
+      mode,
+      prompt: input.prompt?.trim() || null,
+      options: quote.options,
+      inputs: input.inputs ?? [],
+      priceCredits: quote.price,
+      provider: route.provider.name,
+      providerModel: route.providerModel,
+      source: input.source,
+      serviceType: input.serviceType ?? null,
+      description: input.description ?? null,
+      chatId: input.chatId ?? null,
+      messageId: input.messageId ?? null,
+      promptMessageId: input.promptMessageId ?? null,
+      language: input.language ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+      meta: input.meta ?? {},
+    };
+
+    const trialGeneration = quote.trial ? await this.insertWithTrial(base, model) : undefined;
+    const generation = trialGeneration ?? (await this.insertWithHold(base, model, input.waitForPayment === true));
+    if (generation.status === 'queued') await this.queue.run(generation.id);
+    return generation;
+  }
+
+  async get(id: string): Promise<Generation> {
+    const generation = await this.repository.find(id);
+    if (!generation) throw new DomainError('GENERATION_NOT_FOUND', 'Generation not found', { generationId: id });
+    return generation;
+  }
+
+  /** The generation, if it is this user's; 403 otherwise (404 when it does not exist). */
+  async getOwned(id: string, userId: string): Promise<Generation> {
+    const generation = await this.get(id);
+    if (generation.userId !== userId) throw new DomainError('GENERATION_FORBIDDEN', 'This generation belongs to someone else');
+    return generation;
+  }
+
+  list(userId: string, limit = 50): Promise<Generation[]> {
+    return this.repository.listForUser(userId, limit);
+  }
+
+  active(userId: string): Promise<Generation[]> {
+    return this.repository.listForUser(userId, 20, ['waiting_payment', 'queued', 'running']);
+  }
+
+  results(generationId: string): Promise<GenerationResult[]> {
+    return this.repository.results(generationId);
+  }
+
+  /**
+   * Cancels a generation the provider has not started: the hold is released and the job becomes a
+   * no-op. A running one is the provider's already and is refused with 409.
+   */
+  async cancel(generation: Generation): Promise<Generation> {
+    if (isFinal(generation.status)) throw new DomainError('GENERATION_NOT_CANCELLABLE', `This generation is already ${generation.status}`, { status: generation.status });
+    const cancelled = await this.repository.transition(generation.id, ['waiting_payment', 'queued'], { status: 'cancelled', finished_at: new Date(), error: 'cancelled by the user' });
+    if (!cancelled) throw new DomainError('GENERATION_NOT_CANCELLABLE', 'The provider has already started this generation', { status: 'running' });
+    if (cancelled.holdId) await this.ledger.release({ holdId: cancelled.holdId });
+    return cancelled;
+  }
+
+  /** Asks the worker to look at a running generation now rather than at its next scheduled poll. */
+  async refresh(generation: Generation): Promise<Generation> {
+    if (generation.status === 'running' && generation.externalId) await this.queue.poll(generation.id, Date.now(), 0);
+    if (generation.status === 'queued') await this.queue.run(generation.id);
+    return generation;
+  }
+
+  async trialAvailable(userId: string, model: CatalogModel): Promise<boolean> {
+    const slugs = (await this.settings.get('trial_model_slugs')) as string[];
+    if (!slugs.includes(model.slug)) return false;
+    const [used] = await this.repository.dataSource.query(`SELECT 1 FROM trial_uses WHERE user_id = $1`, [userId]);
+    return !used;
+  }
+
+  private async insertWithTrial(base: NewBase, model: CatalogModel): Promise<Generation | undefined> {
+    return this.repository.dataSource.transaction(async (em) => {
+      // The primary key on user_id makes the trial single-use whatever the concurrency.
+      const taken: unknown[] = await em.query(`INSERT INTO trial_uses (user_id, model_id, generation_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`, [base.userId, model.id, base.id]);
+      if (taken.length === 0) return undefined;
+      return this.repository.insert(em, { ...base, status: 'queued', priceCredits: 0, isTrial: true, holdId: null });
+    });
+  }
+
+  private async insertWithHold(base: NewBase, model: CatalogModel, waitForPayment: boolean): Promise<Generation> {
+    let holdId: string | null = null;
+    if (base.priceCredits > 0) {
+      try {
+        const { hold } = await this.ledger.reserve({
+          idempotencyKey: `generation:${base.id}`,
+          userId: base.userId,
+          amount: base.priceCredits,
+          kind: 'generation',
+          ttlSeconds: model.timeoutSeconds + HOLD_MARGIN_SECONDS,
+          reference: base.id,
+          meta: { generationId: base.id, model: model.slug, jobId: base.id },
+        });
+        holdId = hold.id;
+      } catch (error) {
+        if (!(waitForPayment && error instanceof DomainError && error.code === 'LEDGER_INSUFFICIENT_CREDITS')) throw error;
+      }
+    }
+    const status = holdId || base.priceCredits === 0 ? 'queued' : 'waiting_payment';
+    try {
+      return await this.repository.dataSource.transaction((em) => this.repository.insert(em, { ...base, status, isTrial: false, holdId }));
+    } catch (error) {
+      // The generation could not be recorded (a racing duplicate key, most likely): give the hold back.
+      if (holdId) await this.ledger.release({ holdId }).catch((e: unknown) => this.logger.error({ err: e }, 'releasing an orphan hold failed; it will expire'));
+      if (base.idempotencyKey && isUniqueViolation(error)) {
+        const winner = await this.repository.findByKey(base.idempotencyKey);
+        if (winner) return winner;
+      }
+      throw error;
+    }
+  }
+
+  private sameRequestOrConflict(earlier: Generation, input: SubmitInput): Generation {
+    const samePrompt = (earlier.prompt ?? '') === (input.prompt?.trim() ?? '');
+    if (!samePrompt) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different generation', { generationId: earlier.id });
+    return earlier;
+  }
+}
+
+type NewBase = Omit<Parameters<GenerationsRepository['insert']>[1], 'status' | 'isTrial' | 'holdId'>;
+
+function isUniqueViolation(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { driverError?: { code?: string } }).driverError?.code === '23505';
+}

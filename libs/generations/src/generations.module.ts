@@ -1,0 +1,42 @@
+import { BullModule } from '@nestjs/bullmq';
+import { Module } from '@nestjs/common';
+import { QUEUES } from '@genbot/core';
+import { LedgerModule } from '@genbot/ledger';
+import { StorageModule } from '@genbot/storage';
+import { TelegramModule } from '@genbot/telegram';
+import { CatalogService } from './application/catalog.service';
+import { CleanupService } from './application/cleanup.service';
+import { DataService } from './application/data.service';
+import { GenerationRunner } from './application/generation-runner.service';
+import { GenerationsService } from './application/generations.service';
+import { GENERATION_PROVIDERS, ProviderRegistry } from './application/provider-registry';
+import { CatalogRepository } from './infrastructure/catalog.repository';
+import { GenerationsQueue } from './infrastructure/generations.queue';
+import { GenerationsRepository } from './infrastructure/generations.repository';
+import { PROVIDER_ADAPTERS } from './infrastructure/providers';
+import { GenerationsCleanupScheduler, GenerationsProcessor } from './jobs/generations.processor';
+
+/** Catalog, prices, submissions, uploads: what the APIs need. */
+@Module({
+  imports: [LedgerModule, StorageModule, BullModule.registerQueue({ name: QUEUES.generations })],
+  providers: [
+    ...PROVIDER_ADAPTERS,
+    { provide: GENERATION_PROVIDERS, inject: PROVIDER_ADAPTERS, useFactory: (...adapters: unknown[]) => adapters },
+    ProviderRegistry,
+    CatalogRepository,
+    CatalogService,
+    GenerationsRepository,
+    GenerationsQueue,
+    GenerationsService,
+    DataService,
+  ],
+  exports: [CatalogService, GenerationsService, DataService, ProviderRegistry, GenerationsRepository, GenerationsQueue, ...PROVIDER_ADAPTERS],
+})
+export class GenerationsModule {}
+
+/** The worker's half: runs generations, polls providers, delivers results, cleans up. */
+@Module({
+  imports: [GenerationsModule, LedgerModule, StorageModule, TelegramModule, BullModule.registerQueue({ name: QUEUES.generations })],
+  providers: [GenerationRunner, CleanupService, GenerationsProcessor, GenerationsCleanupScheduler],
+})
+export class GenerationsJobsModule {}

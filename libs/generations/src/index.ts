@@ -1,0 +1,10 @@
+/** Generations: the model catalog and prices, submissions with holds or trials, the worker pipeline, uploads. */
+export * from './generations.module';
+export * from './application/catalog.service';
+export * from './application/generations.service';
+export * from './application/data.service';
+export * from './application/provider-registry';
+export * from './application/ports/generation-provider';
+export * from './domain/catalog';
+export * from './domain/generation';
+export * from './jobs/job-map';

@@ -1,0 +1,245 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import sharp from 'sharp';
+import { ProviderError, ProviderInput, ProviderOutput } from '../../../application/ports/generation-provider';
+import { LocalProvider } from './local.provider';
+
+const provider = new LocalProvider();
+let submissions = 0;
+
+async function run(providerModel: string, options: ProviderInput['options'], image?: Buffer, prompt?: string): Promise<ProviderOutput[]> {
+  const { status } = await provider.submit(
+    { providerModel, mode: image ? 'tool' : 't2i', prompt, options, images: image ? [{ data: image, contentType: 'image/png' }] : undefined },
+    `gen-${++submissions}`,
+  );
+  if (status.state !== 'succeeded') throw new Error(`expected success, got ${status.state}`);
+  return status.outputs;
+}
+
+async function only(outputs: ProviderOutput[]): Promise<{ data: Buffer; format?: string; width?: number; height?: number; contentType?: string }> {
+  expect(outputs).toHaveLength(1);
+  const { format, width, height } = await sharp(outputs[0].data).metadata();
+  return { data: outputs[0].data!, format, width, height, contentType: outputs[0].contentType };
+}
+
+const pixels = (data: Buffer) => sharp(data).removeAlpha().raw().toBuffer();
+const stdev = async (data: Buffer) => (await sharp(data).stats()).channels.slice(0, 3).reduce((sum, c) => sum + c.stdev, 0) / 3;
+
+/** A child's drawing: thick outlines and flat colours on paper. */
+function drawing(width = 300, height = 200, background = '#fffbe8'): Promise<Buffer> {
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
+    <rect width="100%" height="100%" fill="${background}"/>
+    <circle cx="${width * 0.3}" cy="${height * 0.5}" r="${height * 0.3}" fill="#ffcc00" stroke="#000" stroke-width="5"/>
+    <rect x="${width * 0.6}" y="${height * 0.2}" width="${width * 0.25}" height="${height * 0.55}" fill="#3aa0ff" stroke="#000" stroke-width="4"/>
+  </svg>`;
+  return sharp(Buffer.from(svg)).png().toBuffer();
+}
+
+/** Mid-grey with heavy salt-and-pepper and gaussian-ish noise, from a fixed seed. */
+function noisy(width = 200, height = 200): Promise<Buffer> {
+  const data = Buffer.alloc(width * height * 3);
+  let seed = 42;
+  const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  for (let i = 0; i < data.length; i += 3) {
+    const r = random();
+    const value = r < 0.05 ? 0 : r > 0.95 ? 255 : 128 + Math.round((random() - 0.5) * 60);
+    data[i] = data[i + 1] = data[i + 2] = value;
+  }
+  return sharp(data, { raw: { width, height, channels: 3 } }).png().toBuffer();
+}
+
+const rejectedWith = (message: RegExp | string) => expect.objectContaining({ kind: 'rejected', message: expect.stringMatching(message) });
+
+describe('LocalProvider', () => {
+  it('is always configured and named local', () => {
+    expect(provider.name).toBe('local');
+    expect(provider.isConfigured()).toBe(true);
+  });
+
+  describe('local/text-to-image', () => {
+    it('renders a PNG of the default size whose pixels depend on the prompt', async () => {
+      expect(await only(await run('local/text-to-image', {}, undefined, 'a red cat'))).toMatchObject({
+        format: 'png',
+        width: 1024,
+        height: 1024,
+        contentType: 'image/png',
+      });
+      const cat = await only(await run('local/text-to-image', { size: '256*256' }, undefined, 'a red cat'));
+      const dog = await only(await run('local/text-to-image', { size: '256*256' }, undefined, 'a blue dog'));
+      const catAgain = await only(await run('local/text-to-image', { size: '256*256' }, undefined, 'a red cat'));
+      expect((await pixels(cat.data)).equals(await pixels(dog.data))).toBe(false);
+      expect((await pixels(cat.data)).equals(await pixels(catAgain.data))).toBe(true);
+    });
+
+    it('renders prompts full of XML syntax and control characters', async () => {
+      const prompt = 'Tom <&> Jerry "quoted" \'single\' ]]> <!-- --> &amp; \u0007 <script>alert(1)</script> 你好 🚀';
+      const out = await only(await run('local/text-to-image', { size: '320*240' }, undefined, prompt));
+      expect(out).toMatchObject({ format: 'png', width: 320, height: 240 });
+      const long = await only(await run('local/text-to-image', { size: '256*256' }, undefined, 'word '.repeat(2000)));
+      expect(long).toMatchObject({ width: 256, height: 256 });
+    });
+
+    it('takes size as W*H or WxH, or an aspect ratio, capped at 2048 a side', async () => {
+      expect(await only(await run('local/text-to-image', { size: '300*200' }, undefined, 'p'))).toMatchObject({ width: 300, height: 200 });
+      expect(await only(await run('local/text-to-image', { size: '200x300' }, undefined, 'p'))).toMatchObject({ width: 200, height: 300 });
+      expect(await only(await run('local/text-to-image', { aspect_ratio: '16:9' }, undefined, 'p'))).toMatchObject({ width: 1344, height: 768 });
+      expect(await only(await run('local/text-to-image', { size: '4096*512' }, undefined, 'p'))).toMatchObject({ width: 2048, height: 256 });
+    });
+
+    it('writes jpeg and webp on request', async () => {
+      const jpeg = await only(await run('local/text-to-image', { size: '128*128', output_format: 'jpeg' }, undefined, 'p'));
+      const webp = await only(await run('local/text-to-image', { size: '128*128', output_format: 'webp' }, undefined, 'p'));
+      expect(jpeg).toMatchObject({ format: 'jpeg', contentType: 'image/jpeg' });
+      expect(webp).toMatchObject({ format: 'webp', contentType: 'image/webp' });
+    });
+
+    it('refuses an empty prompt, a bad size or aspect ratio', async () => {
+      await expect(run('local/text-to-image', {}, undefined, '   ')).rejects.toEqual(rejectedWith('prompt is required'));
+      await expect(run('local/text-to-image', { size: 'big' }, undefined, 'p')).rejects.toEqual(rejectedWith('size'));
+      await expect(run('local/text-to-image', { aspect_ratio: '2:1' }, undefined, 'p')).rejects.toEqual(rejectedWith('aspect_ratio'));
+    });
+  });
+
+  describe('local/upscale', () => {
+    it('brings the long side to 2048 for 2k, keeping the aspect ratio and the input format', async () => {
+      const out = await only(await run('local/upscale', { target_resolution: '2k' }, await sharp(await drawing(300, 200)).jpeg().toBuffer()));
+      expect(out).toMatchObject({ format: 'jpeg', width: 2048, height: 1365 });
+    });
+
+    it('never downscales an image already above the target', async () => {
+      const out = await only(await run('local/upscale', { target_resolution: '2k', output_format: 'png' }, await drawing(2100, 100)));
+      expect(out).toMatchObject({ format: 'png', width: 2100, height: 100 });
+    });
+
+    it('refuses an unknown target resolution', async () => {
+      await expect(run('local/upscale', { target_resolution: '16k' }, await drawing())).rejects.toEqual(rejectedWith('target_resolution'));
+    });
+  });
+
+  describe('local/denoise', () => {
+    it('lowers the noise, more with a stronger model', async () => {
+      const input = await noisy();
+      const before = await stdev(input);
+      const normal = await only(await run('local/denoise', {}, input));
+      const extreme = await only(await run('local/denoise', { model: 'Extreme' }, input));
+      expect(normal).toMatchObject({ format: 'png', width: 200, height: 200 });
+      expect(await stdev(normal.data)).toBeLessThan(before * 0.6);
+      expect(await stdev(extreme.data)).toBeLessThan(await stdev(normal.data));
+    });
+  });
+
+  describe('local/restore', () => {
+    it('stretches a faded photo back to a full tonal range', async () => {
+      const faded = await sharp(await drawing()).linear(0.4, 90).png().toBuffer();
+      const range = async (data: Buffer) => (await sharp(data).stats()).channels.slice(0, 3).map((c) => c.max - c.min);
+      for (const model of ['Dust-Scratch', 'Dust-Scratch V2']) {
+        const out = await only(await run('local/restore', { model }, faded));
+        expect(out).toMatchObject({ width: 300, height: 200 });
+        for (const [i, spread] of (await range(out.data)).entries()) expect(spread).toBeGreaterThan((await range(faded))[i]);
+      }
+    });
+  });
+
+  describe('local/enhance', () => {
+    it('accepts every model of the seed and fits the image into size', async () => {
+      const input = await drawing();
+      for (const model of ['Standard V2', 'Low Resolution V2', 'CGI', 'High Fidelity V2', 'Text Refine']) {
+        expect(await only(await run('local/enhance', { model }, input))).toMatchObject({ width: 300, height: 200 });
+      }
+      expect(await only(await run('local/enhance', { size: '600*600' }, input))).toMatchObject({ width: 600, height: 400 });
+      await expect(run('local/enhance', { model: 'Ultra' }, input)).rejects.toEqual(rejectedWith('Standard V2, Low Resolution V2'));
+    });
+  });
+
+  describe('local/watermark-remove', () => {
+    it('smooths text away in the bottom corners and leaves the middle alone', async () => {
+      const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300">
+        <rect width="100%" height="100%" fill="#4070a0"/>
+        <text x="290" y="290" font-family="DejaVu Sans" font-size="14" fill="#fff">© stock</text>
+      </svg>`;
+      const input = await sharp(Buffer.from(svg)).flatten().png().toBuffer();
+      const corner = (data: Buffer) => sharp(data).extract({ left: 280, top: 270, width: 120, height: 30 }).png().toBuffer();
+      const middle = (data: Buffer) => sharp(data).extract({ left: 100, top: 100, width: 200, height: 100 }).raw().toBuffer();
+
+      const out = await only(await run('local/watermark-remove', {}, input));
+      expect(out).toMatchObject({ format: 'png', width: 400, height: 300 });
+      expect(await stdev(await corner(out.data))).toBeLessThan((await stdev(await corner(input))) / 3);
+      expect((await middle(out.data)).equals(await middle(input))).toBe(true);
+    });
+  });
+
+  describe('local/animate-drawing', () => {
+    it('returns count distinct PNG variants of the drawing', async () => {
+      const outputs = await run('local/animate-drawing', { count: 8 }, await drawing());
+      expect(outputs).toHaveLength(8);
+      const seen = new Set<string>();
+      for (const output of outputs) {
+        expect(await sharp(output.data).metadata()).toMatchObject({ format: 'png', width: 300, height: 200 });
+        seen.add((await pixels(output.data!)).toString('base64'));
+      }
+      expect(seen.size).toBe(8);
+    });
+
+    it('makes 4 by default, also from a transparent drawing, and refuses more than 8', async () => {
+      const transparent = await drawing(300, 200, 'none');
+      expect(await run('local/animate-drawing', {}, transparent)).toHaveLength(4);
+      expect(await run('local/animate-drawing', { count: '2' }, transparent)).toHaveLength(2);
+      await expect(run('local/animate-drawing', { count: 9 }, transparent)).rejects.toEqual(rejectedWith('count'));
+    });
+  });
+
+  describe('input and errors', () => {
+    let server: Server;
+    let base: string;
+    beforeAll(async () => {
+      const png = await drawing(120, 80);
+      server = createServer((req, res) => {
+        if (req.url === '/drawing.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(png);
+        if (req.url === '/huge-declared') return res.writeHead(200, { 'content-length': String(21 * 1024 * 1024) }).end(Buffer.alloc(21 * 1024 * 1024));
+        if (req.url === '/huge-chunked') {
+          res.writeHead(200, { 'content-type': 'image/png' });
+          for (let i = 0; i < 21; i++) res.write(Buffer.alloc(1024 * 1024));
+          return res.end();
+        }
+        if (req.url === '/broken') return res.writeHead(503).end();
+        res.writeHead(404).end();
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+    const fromUrl = (path: string) =>
+      provider.submit({ providerModel: 'local/denoise', mode: 'tool', imageUrls: [`${base}${path}`], options: {} }, `url-${++submissions}`);
+
+    it('fetches the input from imageUrls when no bytes are given', async () => {
+      const { status } = await fromUrl('/drawing.png');
+      expect(status.state).toBe('succeeded');
+      if (status.state === 'succeeded') expect(await only(status.outputs)).toMatchObject({ format: 'png', width: 120, height: 80 });
+    });
+
+    it('refuses missing, oversized and unreachable inputs with the right kind', async () => {
+      await expect(fromUrl('/missing.png')).rejects.toEqual(rejectedWith('HTTP 404'));
+      await expect(fromUrl('/huge-declared')).rejects.toEqual(rejectedWith('larger than 20 MB'));
+      await expect(fromUrl('/huge-chunked')).rejects.toEqual(rejectedWith('larger than 20 MB'));
+      await expect(fromUrl('/broken')).rejects.toMatchObject({ kind: 'transient' });
+    });
+
+    it('refuses unknown models, a missing image, undecodable bytes and a bad output format', async () => {
+      await expect(run('local/teleport', {}, await drawing())).rejects.toBeInstanceOf(ProviderError);
+      await expect(run('local/teleport', {}, await drawing())).rejects.toEqual(rejectedWith('unknown local model'));
+      await expect(run('local/upscale', {})).rejects.toEqual(rejectedWith('an input image is required'));
+      await expect(run('local/upscale', {}, Buffer.from('definitely not an image'))).rejects.toEqual(rejectedWith('could not be decoded'));
+      await expect(run('local/upscale', { output_format: 'gif' }, await drawing())).rejects.toEqual(rejectedWith('output_format'));
+    });
+
+    it('answers poll for a fresh result and refuses an unknown id', async () => {
+      const { externalId, status } = await provider.submit(
+        { providerModel: 'local/text-to-image', mode: 't2i', prompt: 'p', options: { size: '64*64' } },
+        'poll-me',
+      );
+      expect(await provider.poll(externalId, 'local/text-to-image')).toEqual(status);
+      await expect(provider.poll('local-nope', 'local/text-to-image')).rejects.toEqual(rejectedWith('unknown local generation'));
+    });
+  });
+});

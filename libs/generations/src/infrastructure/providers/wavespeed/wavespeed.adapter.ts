@@ -1,0 +1,165 @@
+import { Injectable } from '@nestjs/common';
+import { AppConfig } from '@genbot/core';
+import {
+  GenerationProvider,
+  ProviderError,
+  ProviderInput,
+  ProviderOutput,
+  ProviderStatus,
+  SubmitResult,
+} from '../../../application/ports/generation-provider';
+
+type Json = Record<string, unknown>;
+
+const SUBMIT_TIMEOUT_MS = 30_000;
+const READ_TIMEOUT_MS = 15_000;
+const DEFAULT_RETRY_AFTER_SECONDS = 10;
+/** Below this many USD a single generation may not be paid for, so the account counts as empty. */
+const MIN_BALANCE_USD = 0.05;
+const BALANCE_TTL_MS = 60_000;
+const INSUFFICIENT_BALANCE = /insufficient[\s_-]*(balance|credit|fund)|exhausted balance|not enough (balance|credit)|top[\s-]?up/i;
+
+/**
+ * Wavespeed's v3 API: `POST /api/v3/{model}` starts a prediction, `GET /api/v3/predictions/{id}/result`
+ * reports created | processing | completed | failed with output URLs, `GET /api/v3/balance` the USD left.
+ * Every answer is the envelope `{ code, message, data }`. Wavespeed documents no idempotency key, so a
+ * submit is sent once and never retried here: the job may already exist when a submit times out.
+ */
+@Injectable()
+export class WavespeedAdapter extends GenerationProvider {
+  readonly name = 'wavespeed';
+  private balanceCache?: { enough: boolean; until: number };
+
+  constructor(private readonly config: AppConfig) {
+    super();
+  }
+
+  isConfigured(): boolean {
+    return Boolean(this.config.env.WAVESPEED_API_KEY);
+  }
+
+  async submit(input: ProviderInput, _idempotencyKey: string): Promise<SubmitResult> {
+    const data = await this.call('POST', `/api/v3/${modelPath(input.providerModel)}`, SUBMIT_TIMEOUT_MS, requestBody(input));
+    if (typeof data.id !== 'string' || !data.id) throw new ProviderError('transient', 'wavespeed: submit answered without a prediction id');
+    return { externalId: data.id, status: statusOf(data) };
+  }
+
+  async poll(externalId: string, _providerModel: string): Promise<ProviderStatus> {
+    return statusOf(await this.call('GET', `/api/v3/predictions/${encodeURIComponent(externalId)}/result`, READ_TIMEOUT_MS));
+  }
+
+  /** Cached for a minute: the worker asks before every submit, and the balance moves slowly. */
+  override async hasBalance(): Promise<boolean> {
+    if (this.balanceCache && this.balanceCache.until > Date.now()) return this.balanceCache.enough;
+    const data = await this.call('GET', '/api/v3/balance', READ_TIMEOUT_MS);
+    const enough = Number(data.balance) > MIN_BALANCE_USD;
+    this.balanceCache = { enough, until: Date.now() + BALANCE_TTL_MS };
+    return enough;
+  }
+
+  /** Sends one request and returns the envelope's `data`, or throws the ProviderError its failure means. */
+  private async call(method: 'GET' | 'POST', path: string, timeoutMs: number, body?: Json): Promise<Json> {
+    const key = this.config.env.WAVESPEED_API_KEY;
+    if (!key) throw new ProviderError('unavailable', 'wavespeed: WAVESPEED_API_KEY is not set');
+    const url = `${this.config.env.WAVESPEED_BASE_URL.replace(/\/+$/, '')}${path}`;
+    let res: Response;
+    let text: string;
+    try {
+      res = await fetch(url, {
+        method,
+        headers: { authorization: `Bearer ${key}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+        body: body ? JSON.stringify(body) : undefined,
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      text = await res.text();
+    } catch (error) {
+      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
+      throw new ProviderError('transient', `wavespeed: ${method} ${path} ${timedOut ? `timed out after ${timeoutMs} ms` : `failed: ${String(error)}`}`);
+    }
+    const parsed = parseJson(text);
+    // The envelope repeats the status in `code`; trust whichever of the two says it failed.
+    const code = typeof parsed?.code === 'number' && parsed.code >= 400 ? parsed.code : res.status;
+    if (code >= 400 || !res.ok) {
+      const message = typeof parsed?.message === 'string' && parsed.message ? parsed.message : text.slice(0, 300) || res.statusText;
+      throw errorFor(code, `wavespeed: ${method} ${path} answered ${code}: ${message}`, res.headers.get('retry-after'));
+    }
+    const data = parsed?.data;
+    if (!data || typeof data !== 'object') throw new ProviderError('transient', `wavespeed: ${method} ${path} answered without data`);
+    return data as Json;
+  }
+}
+
+/** Catalog options pass through as Wavespeed names them (size, aspect_ratio, resolution, quality, output_format …). */
+function requestBody(input: ProviderInput): Json {
+  if (!input.imageUrls?.length && input.images?.length) {
+    throw new ProviderError('rejected', 'wavespeed: input images must be URLs, not inline bytes');
+  }
+  const body: Json = { ...input.options };
+  if (input.prompt !== undefined) body.prompt = input.prompt;
+  const urls = input.imageUrls ?? [];
+  // Edit models take a list of references (`images`); single-image tools and video models take `image`.
+  if (urls.length > 0 && input.mode === 'i2i') body.images = urls;
+  else if (urls.length > 0) body.image = urls[0];
+  return body;
+}
+
+function statusOf(data: Json): ProviderStatus {
+  switch (data.status) {
+    case 'completed': {
+      const outputs = (Array.isArray(data.outputs) ? data.outputs : []).filter((url): url is string => typeof url === 'string' && url.length > 0);
+      if (outputs.length === 0) return { state: 'failed', reason: 'wavespeed: completed without outputs' };
+      return { state: 'succeeded', outputs: outputs.map(outputOf) };
+    }
+    case 'failed':
+    case 'cancelled':
+    case 'timeout':
+      return { state: 'failed', reason: typeof data.error === 'string' && data.error ? data.error : `wavespeed: prediction ${data.status}` };
+    default:
+      // created, processing, and any state a newer API version adds: keep polling.
+      return { state: 'running' };
+  }
+}
+
+function outputOf(url: string): ProviderOutput {
+  const extension = /\.(\w+)$/.exec(URL.canParse(url) ? new URL(url).pathname : url)?.[1]?.toLowerCase();
+  const contentType = extension ? CONTENT_TYPES[extension] : undefined;
+  return contentType ? { url, contentType } : { url };
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif',
+  mp4: 'video/mp4', webm: 'video/webm', mov: 'video/quicktime', mp3: 'audio/mpeg', wav: 'audio/wav', ogg: 'audio/ogg',
+};
+
+/** `bytedance/seedream-v4/edit` stays a path; each segment is encoded so a bad catalog value can't escape it. */
+function modelPath(model: string): string {
+  const segments = model.split('/').filter(Boolean);
+  if (segments.length === 0 || segments.some((s) => s === '.' || s === '..')) throw new ProviderError('rejected', `wavespeed: "${model}" is not a model path`);
+  return segments.map(encodeURIComponent).join('/');
+}
+
+function errorFor(status: number, message: string, retryAfter: string | null): ProviderError {
+  if (status === 402 || INSUFFICIENT_BALANCE.test(message)) return new ProviderError('insufficient_balance', message);
+  if (status === 401 || status === 403) return new ProviderError('unavailable', message);
+  if (status === 429) return new ProviderError('rate_limited', message, retryAfterSeconds(retryAfter));
+  if (status === 408 || status >= 500) return new ProviderError('transient', message);
+  return new ProviderError('rejected', message);
+}
+
+/** `Retry-After` is seconds or an HTTP date; without one, wait a fixed 10 s. */
+function retryAfterSeconds(header: string | null): number {
+  if (!header) return DEFAULT_RETRY_AFTER_SECONDS;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  const at = Date.parse(header);
+  return Number.isNaN(at) ? DEFAULT_RETRY_AFTER_SECONDS : Math.max(1, Math.ceil((at - Date.now()) / 1000));
+}
+
+function parseJson(text: string): Json | undefined {
+  try {
+    const value: unknown = JSON.parse(text);
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
+  } catch {
+    return undefined;
+  }
+}

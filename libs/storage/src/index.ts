@@ -1,0 +1,13 @@
+/** Object storage: the port every lib and app uses, and the module choosing S3 or local disk. */
+export * from './storage.module';
+export * from './application/object-storage';
+/** Keys, content sniffing and the upload rule (size → 413, type by bytes → 415). */
+export * from './domain/object-key';
+export * from './domain/content-type';
+export * from './domain/upload';
+export * from './application/read-capped';
+/** Signed `/files/<key>` URLs of the disk backend, checked by public-api's files controller. */
+export * from './infrastructure/file-url-signer';
+/** The adapters, for tests and tools that need a specific backend. */
+export * from './infrastructure/disk-storage.adapter';
+export * from './infrastructure/s3-storage.adapter';

@@ -1,0 +1,78 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { Input, Telegram, TelegramError } from 'telegraf';
+import type { InputMediaPhoto } from 'telegraf/types';
+import { AppConfig, DomainError } from '@genbot/core';
+
+export interface OutgoingFile {
+  data: Buffer;
+  contentType: string;
+  filename: string;
+}
+
+/** Telegram refuses photos over 10 MB; larger images go as documents. */
+const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
+
+/**
+ * Sends from processes that are not the bot (the worker): results, progress edits, notices.
+ * Telegram's 429 becomes a DomainError with `retryAfterSeconds` (the job retries then), and 403
+ * ("bot was blocked by the user") a TELEGRAM_BLOCKED error the caller records on the user.
+ */
+@Injectable()
+export class TelegramSender {
+  private readonly logger = new Logger(TelegramSender.name);
+  private readonly telegram?: Telegram;
+
+  constructor(config: AppConfig) {
+    if (config.env.BOT_TOKEN) this.telegram = new Telegram(config.env.BOT_TOKEN, { apiRoot: config.env.TELEGRAM_API_ROOT });
+  }
+
+  get enabled(): boolean {
+    return this.telegram !== undefined;
+  }
+
+  async sendText(chatId: string, text: string, replyTo?: number | null): Promise<number | undefined> {
+    return this.call(async (tg) => (await tg.sendMessage(chatId, text, replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {})).message_id);
+  }
+
+  /** Edits a progress message; an edit that fails (message gone, unchanged text) is not worth a retry. */
+  async editText(chatId: string, messageId: number, text: string): Promise<void> {
+    await this.call((tg) => tg.editMessageText(chatId, messageId, undefined, text)).catch((error: unknown) => {
+      if (error instanceof DomainError && error.code === 'TELEGRAM_RATE_LIMITED') throw error;
+      this.logger.debug({ err: error }, 'progress edit skipped');
+    });
+  }
+
+  /** One file as photo / video / audio / document by its type, several images as one album. */
+  async sendFiles(chatId: string, files: OutgoingFile[], caption: string, replyTo?: number | null): Promise<void> {
+    const reply = replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {};
+    const photos = files.filter((f) => f.contentType.startsWith('image/') && f.data.length <= PHOTO_MAX_BYTES);
+    if (files.length > 1 && photos.length === files.length) {
+      for (let i = 0; i < files.length; i += 10) {
+        const media: InputMediaPhoto[] = files.slice(i, i + 10).map((f, j) => ({ type: 'photo', media: Input.fromBuffer(f.data, f.filename), ...(i + j === 0 ? { caption } : {}) }));
+        await this.call((tg) => tg.sendMediaGroup(chatId, media, reply));
+      }
+      return;
+    }
+    for (const [i, file] of files.entries()) {
+      const extra = { ...reply, ...(i === 0 ? { caption } : {}) };
+      const input = Input.fromBuffer(file.data, file.filename);
+      if (photos.includes(file)) await this.call((tg) => tg.sendPhoto(chatId, input, extra));
+      else if (file.contentType.startsWith('video/')) await this.call((tg) => tg.sendVideo(chatId, input, extra));
+      else if (file.contentType.startsWith('audio/')) await this.call((tg) => tg.sendAudio(chatId, input, extra));
+      else await this.call((tg) => tg.sendDocument(chatId, input, extra));
+    }
+  }
+
+  private async call<T>(send: (telegram: Telegram) => Promise<T>): Promise<T | undefined> {
+    if (!this.telegram) return undefined;
+    try {
+      return await send(this.telegram);
+    } catch (error) {
+      if (error instanceof TelegramError) {
+        if (error.code === 429) throw new DomainError('TELEGRAM_RATE_LIMITED', 'Telegram asked us to slow down', { retryAfterSeconds: error.parameters?.retry_after ?? 5 });
+        if (error.code === 403) throw new DomainError('TELEGRAM_BLOCKED', 'The user has blocked the bot');
+      }
+      throw error;
+    }
+  }
+}
