@@ -233,4 +233,24 @@ describe('generations: Mini App submit → worker → provider → storage → c
     const fake = Buffer.from('this is not a picture at all');
     expect((await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', fake, { filename: 'x.png', contentType: 'image/png' }).expect(415)).body.code).toBe('STORAGE_UNSUPPORTED_TYPE');
   });
+
+  it('finishes once and charges once when the worker stops mid-job and another takes over', async () => {
+    const { telegramId, userId } = await newUser(27);
+    wavespeed.completeAfterPolls(3);
+    const submitsBefore = wavespeed.calls('submit').length;
+    const res = await submit(telegramId, { model_id: 'seedream-v4', prompt: 'relay', chat_id: telegramId }).expect(201);
+    const db = api.get(DataSource);
+    // The first worker has submitted to the provider and is waiting on it (a delayed poll job)…
+    await eventually(async () => (await db.query(`SELECT external_id FROM generations WHERE id = $1`, [res.body.id]))[0].external_id, (id) => id !== null);
+    await worker.close();
+    // … then it is gone, and a new one picks up where it stopped.
+    worker = await bootstrapWorker(config, { port: 0 });
+    const done = await finished(telegramId, res.body.id);
+    expect(done.status).toBe('succeeded');
+    expect(wavespeed.calls('submit').length - submitsBefore).toBe(1);
+    expect(telegram.sentTo(telegramId).filter((c) => c.method === 'sendPhoto')).toHaveLength(1);
+    expect(await balanceOf(userId)).toEqual({ balanceTokens: 0, available: 0, reserved: 0 });
+    const history = (await http.get(`/api/v1/transactions?userId=${userId}`).set('X-API-Key', TEST_API_KEY).expect(200)).body;
+    expect(history.filter((t: { type: string }) => t.type === 'charge')).toHaveLength(1);
+  });
 });

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig, DomainError } from '@genbot/core';
-import { ObjectStorage, assertUpload, extensionFor, sniffContentType } from '@genbot/storage';
+import { ObjectStorage, assertUpload, extensionFor } from '@genbot/storage';
 import type { GenerationInput, MediaType } from '../domain/generation';
 import { GenerationsRepository } from '../infrastructure/generations.repository';
 

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Headers, Param, Post, Query, Req } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DomainError, Principal, UuidParam } from '@genbot/core';
@@ -37,6 +37,7 @@ export class JobsController {
   }
 
   @Post('data/presign')
+  @HttpCode(200)
   @ApiOperation({ operationId: 'dataGetPresign', summary: 'A URL to PUT the file to directly, then confirm' })
   @ApiOkResponse({ type: PresignResponseDto })
   async presign(@Body() body: PresignDto): Promise<PresignResponseDto> {
@@ -45,6 +46,7 @@ export class JobsController {
   }
 
   @Post('data/:dataId/confirm')
+  @HttpCode(200)
   @ApiOperation({ operationId: 'dataConfirmUpload', summary: 'Check the uploaded bytes and make the data usable' })
   @ApiOkResponse({ type: DataDto })
   async confirm(@Param('dataId', new UuidParam('dataId')) dataId: string): Promise<DataDto> {
@@ -97,6 +99,7 @@ export class JobsController {
   }
 
   @Post('jobs/:jobId/cancel')
+  @HttpCode(200)
   @ApiOperation({ operationId: 'jobsCancel', summary: 'Cancel a job the provider has not started; the reserve is released' })
   @ApiOkResponse({ type: JobDto })
   async cancel(@Param('jobId', new UuidParam('jobId')) jobId: string): Promise<JobDto> {
