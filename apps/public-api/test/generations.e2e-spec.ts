@@ -132,7 +132,7 @@ describe('generations: Mini App submit → worker → provider → storage → c
 
   it('submits, runs at the provider, stores the result, charges once and sends it to the chat', async () => {
     const { telegramId, userId } = await newUser(100);
-    const res = await submit(telegramId, { model_id: 'seedream-v4', prompt: 'a fox', chat_id: telegramId, language: 'ru' }).expect(201);
+    const res = await submit(telegramId, { model_id: 'seedream-v4', prompt: 'a fox', chat_id: telegramId, message_id: 7, prompt_message_id: 6, language: 'ru' }).expect(201);
     expect(res.body).toMatchObject({ modelId: 'seedream-v4', status: 'queued', price: 27, trial: false });
     expect(await balanceOf(userId)).toEqual({ balanceTokens: 100, available: 73, reserved: 27 });
 
@@ -142,6 +142,9 @@ describe('generations: Mini App submit → worker → provider → storage → c
 
     const photo = await telegram.waitForCall('sendPhoto', (c) => String(c.params.chat_id) === String(telegramId));
     expect(photo.params.caption).toBe('✅ Готово · Seedream 4.0');
+    expect(photo.params.reply_parameters).toMatchObject({ message_id: 6 });
+    const edits = telegram.calls('editMessageText').filter((c) => String(c.params.chat_id) === String(telegramId) && Number(c.params.message_id) === 7);
+    expect(edits.map((c) => c.params.text)).toEqual(expect.arrayContaining(['⏳ Seedream 4.0: генерирую…', '✅ Готово · Seedream 4.0']));
     expect(photo.files[0].size).toBe(wavespeed.png.length);
     expect(wavespeed.lastSubmit()!.body).toMatchObject({ prompt: 'a fox', size: '2048*2048' });
 
@@ -248,6 +251,8 @@ describe('generations: Mini App submit → worker → provider → storage → c
     const done = await finished(telegramId, res.body.id);
     expect(done.status).toBe('succeeded');
     expect(wavespeed.calls('submit').length - submitsBefore).toBe(1);
+    // Delivery follows the status change: wait for the photo, then make sure it came once.
+    await telegram.waitForCall('sendPhoto', (c) => String(c.params.chat_id) === String(telegramId));
     expect(telegram.sentTo(telegramId).filter((c) => c.method === 'sendPhoto')).toHaveLength(1);
     expect(await balanceOf(userId)).toEqual({ balanceTokens: 0, available: 0, reserved: 0 });
     const history = (await http.get(`/api/v1/transactions?userId=${userId}`).set('X-API-Key', TEST_API_KEY).expect(200)).body;

@@ -44,7 +44,9 @@ export class TelegramSender {
 
   /** One file as photo / video / audio / document by its type, several images as one album. */
   async sendFiles(chatId: string, files: OutgoingFile[], caption: string, replyTo?: number | null): Promise<void> {
-    const reply = replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {};
+    // telegraf 4.16 sends files as multipart and drops object fields it does not know to
+    // serialise (reply_parameters among them), so the reply must travel as a JSON string here.
+    const reply = replyTo ? { reply_parameters: JSON.stringify({ message_id: replyTo, allow_sending_without_reply: true }) as never } : {};
     const photos = files.filter((f) => f.contentType.startsWith('image/') && f.data.length <= PHOTO_MAX_BYTES);
     if (files.length > 1 && photos.length === files.length) {
       for (let i = 0; i < files.length; i += 10) {

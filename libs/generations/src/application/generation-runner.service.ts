@@ -155,11 +155,25 @@ export class GenerationRunner {
     return true;
   }
 
+  /** Money first, then the status: whoever sees `failed` also sees their credits back. */
   private async fail(generation: Generation, reason: string): Promise<void> {
+    if (generation.holdId) {
+      const captured = await this.ledger.release({ holdId: generation.holdId }).then(
+        () => false,
+        (error: unknown) => {
+          if (error instanceof DomainError && error.code === 'LEDGER_HOLD_ALREADY_RESOLVED' && error.details?.resolution === 'post') return true;
+          if (error instanceof DomainError && ['LEDGER_HOLD_EXPIRED', 'LEDGER_HOLD_ALREADY_RESOLVED'].includes(error.code)) return false;
+          throw error;
+        },
+      );
+      // Charged already: an earlier attempt stored the results and captured, then died. Finish it.
+      if (captured) {
+        const done = await this.repository.transition(generation.id, ['running'], { status: 'succeeded', progress: 100, finished_at: new Date(), error: null });
+        if (done) await this.finishDelivery(done);
+        return;
+      }
+    }
     const failed = await this.repository.transition(generation.id, ['queued', 'running'], { status: 'failed', error: reason.slice(0, 1000), finished_at: new Date() });
-    if (generation.holdId) await this.ledger.release({ holdId: generation.holdId }).catch((error: unknown) => {
-      if (!(error instanceof DomainError && ['LEDGER_HOLD_EXPIRED', 'LEDGER_HOLD_ALREADY_RESOLVED'].includes(error.code))) throw error;
-    });
     if (!failed || !failed.chatId || !this.sender.enabled) return;
     const model = await this.model(failed);
     const t = texts(failed.language ?? 'en');

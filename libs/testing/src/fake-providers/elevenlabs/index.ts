@@ -1,0 +1,11 @@
+/** Loopback stand-in for ElevenLabs (text to speech, voices), answering real MP3 bytes. */
+export {
+  FakeElevenLabs,
+  type ElevenLabsCall,
+  type ElevenLabsCallKind,
+  type ElevenLabsCustomFailure,
+  type ElevenLabsFailureKind,
+  type FakeElevenLabsOptions,
+  type FakeElevenLabsVoice,
+} from './fake-elevenlabs';
+export { mp3FormatOf, silentMp3, type SilentMp3Options } from './silent-mp3';
