@@ -7,13 +7,15 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
-import { FakeTelegramApi, FakeWavespeed, TEST_API_KEY, eventually, freePort, signInitData, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { FakeElevenLabs, FakeGemini, FakeTelegramApi, FakeWavespeed, TEST_API_KEY, eventually, freePort, signInitData, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { bootstrapWorker } from '../../worker/src/bootstrap';
 import { bootstrapPublicApi } from '../src/bootstrap';
 
 describe('generations: Mini App submit → worker → provider → storage → chat', () => {
   let telegram: FakeTelegramApi;
   let wavespeed: FakeWavespeed;
+  let elevenlabs: FakeElevenLabs;
+  let gemini: FakeGemini;
   let config: AppConfig;
   let api: NestFastifyApplication;
   let worker: NestFastifyApplication;
@@ -24,6 +26,8 @@ describe('generations: Mini App submit → worker → provider → storage → c
   beforeAll(async () => {
     telegram = await FakeTelegramApi.start();
     wavespeed = await FakeWavespeed.start();
+    elevenlabs = await FakeElevenLabs.start();
+    gemini = await FakeGemini.start();
     dataDir = mkdtempSync(join(tmpdir(), 'genbot-gen-'));
     const port = await freePort();
     config = testConfig({
@@ -31,6 +35,10 @@ describe('generations: Mini App submit → worker → provider → storage → c
       TELEGRAM_API_ROOT: telegram.apiRoot,
       WAVESPEED_API_KEY: wavespeed.apiKey,
       WAVESPEED_BASE_URL: wavespeed.baseUrl,
+      ELEVENLABS_API_KEY: elevenlabs.apiKey,
+      ELEVENLABS_BASE_URL: elevenlabs.baseUrl,
+      GEMINI_API_KEYS: gemini.apiKeysCsv,
+      GEMINI_BASE_URL: gemini.baseUrl,
       DATA_DIR: dataDir,
       PUBLIC_API_PORT: String(port),
       PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
@@ -47,6 +55,8 @@ describe('generations: Mini App submit → worker → provider → storage → c
     await api?.close();
     await telegram.close();
     await wavespeed.close();
+    await elevenlabs.close();
+    await gemini.close();
     rmSync(dataDir, { recursive: true, force: true });
   });
 
@@ -81,8 +91,9 @@ describe('generations: Mini App submit → worker → provider → storage → c
     const byId = Object.fromEntries(models.map((m) => [m.id, m]));
     expect(byId['seedream-v4']).toMatchObject({ provider: 'wavespeed', available: true, price: 27 });
     expect(byId['local-text-to-image']).toMatchObject({ provider: 'local', available: true });
-    expect(byId['text-to-speech']).toMatchObject({ provider: 'elevenlabs', available: false });
-    expect(byId['animate-drawing']).toMatchObject({ provider: 'local', available: true });
+    expect(byId['text-to-speech']).toMatchObject({ provider: 'elevenlabs', available: true });
+    expect(byId['animate-drawing']).toMatchObject({ provider: 'gemini', available: true });
+    expect(byId['animate']).toMatchObject({ provider: 'fal', available: false });
     const sizes = (await http.get('/api/v1/sizes').expect(200)).body as { model: string; sizes: string[] }[];
     expect(sizes.find((s) => s.model === 'seedream-v4')!.sizes).toContain('2048*2048');
   });
@@ -213,10 +224,32 @@ describe('generations: Mini App submit → worker → provider → storage → c
   });
 
   it('answers 503 for a model whose provider has no key, holding nothing', async () => {
-    const { telegramId, userId } = await newUser(10);
-    const res = await submit(telegramId, { model_id: 'text-to-speech', prompt: 'hello', voice_id: 'v1' }).expect(503);
+    const { telegramId, userId } = await newUser(500);
+    const photo = await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', wavespeed.png, { filename: 'in.png', contentType: 'image/png' }).expect(201);
+    const res = await submit(telegramId, { model_id: 'animate', media_ids: [photo.body.id] }).expect(503);
     expect(res.body.code).toBe('GENERATION_PROVIDER_UNAVAILABLE');
-    expect(await balanceOf(userId)).toEqual({ balanceTokens: 10, available: 10, reserved: 0 });
+    expect(await balanceOf(userId)).toEqual({ balanceTokens: 500, available: 500, reserved: 0 });
+  });
+
+  it('speaks a text through ElevenLabs and sends the audio to the chat', async () => {
+    const { telegramId, userId } = await newUser(5);
+    const res = await submit(telegramId, { model_id: 'text-to-speech', prompt: 'Salom, dunyo', voice_id: elevenlabs.voices[0].voice_id, chat_id: telegramId }).expect(201);
+    expect((await finished(telegramId, res.body.id)).status).toBe('succeeded');
+    const audio = await telegram.waitForCall('sendAudio', (c) => String(c.params.chat_id) === String(telegramId));
+    expect(audio.files[0].size).toBeGreaterThan(0);
+    expect(elevenlabs.lastTts()!.body).toMatchObject({ text: 'Salom, dunyo' });
+    expect((await balanceOf(userId)).balanceTokens).toBe(4);
+  });
+
+  it('turns a drawing into an album of four images through Gemini', async () => {
+    const { telegramId } = await newUser(1);
+    const drawing = await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', wavespeed.png, { filename: 'drawing.png', contentType: 'image/png' }).expect(201);
+    const res = await submit(telegramId, { model_id: 'animate-drawing', media_ids: [drawing.body.id], chat_id: telegramId }).expect(201);
+    expect((await finished(telegramId, res.body.id)).status).toBe('succeeded');
+    const album = await telegram.waitForCall('sendMediaGroup', (c) => String(c.params.chat_id) === String(telegramId));
+    expect(album.params.media).toHaveLength(4);
+    expect(gemini.calls().filter((c) => c.model === 'gemini-2.5-flash-image' && c.status === 200)).toHaveLength(4);
+    expect((await http.get(`/api/v1/generations/${res.body.id}/results`).set(asUser(telegramId)).expect(200)).body.results).toHaveLength(4);
   });
 
   it('runs a photo tool on an uploaded image', async () => {

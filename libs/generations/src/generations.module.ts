@@ -13,13 +13,14 @@ import { GENERATION_PROVIDERS, ProviderRegistry } from './application/provider-r
 import { CatalogRepository } from './infrastructure/catalog.repository';
 import { GenerationsQueue } from './infrastructure/generations.queue';
 import { GenerationsRepository } from './infrastructure/generations.repository';
-import { PROVIDER_ADAPTERS } from './infrastructure/providers';
+import { GeminiKeyPool, PROVIDER_ADAPTERS } from './infrastructure/providers';
 import { GenerationsCleanupScheduler, GenerationsProcessor } from './jobs/generations.processor';
 
 /** Catalog, prices, submissions, uploads: what the APIs need. */
 @Module({
   imports: [LedgerModule, StorageModule, BullModule.registerQueue({ name: QUEUES.generations })],
   providers: [
+    GeminiKeyPool,
     ...PROVIDER_ADAPTERS,
     { provide: GENERATION_PROVIDERS, inject: PROVIDER_ADAPTERS, useFactory: (...adapters: unknown[]) => adapters },
     ProviderRegistry,

@@ -8,3 +8,5 @@ export * from './test-module';
 export * from './free-port';
 export * from './fake-providers/wavespeed';
 export * from './fake-providers/fal';
+export * from './fake-providers/elevenlabs';
+export * from './fake-providers/gemini';

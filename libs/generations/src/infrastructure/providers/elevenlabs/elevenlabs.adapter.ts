@@ -106,7 +106,7 @@ export class ElevenLabsAdapter extends GenerationProvider {
     try {
       res = await fetch(`${this.config.env.ELEVENLABS_BASE_URL.replace(/\/+$/, '')}${path}`, {
         method,
-        headers: { 'xi-api-key': key, accept: method === 'POST' ? 'audio/mpeg' : 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
+        headers: { 'xi-api-key': key, accept: method === 'POST' ? '*/*' : 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
         body: body ? JSON.stringify(body) : undefined,
         signal: AbortSignal.timeout(timeoutMs),
       });
