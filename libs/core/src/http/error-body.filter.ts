@@ -23,7 +23,9 @@ export class ErrorBodyFilter implements ExceptionFilter {
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();
     const { status, body, headers } = this.toResponse(error, String(request.id));
-    if (status >= 500) this.logger.error({ err: error, requestId: request.id, url: request.url }, body.message);
+    // A 500 is our bug and gets the stack; a mapped 503 (a provider away) is news, not a defect.
+    if (status === 500) this.logger.error({ err: error, requestId: request.id, url: request.url }, body.message);
+    else if (status > 500) this.logger.warn({ code: body.code, requestId: request.id, url: request.url }, body.message);
     // A guard that already set Retry-After (the throttler does) knows better than a default.
     for (const [name, value] of Object.entries(headers)) if (!reply.hasHeader(name)) void reply.header(name, value);
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
