@@ -160,17 +160,25 @@ export class LedgerRepository {
     return rows.map(toTransfer);
   }
 
+  /**
+   * Moves both accounts' counters in one statement that first locks the two rows in id order. A
+   * plain `UPDATE … WHERE id = ANY(…)` locks them in heap order (a bitmap or sequential scan), which
+   * changes as rows get new versions: two transfers between the same accounts could then take the
+   * locks in opposite orders and deadlock. `ORDER BY … FOR NO KEY UPDATE` locks after sorting.
+   */
   private async moveCounters(em: EntityManager, transfer: Transfer, pendingDelta: number, postedDelta: number): Promise<void> {
-    const ids = [transfer.debitAccountId, transfer.creditAccountId].sort();
     const [rows]: [{ id: string }[], number] = await em.query(
-      `UPDATE ledger_accounts SET
-         debits_pending = debits_pending + CASE WHEN id = $1 THEN $3::bigint ELSE 0 END,
-         debits_posted = debits_posted + CASE WHEN id = $1 THEN $4::bigint ELSE 0 END,
-         credits_pending = credits_pending + CASE WHEN id = $2 THEN $3::bigint ELSE 0 END,
-         credits_posted = credits_posted + CASE WHEN id = $2 THEN $4::bigint ELSE 0 END
-       WHERE id = ANY($5::uuid[])
-       RETURNING id`,
-      [transfer.debitAccountId, transfer.creditAccountId, pendingDelta, postedDelta, ids],
+      `WITH locked AS (
+         SELECT id FROM ledger_accounts WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE
+       )
+       UPDATE ledger_accounts a SET
+         debits_pending = a.debits_pending + CASE WHEN a.id = $1 THEN $3::bigint ELSE 0 END,
+         debits_posted = a.debits_posted + CASE WHEN a.id = $1 THEN $4::bigint ELSE 0 END,
+         credits_pending = a.credits_pending + CASE WHEN a.id = $2 THEN $3::bigint ELSE 0 END,
+         credits_posted = a.credits_posted + CASE WHEN a.id = $2 THEN $4::bigint ELSE 0 END
+       FROM locked WHERE a.id = locked.id
+       RETURNING a.id`,
+      [transfer.debitAccountId, transfer.creditAccountId, pendingDelta, postedDelta],
     );
     if (rows.length !== 2) throw accountNotFound(rows.some((r) => r.id === transfer.debitAccountId) ? transfer.creditAccountId : transfer.debitAccountId);
   }
