@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer, readBody, sendJson } from '../loopback-server';
 
 type Json = Record<string, unknown>;
 
@@ -103,9 +103,12 @@ export class FakeTelegramApi {
   readonly botId: number;
   readonly botUsername: string;
 
-  private readonly server: Server;
+  private readonly http = new LoopbackServer((req, res) => {
+    const handling = this.handle(req, res).catch(() => respond(res, fail(500, 'Internal Server Error')));
+    this.inFlight.add(handling);
+    void handling.finally(() => this.inFlight.delete(handling));
+  });
   private readonly maxLongPollMs: number;
-  private port = 0;
   private closed = false;
   private readonly inFlight = new Set<Promise<void>>();
 
@@ -133,26 +136,17 @@ export class FakeTelegramApi {
     this.botId = Number(match[1]);
     this.botUsername = opts.botUsername ?? 'genbot_test_bot';
     this.maxLongPollMs = opts.maxLongPollMs ?? 1000;
-    this.server = createServer((req, res) => {
-      const handling = this.handle(req, res).catch(() => respond(res, fail(500, 'Internal Server Error')));
-      this.inFlight.add(handling);
-      void handling.finally(() => this.inFlight.delete(handling));
-    });
   }
 
   static async start(opts: FakeTelegramApiOptions = {}): Promise<FakeTelegramApi> {
     const api = new FakeTelegramApi(opts);
-    await new Promise<void>((resolve, reject) => {
-      api.server.once('error', reject);
-      api.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    api.port = (api.server.address() as AddressInfo).port;
+    await api.http.listen();
     return api;
   }
 
   /** What telegraf's `telegram.apiRoot` and `TELEGRAM_API_ROOT` take. */
   get apiRoot(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.http.baseUrl;
   }
 
   /** The webhook the bot registered with setWebhook, if any. */
@@ -163,11 +157,8 @@ export class FakeTelegramApi {
   async close(): Promise<void> {
     this.closed = true;
     for (const wake of [...this.updateWaiters]) wake();
-    const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
     // Let woken long polls answer before cutting keep-alive sockets, or clients see resets.
-    await Promise.allSettled([...this.inFlight]);
-    this.server.closeAllConnections();
-    await closing;
+    await this.http.close(() => Promise.allSettled([...this.inFlight]));
   }
 
   // ---- recording --------------------------------------------------------------------------
@@ -528,9 +519,7 @@ export class FakeTelegramApi {
 // ---- helpers ---------------------------------------------------------------------------------
 
 function respond(res: ServerResponse, body: BotApiResponse): void {
-  if (res.headersSent) return;
-  res.writeHead(body.ok ? 200 : body.error_code, { 'content-type': 'application/json' });
-  res.end(JSON.stringify(body));
+  sendJson(res, body.ok ? 200 : body.error_code, body);
 }
 
 function failureResponse(failure: TelegramFailure): BotApiResponse {
@@ -640,9 +629,7 @@ function unixNow(): number {
 // ---- request decoding ------------------------------------------------------------------------
 
 async function readRequest(req: IncomingMessage, url: URL): Promise<{ params: Json; files: UploadedFile[] }> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const body = Buffer.concat(chunks);
+  const body = await readBody(req);
   const params: Json = Object.fromEntries(url.searchParams);
   const files: UploadedFile[] = [];
   const contentType = req.headers['content-type'] ?? '';

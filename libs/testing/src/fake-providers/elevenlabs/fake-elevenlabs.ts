@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer, readBody, sendJson } from '../../loopback-server';
 import { mp3FormatOf, silentMp3 } from './silent-mp3';
 
 type Json = Record<string, unknown>;
@@ -60,37 +60,29 @@ export class FakeElevenLabs {
   readonly apiKey: string;
   readonly voices: FakeElevenLabsVoice[] = VOICES.map((voice) => ({ ...voice, labels: { ...voice.labels } }));
 
-  private readonly server: Server;
-  private port = 0;
+  private readonly http = new LoopbackServer((req, res) => {
+    this.handle(req, res).catch(() => sendJson(res, 500, { detail: { status: 'internal_error', message: 'internal error' } }));
+  });
   private recorded: ElevenLabsCall[] = [];
   private failures: Array<{ failure: ElevenLabsFailureKind | ElevenLabsCustomFailure; on: ElevenLabsCallKind; remaining: number }> = [];
 
   private constructor(opts: FakeElevenLabsOptions) {
     this.apiKey = opts.apiKey ?? 'sk_elevenlabs_test_0123456789abcdef';
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch(() => send(res, 500, { detail: { status: 'internal_error', message: 'internal error' } }));
-    });
   }
 
   static async start(opts: FakeElevenLabsOptions = {}): Promise<FakeElevenLabs> {
     const fake = new FakeElevenLabs(opts);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    fake.port = (fake.server.address() as AddressInfo).port;
+    await fake.http.listen();
     return fake;
   }
 
   /** What `ELEVENLABS_BASE_URL` takes. */
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.http.baseUrl;
   }
 
-  async close(): Promise<void> {
-    const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closing;
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   calls(kind?: ElevenLabsCallKind): ElevenLabsCall[] {
@@ -128,7 +120,7 @@ export class FakeElevenLabs {
     }
     const tts = /^\/v1\/text-to-speech\/([^/]+)$/.exec(path);
     const kind: ElevenLabsCallKind | undefined = method === 'POST' && tts ? 'tts' : method === 'GET' && path === '/v1/voices' ? 'voices' : undefined;
-    if (!kind) return send(res, 404, { detail: 'Not Found' });
+    if (!kind) return sendJson(res, 404, { detail: 'Not Found' });
     const apiKey = header(req, 'xi-api-key');
     let body: Json | undefined;
     try {
@@ -179,7 +171,7 @@ export class FakeElevenLabs {
 
   private answer(res: ServerResponse, call: Omit<ElevenLabsCall, 'status'>, status: number, body: Json, headers: Record<string, string> = {}): void {
     this.recorded.push({ ...call, status });
-    send(res, status, body, headers);
+    sendJson(res, status, body, headers);
   }
 }
 
@@ -216,16 +208,4 @@ function header(req: IncomingMessage, name: string): string | undefined {
 function sendAudio(res: ServerResponse, audio: Buffer): void {
   res.writeHead(200, { 'content-type': 'audio/mpeg', 'content-length': audio.length, 'request-id': randomBytes(16).toString('hex') });
   res.end(audio);
-}
-
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

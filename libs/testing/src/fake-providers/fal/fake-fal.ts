@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer, readBody, sendJson } from '../../loopback-server';
 import { tinyPng } from '../wavespeed/tiny-png';
 
 type Json = Record<string, unknown>;
@@ -61,8 +61,9 @@ export class FakeFal {
   /** The bytes every image output URL serves. */
   readonly png = tinyPng([0, 128, 255]);
 
-  private readonly server: Server;
-  private port = 0;
+  private readonly http = new LoopbackServer((req, res) => {
+    this.handle(req, res).catch(() => sendJson(res, 500, { detail: 'Internal Server Error' }));
+  });
   private balanceUsd: number;
   private pollsToComplete = 1;
   private outputKind: FalOutputKind = 'images';
@@ -74,34 +75,25 @@ export class FakeFal {
   private constructor(opts: FakeFalOptions) {
     this.apiKey = opts.apiKey ?? 'fal-test-key-id:fal-test-key-secret-0123456789';
     this.balanceUsd = opts.balance ?? 100;
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch(() => send(res, 500, { detail: 'Internal Server Error' }));
-    });
   }
 
   static async start(opts: FakeFalOptions = {}): Promise<FakeFal> {
     const fake = new FakeFal(opts);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    fake.port = (fake.server.address() as AddressInfo).port;
+    await fake.http.listen();
     return fake;
   }
 
   /** What `FAL_BASE_URL` takes (the queue host). */
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.http.baseUrl;
   }
 
   get balance(): number {
     return this.balanceUsd;
   }
 
-  async close(): Promise<void> {
-    const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closing;
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   calls(kind?: FalCallKind): FalCall[] {
@@ -156,7 +148,7 @@ export class FakeFal {
     const output = /^\/outputs\/([\w-]+)\.(png|mp4|mp3)$/.exec(path);
     if (method === 'GET' && output) return this.serveOutput(res, method, path, output[2]);
     const route = routeOf(method, path);
-    if (!route) return send(res, 404, { detail: 'Not Found' });
+    if (!route) return sendJson(res, 404, { detail: 'Not Found' });
     const authorization = req.headers.authorization;
     let body: Json | undefined;
     try {
@@ -251,7 +243,7 @@ export class FakeFal {
 
   private answer(res: ServerResponse, call: Omit<FalCall, 'status'>, status: number, body: Json, headers: Record<string, string> = {}): void {
     this.recorded.push({ ...call, status });
-    send(res, status, body, headers);
+    sendJson(res, status, body, headers);
   }
 }
 
@@ -284,16 +276,4 @@ function failureAnswer(failure: FalFailureKind | FalCustomFailure): FalCustomFai
     case 'job_failed':
       throw new Error('job_failed is not an HTTP answer');
   }
-}
-
-function send(res: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer, readBody, sendJson } from '../../loopback-server';
 import { tinyPng } from '../wavespeed/tiny-png';
 
 type Json = Record<string, unknown>;
@@ -38,6 +38,8 @@ export interface FakeGeminiOptions {
 
 /** Seconds the `http429` answer asks to wait in its RetryInfo. */
 export const FAKE_GEMINI_RETRY_DELAY_SECONDS = 7;
+/** Google names the charset. */
+const GOOGLE_JSON = { 'content-type': 'application/json; charset=UTF-8' };
 
 /**
  * Gemini's REST API on loopback: `POST /v1beta/models/{model}:generateContent` with a key in
@@ -51,31 +53,25 @@ export class FakeGemini {
   /** The bytes of every generated image. */
   readonly png = tinyPng([32, 160, 96]);
 
-  private readonly server: Server;
-  private port = 0;
+  private readonly http = new LoopbackServer((req, res) => {
+    this.handle(req, res).catch(() => sendJson(res, 500, googleError(500, 'INTERNAL', 'Internal error encountered.'), GOOGLE_JSON));
+  });
   private recorded: GeminiCall[] = [];
   private failures: Array<{ failure: GeminiFailureKind | GeminiCustomFailure; key?: string; remaining: number }> = [];
 
   private constructor(opts: FakeGeminiOptions) {
     this.apiKeys = opts.apiKeys ?? ['AIzaFakeGeminiKey-0000000000000000000000', 'AIzaFakeGeminiKey-1111111111111111111111'];
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch(() => send(res, 500, googleError(500, 'INTERNAL', 'Internal error encountered.')));
-    });
   }
 
   static async start(opts: FakeGeminiOptions = {}): Promise<FakeGemini> {
     const fake = new FakeGemini(opts);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    fake.port = (fake.server.address() as AddressInfo).port;
+    await fake.http.listen();
     return fake;
   }
 
   /** What `GEMINI_BASE_URL` takes. */
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.http.baseUrl;
   }
 
   /** What `GEMINI_API_KEYS` takes. */
@@ -83,10 +79,8 @@ export class FakeGemini {
     return this.apiKeys.join(',');
   }
 
-  async close(): Promise<void> {
-    const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closing;
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   calls(): GeminiCall[] {
@@ -161,7 +155,7 @@ export class FakeGemini {
 
   private answer(res: ServerResponse, call: Omit<GeminiCall, 'status'>, status: number, body: Json, headers: Record<string, string> = {}): void {
     this.recorded.push({ ...call, status });
-    send(res, status, body, headers);
+    sendJson(res, status, body, { ...GOOGLE_JSON, ...headers });
   }
 }
 
@@ -231,16 +225,4 @@ function googleError(code: number, status: string, message: string, details?: Js
 function header(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value[0] : value;
-}
-
-function send(res: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json; charset=UTF-8', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer, readBody, sendJson } from '../../loopback-server';
 import { tinyPng } from './tiny-png';
 
 type Json = Record<string, unknown>;
@@ -52,8 +52,9 @@ export class FakeWavespeed {
   /** The bytes every output URL serves. */
   readonly png = tinyPng();
 
-  private readonly server: Server;
-  private port = 0;
+  private readonly http = new LoopbackServer((req, res) => {
+    this.handle(req, res).catch(() => sendJson(res, 500, envelope(500, 'internal error')));
+  });
   private balanceUsd: number;
   private pollsToComplete = 1;
   private recorded: WavespeedCall[] = [];
@@ -64,34 +65,25 @@ export class FakeWavespeed {
   private constructor(opts: FakeWavespeedOptions) {
     this.apiKey = opts.apiKey ?? 'wavespeed-test-key-0123456789';
     this.balanceUsd = opts.balance ?? 100;
-    this.server = createServer((req, res) => {
-      this.handle(req, res).catch(() => send(res, 500, envelope(500, 'internal error')));
-    });
   }
 
   static async start(opts: FakeWavespeedOptions = {}): Promise<FakeWavespeed> {
     const fake = new FakeWavespeed(opts);
-    await new Promise<void>((resolve, reject) => {
-      fake.server.once('error', reject);
-      fake.server.listen(0, '127.0.0.1', () => resolve());
-    });
-    fake.port = (fake.server.address() as AddressInfo).port;
+    await fake.http.listen();
     return fake;
   }
 
   /** What `WAVESPEED_BASE_URL` takes. */
   get baseUrl(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.http.baseUrl;
   }
 
   get balance(): number {
     return this.balanceUsd;
   }
 
-  async close(): Promise<void> {
-    const closing = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closing;
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   calls(kind?: WavespeedCallKind): WavespeedCall[] {
@@ -145,7 +137,7 @@ export class FakeWavespeed {
       return;
     }
     const kind = classify(method, path);
-    if (!kind) return send(res, 404, envelope(404, 'not found'));
+    if (!kind) return sendJson(res, 404, envelope(404, 'not found'));
     const authorization = req.headers.authorization;
     let body: Json | undefined;
     try {
@@ -208,7 +200,7 @@ export class FakeWavespeed {
 
   private answer(res: ServerResponse, call: Omit<WavespeedCall, 'status'>, status: number, body: Json, headers: Record<string, string> = {}): void {
     this.recorded.push({ ...call, status });
-    send(res, status, body, headers);
+    sendJson(res, status, body, headers);
   }
 
   private record(call: WavespeedCall): void {
@@ -240,15 +232,3 @@ function failureAnswer(failure: WavespeedFailureKind | WavespeedCustomFailure): 
 }
 
 const envelope = (code: number, message: string, data: unknown = null): Json => ({ code, message, data });
-
-function send(res: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}

@@ -8,8 +8,7 @@ import {
   ProviderStatus,
   SubmitResult,
 } from '../../../application/ports/generation-provider';
-
-type Json = Record<string, unknown>;
+import { callProvider, Json, ProviderAnswer, providerErrorFor } from '../provider-http';
 
 /** A voice as `listVoices` returns it. */
 export interface ElevenLabsVoice {
@@ -57,13 +56,12 @@ export class ElevenLabsAdapter extends GenerationProvider {
     if (!input.prompt?.trim()) throw new ProviderError('rejected', 'elevenlabs: there is no text to speak');
     const format = String(input.options.output_format ?? DEFAULT_OUTPUT_FORMAT);
     const path = `/v1/text-to-speech/${encodeURIComponent(voiceId.trim())}?output_format=${encodeURIComponent(format)}`;
-    const res = await this.call('POST', path, TTS_TIMEOUT_MS, requestBody(input));
-    const data = Buffer.from(await readBody(res, 'POST', '/v1/text-to-speech', TTS_TIMEOUT_MS));
-    if (data.length === 0) throw new ProviderError('transient', 'elevenlabs: text to speech answered no audio');
-    const declared = res.headers.get('content-type')?.split(';')[0].trim();
+    const answer = await this.call('POST', path, TTS_TIMEOUT_MS, requestBody(input));
+    if (answer.bytes.length === 0) throw new ProviderError('transient', 'elevenlabs: text to speech answered no audio');
+    const declared = answer.contentType?.split(';')[0].trim();
     const contentType = declared?.startsWith('audio/') ? declared : contentTypeOf(format);
     // ElevenLabs has no job to come back to, so the id only has to be unique.
-    return { externalId: randomUUID(), status: { state: 'succeeded', outputs: [{ data, contentType }] } };
+    return { externalId: randomUUID(), status: { state: 'succeeded', outputs: [{ data: answer.bytes, contentType }] } };
   }
 
   async poll(externalId: string, _providerModel: string): Promise<ProviderStatus> {
@@ -83,8 +81,7 @@ export class ElevenLabsAdapter extends GenerationProvider {
   }
 
   private async fetchVoices(): Promise<ElevenLabsVoice[]> {
-    const res = await this.call('GET', '/v1/voices', READ_TIMEOUT_MS);
-    const body = parseJson(new TextDecoder().decode(await readBody(res, 'GET', '/v1/voices', READ_TIMEOUT_MS)));
+    const body = (await this.call('GET', '/v1/voices', READ_TIMEOUT_MS)).json;
     const voices = Array.isArray(body?.voices) ? (body.voices as Json[]) : [];
     return voices
       .filter((voice) => typeof voice.voice_id === 'string')
@@ -97,26 +94,23 @@ export class ElevenLabsAdapter extends GenerationProvider {
       }));
   }
 
-  /** Sends one request and returns the successful response, or throws the ProviderError its failure means. */
-  private async call(method: 'GET' | 'POST', path: string, timeoutMs: number, body?: Json): Promise<Response> {
+  /** Sends one request and returns the successful answer, or throws the ProviderError its failure means. */
+  private async call(method: 'GET' | 'POST', path: string, timeoutMs: number, body?: Json): Promise<ProviderAnswer> {
     const key = this.config.env.ELEVENLABS_API_KEY;
     if (!key) throw new ProviderError('unavailable', 'elevenlabs: ELEVENLABS_API_KEY is not set');
-    const route = path.split('?')[0];
-    let res: Response;
-    try {
-      res = await fetch(`${this.config.env.ELEVENLABS_BASE_URL.replace(/\/+$/, '')}${path}`, {
-        method,
-        headers: { 'xi-api-key': key, accept: method === 'POST' ? '*/*' : 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-    } catch (error) {
-      throw networkError(method, route, timeoutMs, error);
-    }
-    if (res.ok) return res;
-    const text = await res.text().catch(() => '');
-    const { code, message } = errorDetail(parseJson(text), text || res.statusText);
-    throw errorFor(res.status, code, `elevenlabs: ${method} ${route} answered ${res.status}${code ? ` ${code}` : ''}: ${message}`, res.headers.get('retry-after'));
+    const what = `elevenlabs: ${method} ${path.split('?')[0]}`;
+    const answer = await callProvider({
+      url: `${this.config.env.ELEVENLABS_BASE_URL.replace(/\/+$/, '')}${path}`,
+      method,
+      headers: { 'xi-api-key': key, accept: method === 'POST' ? '*/*' : 'application/json' },
+      body,
+      timeoutMs,
+      what,
+    });
+    if (answer.ok) return answer;
+    const { code, message } = errorDetail(answer.json, answer.text || answer.statusText);
+    const reason = `${what} answered ${answer.status}${code ? ` ${code}` : ''}: ${message}`;
+    throw providerErrorFor(answer.status, reason, answer.retryAfter, { defaultRetrySeconds: DEFAULT_RETRY_AFTER_SECONDS, outOfBalance: code === 'quota_exceeded' });
   }
 }
 
@@ -157,43 +151,4 @@ function errorDetail(body: Json | undefined, fallback: string): { code?: string;
     return { code, message: typeof fields.message === 'string' ? fields.message : fallback.slice(0, 300) };
   }
   return { message: typeof detail === 'string' ? detail : fallback.slice(0, 300) };
-}
-
-function errorFor(status: number, code: string | undefined, message: string, retryAfter: string | null): ProviderError {
-  if (status === 402 || code === 'quota_exceeded') return new ProviderError('insufficient_balance', message);
-  if (status === 401 || status === 403) return new ProviderError('unavailable', message);
-  if (status === 429) return new ProviderError('rate_limited', message, retryAfterSeconds(retryAfter));
-  if (status === 408 || status >= 500) return new ProviderError('transient', message);
-  return new ProviderError('rejected', message);
-}
-
-function networkError(method: string, path: string, timeoutMs: number, error: unknown): ProviderError {
-  const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-  return new ProviderError('transient', `elevenlabs: ${method} ${path} ${timedOut ? `timed out after ${timeoutMs} ms` : `failed: ${String(error)}`}`);
-}
-
-/** A body cut off mid-way (network, timeout) is worth another try. */
-async function readBody(res: Response, method: string, path: string, timeoutMs: number): Promise<ArrayBuffer> {
-  try {
-    return await res.arrayBuffer();
-  } catch (error) {
-    throw networkError(method, path, timeoutMs, error);
-  }
-}
-
-function retryAfterSeconds(header: string | null): number {
-  if (!header) return DEFAULT_RETRY_AFTER_SECONDS;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.max(1, Math.ceil(seconds));
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? DEFAULT_RETRY_AFTER_SECONDS : Math.max(1, Math.ceil((at - Date.now()) / 1000));
-}
-
-function parseJson(text: string): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-  } catch {
-    return undefined;
-  }
 }

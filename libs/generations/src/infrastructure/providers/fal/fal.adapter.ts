@@ -8,9 +8,9 @@ import {
   ProviderStatus,
   SubmitResult,
 } from '../../../application/ports/generation-provider';
+import { callProvider, Json, ProviderAnswer, providerErrorFor } from '../provider-http';
 
-type Json = Record<string, unknown>;
-type Answer = { status: number; body: Json | undefined; text: string; retryAfter: string | null };
+type Answer = ProviderAnswer & { what: string };
 
 const SUBMIT_TIMEOUT_MS = 30_000;
 const READ_TIMEOUT_MS = 15_000;
@@ -43,14 +43,14 @@ export class FalAdapter extends GenerationProvider {
 
   async submit(input: ProviderInput, _idempotencyKey: string): Promise<SubmitResult> {
     const answer = ensureOk(await this.call('POST', `/${modelSegments(input.providerModel).join('/')}`, SUBMIT_TIMEOUT_MS, requestBody(input)));
-    const requestId = answer.body?.request_id;
+    const requestId = answer.json?.request_id;
     if (typeof requestId !== 'string' || !requestId) throw new ProviderError('transient', 'fal: submit answered without a request_id');
     return { externalId: requestId, status: { state: 'running' } };
   }
 
   async poll(externalId: string, providerModel: string): Promise<ProviderStatus> {
     const base = `/${appId(providerModel)}/requests/${encodeURIComponent(externalId)}`;
-    const status = ensureOk(await this.call('GET', `${base}/status`, READ_TIMEOUT_MS)).body ?? {};
+    const status = ensureOk(await this.call('GET', `${base}/status`, READ_TIMEOUT_MS)).json ?? {};
     if (status.status === 'FAILED' || status.status === 'CANCELED' || status.status === 'CANCELLED') {
       return { state: 'failed', reason: textOf(status.error) ?? `fal: request ${String(status.status).toLowerCase()}` };
     }
@@ -63,27 +63,17 @@ export class FalAdapter extends GenerationProvider {
     // unless it is about our key, our rate or our balance.
     const fatal = result.status >= 400 && result.status < 500 && ![401, 403, 408, 429].includes(result.status) && !INSUFFICIENT_BALANCE.test(messageOf(result));
     if (fatal) return { state: 'failed', reason: messageOf(result) };
-    const outputs = outputsOf(ensureOk(result).body ?? {});
+    const outputs = outputsOf(ensureOk(result).json ?? {});
     return outputs.length > 0 ? { state: 'succeeded', outputs } : { state: 'failed', reason: 'fal: completed without output files' };
   }
 
-  private async call(method: 'GET' | 'POST', path: string, timeoutMs: number, body?: Json): Promise<Answer & { what: string }> {
+  private async call(method: 'GET' | 'POST', path: string, timeoutMs: number, body?: Json): Promise<Answer> {
     const key = this.config.env.FAL_KEY;
     if (!key) throw new ProviderError('unavailable', 'fal: FAL_KEY is not set');
     const what = `fal: ${method} ${path}`;
-    try {
-      const res = await fetch(`${this.config.env.FAL_BASE_URL.replace(/\/+$/, '')}${path}`, {
-        method,
-        headers: { authorization: `Key ${key}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      const text = await res.text();
-      return { what, status: res.status, body: parseJson(text), text, retryAfter: res.headers.get('retry-after') };
-    } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new ProviderError('transient', `${what} ${timedOut ? `timed out after ${timeoutMs} ms` : `failed: ${String(error)}`}`);
-    }
+    const url = `${this.config.env.FAL_BASE_URL.replace(/\/+$/, '')}${path}`;
+    const answer = await callProvider({ url, method, headers: { authorization: `Key ${key}`, accept: 'application/json' }, body, timeoutMs, what });
+    return { ...answer, what };
   }
 }
 
@@ -101,22 +91,15 @@ function requestBody(input: ProviderInput): Json {
   return body;
 }
 
-function ensureOk(answer: Answer & { what: string }): Answer {
+function ensureOk(answer: Answer): Answer {
   if (answer.status >= 200 && answer.status < 300) return answer;
-  throw errorFor(answer.status, `${answer.what} answered ${answer.status}: ${messageOf(answer)}`, answer.retryAfter);
-}
-
-function errorFor(status: number, message: string, retryAfter: string | null): ProviderError {
-  if (status === 402 || INSUFFICIENT_BALANCE.test(message)) return new ProviderError('insufficient_balance', message);
-  if (status === 401 || status === 403) return new ProviderError('unavailable', message);
-  if (status === 429) return new ProviderError('rate_limited', message, retryAfterSeconds(retryAfter));
-  if (status === 408 || status >= 500) return new ProviderError('transient', message);
-  return new ProviderError('rejected', message);
+  const message = `${answer.what} answered ${answer.status}: ${messageOf(answer)}`;
+  throw providerErrorFor(answer.status, message, answer.retryAfter, { defaultRetrySeconds: DEFAULT_RETRY_AFTER_SECONDS, outOfBalance: INSUFFICIENT_BALANCE.test(message) });
 }
 
 /** fal's `detail` is a string (request errors) or a list of `{ loc, msg, type }` (model errors). */
-function messageOf(answer: Answer): string {
-  const detail = answer.body?.detail;
+function messageOf(answer: ProviderAnswer): string {
+  const detail = answer.json?.detail;
   if (typeof detail === 'string' && detail) return detail;
   if (Array.isArray(detail)) {
     const messages = detail.map((item) => textOf((item as Json | null)?.msg)).filter(Boolean);
@@ -152,22 +135,4 @@ function appId(model: string): string {
   return segments.slice(0, NAMESPACES.includes(segments[0]) ? 3 : 2).join('/');
 }
 
-/** `Retry-After` is seconds or an HTTP date; fal does not document one, so usually 10 s. */
-function retryAfterSeconds(header: string | null): number {
-  if (!header) return DEFAULT_RETRY_AFTER_SECONDS;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? DEFAULT_RETRY_AFTER_SECONDS : Math.max(1, Math.ceil((at - Date.now()) / 1000));
-}
-
 const textOf = (value: unknown): string | undefined => (typeof value === 'string' && value ? value : undefined);
-
-function parseJson(text: string): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-  } catch {
-    return undefined;
-  }
-}

@@ -1,4 +1,5 @@
 import { ProviderError, ProviderErrorKind, ProviderInput, ProviderOutput } from '../../../application/ports/generation-provider';
+import { Json, retryAfterSeconds } from '../provider-http';
 
 /**
  * What Gemini's `generateContent` says, read without any I/O: the request body for an image run,
@@ -6,8 +7,6 @@ import { ProviderError, ProviderErrorKind, ProviderInput, ProviderOutput } from 
  * that was used. Google accepts both JSON spellings (`inline_data` / `inlineData`) and answers in
  * camelCase; both are read.
  */
-
-type Json = Record<string, unknown>;
 
 /** Google refuses requests over 20 MB; inline images are base64, a third larger than their bytes. */
 const MAX_INLINE_BYTES = 14 * 1024 * 1024;
@@ -104,7 +103,7 @@ export function failureOf(status: number, body: Json | undefined, retryAfterHead
     const violations = typed('QuotaFailure').flatMap((detail) => (Array.isArray(detail.violations) ? (detail.violations as Json[]) : []));
     if (violations.some((violation) => /PerDay/i.test(String(violation.quotaId ?? '')))) return { kind: 'key_day_quota', message };
     const delay = typed('RetryInfo').map((detail) => durationSeconds(detail.retryDelay)).find((seconds) => seconds !== undefined);
-    return { kind: 'key_rate_limited', message, retryAfterSeconds: delay ?? headerSeconds(retryAfterHeader) };
+    return { kind: 'key_rate_limited', message, retryAfterSeconds: delay ?? retryAfterSeconds(retryAfterHeader) };
   }
   const refusedKey = typed('ErrorInfo').some((detail) => /^API_KEY_/.test(String(detail.reason ?? ''))) || /api key not valid/i.test(message);
   if (status === 401 || status === 403 || refusedKey) return { kind: 'key_refused', message };
@@ -118,11 +117,6 @@ export function failureOf(status: number, body: Json | undefined, retryAfterHead
 function durationSeconds(value: unknown): number | undefined {
   const match = typeof value === 'string' ? /^(\d+(?:\.\d+)?)s$/.exec(value) : null;
   return match ? Math.max(1, Math.ceil(Number(match[1]))) : undefined;
-}
-
-function headerSeconds(header: string | null): number | undefined {
-  const seconds = header === null ? NaN : Number(header);
-  return Number.isFinite(seconds) && seconds >= 0 ? Math.max(1, Math.ceil(seconds)) : undefined;
 }
 
 function rejected(reason: string): ProviderError {

@@ -9,10 +9,9 @@ import {
   ProviderStatus,
   SubmitResult,
 } from '../../../application/ports/generation-provider';
+import { callProvider, Json, ProviderAnswer } from '../provider-http';
 import { GeminiKeyPool } from './gemini-key-pool';
 import { failureOf, imageCount, imagesOf, requestBody } from './gemini-protocol';
-
-type Json = Record<string, unknown>;
 
 /** Image models answer in 10-60 s; the answer comes only when the image is done. */
 const GENERATE_TIMEOUT_MS = 120_000;
@@ -83,9 +82,9 @@ export class GeminiAdapter extends GenerationProvider {
     const retryAfters: number[] = [];
     for (let attempt = 0; attempt < this.pool.size; attempt++) {
       const lease = await this.pool.acquire();
-      const res = await this.post(model, body, lease.key);
-      if (res.status === 200) return res.json ?? {};
-      const failure = failureOf(res.status, res.json, res.retryAfter);
+      const answer = await this.post(model, body, lease.key);
+      if (answer.status === 200) return answer.json ?? {};
+      const failure = failureOf(answer.status, answer.json, answer.retryAfter);
       const log = `key #${lease.index}: ${failure.message}`;
       switch (failure.kind) {
         case 'key_rate_limited':
@@ -112,31 +111,18 @@ export class GeminiAdapter extends GenerationProvider {
     throw refused ?? new ProviderError('unavailable', 'gemini: no key could be used');
   }
 
-  private async post(model: string, body: Json, key: string): Promise<{ status: number; json?: Json; retryAfter: string | null }> {
+  private async post(model: string, body: Json, key: string): Promise<ProviderAnswer> {
     const path = `/v1beta/models/${model}:generateContent`;
-    try {
-      const res = await fetch(`${this.config.env.GEMINI_BASE_URL.replace(/\/+$/, '')}${path}`, {
-        method: 'POST',
-        headers: { 'x-goog-api-key': key, 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(GENERATE_TIMEOUT_MS),
-      });
-      const text = await res.text();
-      const json = parseJson(text);
-      if (res.status === 200 && !json) throw new Error(`answered 200 with a body that is not JSON: ${text.slice(0, 100)}`);
-      return { status: res.status, json, retryAfter: res.headers.get('retry-after') };
-    } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new ProviderError('transient', `gemini: POST ${path} ${timedOut ? `timed out after ${GENERATE_TIMEOUT_MS} ms` : `failed: ${error instanceof Error ? error.message : String(error)}`}`);
-    }
-  }
-}
-
-function parseJson(text: string): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-  } catch {
-    return undefined;
+    const what = `gemini: POST ${path}`;
+    const answer = await callProvider({
+      url: `${this.config.env.GEMINI_BASE_URL.replace(/\/+$/, '')}${path}`,
+      method: 'POST',
+      headers: { 'x-goog-api-key': key, accept: 'application/json' },
+      body,
+      timeoutMs: GENERATE_TIMEOUT_MS,
+      what,
+    });
+    if (answer.status === 200 && !answer.json) throw new ProviderError('transient', `${what} failed: answered 200 with a body that is not JSON: ${answer.text.slice(0, 100)}`);
+    return answer;
   }
 }

@@ -8,8 +8,7 @@ import {
   ProviderStatus,
   SubmitResult,
 } from '../../../application/ports/generation-provider';
-
-type Json = Record<string, unknown>;
+import { callProvider, Json, providerErrorFor } from '../provider-http';
 
 const SUBMIT_TIMEOUT_MS = 30_000;
 const READ_TIMEOUT_MS = 15_000;
@@ -61,30 +60,25 @@ export class WavespeedAdapter extends GenerationProvider {
   private async call(method: 'GET' | 'POST', path: string, timeoutMs: number, body?: Json): Promise<Json> {
     const key = this.config.env.WAVESPEED_API_KEY;
     if (!key) throw new ProviderError('unavailable', 'wavespeed: WAVESPEED_API_KEY is not set');
-    const url = `${this.config.env.WAVESPEED_BASE_URL.replace(/\/+$/, '')}${path}`;
-    let res: Response;
-    let text: string;
-    try {
-      res = await fetch(url, {
-        method,
-        headers: { authorization: `Bearer ${key}`, accept: 'application/json', ...(body ? { 'content-type': 'application/json' } : {}) },
-        body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      text = await res.text();
-    } catch (error) {
-      const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
-      throw new ProviderError('transient', `wavespeed: ${method} ${path} ${timedOut ? `timed out after ${timeoutMs} ms` : `failed: ${String(error)}`}`);
-    }
-    const parsed = parseJson(text);
+    const what = `wavespeed: ${method} ${path}`;
+    const answer = await callProvider({
+      url: `${this.config.env.WAVESPEED_BASE_URL.replace(/\/+$/, '')}${path}`,
+      method,
+      headers: { authorization: `Bearer ${key}`, accept: 'application/json' },
+      body,
+      timeoutMs,
+      what,
+    });
+    const envelope = answer.json;
     // The envelope repeats the status in `code`; trust whichever of the two says it failed.
-    const code = typeof parsed?.code === 'number' && parsed.code >= 400 ? parsed.code : res.status;
-    if (code >= 400 || !res.ok) {
-      const message = typeof parsed?.message === 'string' && parsed.message ? parsed.message : text.slice(0, 300) || res.statusText;
-      throw errorFor(code, `wavespeed: ${method} ${path} answered ${code}: ${message}`, res.headers.get('retry-after'));
+    const code = typeof envelope?.code === 'number' && envelope.code >= 400 ? envelope.code : answer.status;
+    if (code >= 400 || !answer.ok) {
+      const said = typeof envelope?.message === 'string' && envelope.message ? envelope.message : answer.text.slice(0, 300) || answer.statusText;
+      const message = `${what} answered ${code}: ${said}`;
+      throw providerErrorFor(code, message, answer.retryAfter, { defaultRetrySeconds: DEFAULT_RETRY_AFTER_SECONDS, outOfBalance: INSUFFICIENT_BALANCE.test(message) });
     }
-    const data = parsed?.data;
-    if (!data || typeof data !== 'object') throw new ProviderError('transient', `wavespeed: ${method} ${path} answered without data`);
+    const data = envelope?.data;
+    if (!data || typeof data !== 'object') throw new ProviderError('transient', `${what} answered without data`);
     return data as Json;
   }
 }
@@ -136,30 +130,4 @@ function modelPath(model: string): string {
   const segments = model.split('/').filter(Boolean);
   if (segments.length === 0 || segments.some((s) => s === '.' || s === '..')) throw new ProviderError('rejected', `wavespeed: "${model}" is not a model path`);
   return segments.map(encodeURIComponent).join('/');
-}
-
-function errorFor(status: number, message: string, retryAfter: string | null): ProviderError {
-  if (status === 402 || INSUFFICIENT_BALANCE.test(message)) return new ProviderError('insufficient_balance', message);
-  if (status === 401 || status === 403) return new ProviderError('unavailable', message);
-  if (status === 429) return new ProviderError('rate_limited', message, retryAfterSeconds(retryAfter));
-  if (status === 408 || status >= 500) return new ProviderError('transient', message);
-  return new ProviderError('rejected', message);
-}
-
-/** `Retry-After` is seconds or an HTTP date; without one, wait a fixed 10 s. */
-function retryAfterSeconds(header: string | null): number {
-  if (!header) return DEFAULT_RETRY_AFTER_SECONDS;
-  const seconds = Number(header);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
-  const at = Date.parse(header);
-  return Number.isNaN(at) ? DEFAULT_RETRY_AFTER_SECONDS : Math.max(1, Math.ceil((at - Date.now()) / 1000));
-}
-
-function parseJson(text: string): Json | undefined {
-  try {
-    const value: unknown = JSON.parse(text);
-    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined;
-  } catch {
-    return undefined;
-  }
 }
