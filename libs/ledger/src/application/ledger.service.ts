@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { DomainError } from '@genbot/core';
-import { accountNotFound, captureExceedsHold, holdExpired, holdNotFound, invalidAmount } from '../domain/ledger.errors';
+import { accountNotFound, holdExpired, invalidAmount } from '../domain/ledger.errors';
 import { AccountRef, Balance, SystemAccount, Transfer, TransferKind, accountId } from '../domain/ledger.types';
 import { LedgerRepository } from '../infrastructure/ledger.repository';
 
@@ -76,12 +76,7 @@ export class LedgerService {
 
   /** Posts all of the hold, or `amount` of it (the rest returns to the user). */
   async capture(input: { holdId: string; amount?: number; idempotencyKey?: string; meta?: Record<string, unknown> }): Promise<{ transfer: Transfer; created: boolean }> {
-    if (input.amount !== undefined) {
-      assertAmount(input.amount);
-      const hold = await this.repository.findTransfer(input.holdId);
-      if (!hold || hold.phase !== 'pending') throw holdNotFound(input.holdId);
-      if (input.amount > hold.amount) throw captureExceedsHold(hold.id, hold.amount, input.amount);
-    }
+    if (input.amount !== undefined) assertAmount(input.amount);
     const outcome = await this.repository.resolve({ idempotencyKey: input.idempotencyKey ?? `capture:${input.holdId}`, pendingId: input.holdId, phase: 'post', amount: input.amount, meta: input.meta });
     if (outcome.expired) throw holdExpired(input.holdId);
     return outcome;

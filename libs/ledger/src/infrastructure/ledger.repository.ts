@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { accountNotFound, holdAlreadyResolved, holdNotFound, idempotencyConflict, insufficientCredits } from '../domain/ledger.errors';
+import { accountNotFound, captureExceedsHold, holdAlreadyResolved, holdNotFound, idempotencyConflict, insufficientCredits } from '../domain/ledger.errors';
 import { Balance, Transfer, TransferKind, TransferPhase } from '../domain/ledger.types';
 
 export interface NewTransfer {
@@ -44,48 +44,96 @@ interface Row {
 
 const TRANSFER_COLUMNS = 'id, idempotency_key, debit_account_id, credit_account_id, amount, phase, pending_id, timeout_at, kind, reference, meta, created_at';
 
+const T_COLUMNS = TRANSFER_COLUMNS.split(', ').map((column) => `t.${column}`).join(', ');
+
 /**
- * Each write is one short transaction: insert the immutable transfer (the idempotency key makes a
- * retry a no-op), then move the counters of both accounts in one UPDATE that locks them in id
- * order (no deadlocks between opposite transfers). The accounts' CHECK constraint is the final
- * word on overdrafts: a violating UPDATE aborts the transaction, transfer row included.
+ * CTEs that lock a new transfer's two accounts (from CTE `t`) in id order, then move their
+ * counters. Locking in id order means two transfers between the same accounts never deadlock:
+ * a plain `UPDATE … WHERE id IN (…)` would lock in heap order, which changes as rows get new
+ * versions. `ORDER BY … FOR NO KEY UPDATE` takes the locks after sorting.
+ */
+// Data-modifying CTEs always run to completion, so `moved` needs no reader.
+function moveCounters(pending: string, posted: string, extraFrom = ''): string {
+  return `locked AS (
+      SELECT a.id FROM ledger_accounts a, t WHERE a.id IN (t.debit_account_id, t.credit_account_id) ORDER BY a.id FOR NO KEY UPDATE OF a
+    ), moved AS (
+      UPDATE ledger_accounts a SET
+        debits_pending = a.debits_pending + CASE WHEN a.id = t.debit_account_id THEN ${pending} ELSE 0 END,
+        debits_posted = a.debits_posted + CASE WHEN a.id = t.debit_account_id THEN ${posted} ELSE 0 END,
+        credits_pending = a.credits_pending + CASE WHEN a.id = t.credit_account_id THEN ${pending} ELSE 0 END,
+        credits_posted = a.credits_posted + CASE WHEN a.id = t.credit_account_id THEN ${posted} ELSE 0 END
+      FROM locked, t${extraFrom} WHERE a.id = locked.id
+      RETURNING a.id
+    )`;
+}
+
+/**
+ * A transfer is one SQL statement: insert the immutable transfer (the idempotency key makes a
+ * retry a no-op), lock both accounts in id order and move their counters. One round trip, so the
+ * account rows (hot ones like `generation_spend` included) are locked only while PostgreSQL runs
+ * that statement and commits. The accounts' CHECK constraint is the final word on overdrafts: a
+ * violating UPDATE aborts the statement, transfer row included.
  */
 @Injectable()
 export class LedgerRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async create(input: NewTransfer): Promise<{ transfer: Transfer; created: boolean }> {
-    return this.guard(input, () =>
-      this.dataSource.transaction(async (em) => {
-        const rows: Row[] = await em.query(
-          `INSERT INTO ledger_transfers (idempotency_key, debit_account_id, credit_account_id, amount, phase, timeout_at, kind, reference, meta)
+    return this.guard(input, async () => {
+      const rows: Row[] = await this.dataSource.query(
+        `WITH t AS (
+           INSERT INTO ledger_transfers (idempotency_key, debit_account_id, credit_account_id, amount, phase, timeout_at, kind, reference, meta)
            VALUES ($1, $2, $3, $4, $5::varchar, CASE WHEN $5::varchar = 'pending' THEN now() + make_interval(secs => $6::double precision) END, $7, $8, $9)
            ON CONFLICT (idempotency_key) DO NOTHING
-           RETURNING ${TRANSFER_COLUMNS}`,
-          [input.idempotencyKey, input.debitAccountId, input.creditAccountId, input.amount, input.phase, input.timeoutSeconds ?? 0, input.kind, input.reference ?? null, input.meta ?? {}],
-        );
-        if (rows.length === 0) {
-          const existing = await this.byKey(em, input.idempotencyKey);
-          const same =
-            existing.debitAccountId === input.debitAccountId &&
-            existing.creditAccountId === input.creditAccountId &&
-            existing.amount === input.amount &&
-            existing.phase === input.phase &&
-            existing.kind === input.kind;
-          if (!same) throw idempotencyConflict(input.idempotencyKey);
-          return { transfer: existing, created: false };
-        }
-        const transfer = toTransfer(rows[0]);
-        const pending = input.phase === 'pending' ? transfer.amount : 0;
-        const posted = input.phase === 'single' ? transfer.amount : 0;
-        await this.moveCounters(em, transfer, pending, posted);
-        return { transfer, created: true };
-      }),
-    );
+           RETURNING ${TRANSFER_COLUMNS}
+         ), ${moveCounters(`CASE WHEN t.phase = 'pending' THEN t.amount ELSE 0 END`, `CASE WHEN t.phase = 'single' THEN t.amount ELSE 0 END`)}
+         SELECT ${T_COLUMNS} FROM t`,
+        [input.idempotencyKey, input.debitAccountId, input.creditAccountId, input.amount, input.phase, input.timeoutSeconds ?? 0, input.kind, input.reference ?? null, input.meta ?? {}],
+      );
+      if (rows.length > 0) return { transfer: toTransfer(rows[0]), created: true };
+      const existing = await this.byKey(this.dataSource.manager, input.idempotencyKey);
+      const same =
+        existing.debitAccountId === input.debitAccountId &&
+        existing.creditAccountId === input.creditAccountId &&
+        existing.amount === input.amount &&
+        existing.phase === input.phase &&
+        existing.kind === input.kind;
+      if (!same) throw idempotencyConflict(input.idempotencyKey);
+      return { transfer: existing, created: false };
+    });
   }
 
-  /** Posts or voids a hold. An expired hold is voided instead of posted, and reported as such. */
+  /**
+   * Posts or voids a hold. The common case (an open, unexpired hold, a fitting amount) is one
+   * statement; anything else (a replay, a hold already resolved, expired or unknown, too large a
+   * capture, or a race with another resolution) takes the careful path below to say which.
+   */
   async resolve(input: Resolution): Promise<ResolveOutcome> {
+    try {
+      const rows: Row[] = await this.dataSource.query(
+        `WITH p AS (
+           SELECT id, debit_account_id, credit_account_id, amount, kind, reference, meta FROM ledger_transfers
+           WHERE id = $1 AND phase = 'pending' AND timeout_at > now()
+         ), t AS (
+           INSERT INTO ledger_transfers (idempotency_key, debit_account_id, credit_account_id, amount, phase, pending_id, kind, reference, meta)
+           SELECT $2, p.debit_account_id, p.credit_account_id, CASE WHEN $3::varchar = 'post' THEN coalesce($4::bigint, p.amount) ELSE p.amount END,
+                  $3::varchar, p.id, p.kind, p.reference, p.meta || $5::jsonb
+           FROM p WHERE $3::varchar = 'void' OR coalesce($4::bigint, p.amount) <= p.amount
+           ON CONFLICT (idempotency_key) DO NOTHING
+           RETURNING ${TRANSFER_COLUMNS}
+         ), ${moveCounters('-p.amount', `CASE WHEN t.phase = 'post' THEN t.amount ELSE 0 END`, ', p')}
+         SELECT ${T_COLUMNS} FROM t`,
+        [input.pendingId, input.idempotencyKey, input.phase, input.amount ?? null, input.meta ?? {}],
+      );
+      if (rows.length > 0) return { transfer: toTransfer(rows[0]), created: true };
+    } catch (error) {
+      // Another resolution of this hold won the unique index: the careful path reports it.
+      if (!(error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'ledger_transfers_one_resolution')) throw error;
+    }
+    return this.resolveCarefully(input);
+  }
+
+  private async resolveCarefully(input: Resolution): Promise<ResolveOutcome> {
     return this.dataSource.transaction(async (em) => {
       // Lock the hold first: resolutions of one hold queue up here, and each then sees the
       // outcome of the ones before it (a retry with the same key finds its own earlier result).
@@ -102,18 +150,21 @@ export class LedgerRepository {
       const [resolved]: { phase: string; idempotency_key: string }[] = await em.query(`SELECT phase, idempotency_key FROM ledger_transfers WHERE pending_id = $1`, [pending.id]);
       if (resolved?.idempotency_key === `expire:${pending.id}`) return { expired: true, pending };
       if (resolved) throw holdAlreadyResolved(pending.id, resolved.phase);
+      if (input.phase === 'post' && input.amount !== undefined && input.amount > pending.amount) throw captureExceedsHold(pending.id, pending.amount, input.amount);
 
       const [{ expired }]: { expired: boolean }[] = await em.query(`SELECT $1::timestamptz <= now() AS expired`, [pending.timeoutAt]);
       const phase = input.phase === 'post' && expired ? 'void' : input.phase;
       const amount = phase === 'post' ? (input.amount ?? pending.amount) : pending.amount;
       const key = phase === input.phase ? input.idempotencyKey : `expire:${pending.id}`;
       const [row]: Row[] = await em.query(
-        `INSERT INTO ledger_transfers (idempotency_key, debit_account_id, credit_account_id, amount, phase, pending_id, kind, reference, meta)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${TRANSFER_COLUMNS}`,
-        [key, pending.debitAccountId, pending.creditAccountId, amount, phase, pending.id, pending.kind, pending.reference, { ...pending.meta, ...(input.meta ?? {}) }],
+        `WITH t AS (
+           INSERT INTO ledger_transfers (idempotency_key, debit_account_id, credit_account_id, amount, phase, pending_id, kind, reference, meta)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${TRANSFER_COLUMNS}
+         ), ${moveCounters('$10::bigint', `CASE WHEN t.phase = 'post' THEN t.amount ELSE 0 END`)}
+         SELECT ${T_COLUMNS} FROM t`,
+        [key, pending.debitAccountId, pending.creditAccountId, amount, phase, pending.id, pending.kind, pending.reference, { ...pending.meta, ...(input.meta ?? {}) }, -pending.amount],
       );
       const transfer = toTransfer(row);
-      await this.moveCounters(em, transfer, -pending.amount, phase === 'post' ? amount : 0);
       return phase === input.phase ? { transfer, created: true } : { expired: true, pending };
     });
   }
@@ -158,29 +209,6 @@ export class LedgerRepository {
       [accountId, beforeId ?? null, limit],
     );
     return rows.map(toTransfer);
-  }
-
-  /**
-   * Moves both accounts' counters in one statement that first locks the two rows in id order. A
-   * plain `UPDATE … WHERE id = ANY(…)` locks them in heap order (a bitmap or sequential scan), which
-   * changes as rows get new versions: two transfers between the same accounts could then take the
-   * locks in opposite orders and deadlock. `ORDER BY … FOR NO KEY UPDATE` locks after sorting.
-   */
-  private async moveCounters(em: EntityManager, transfer: Transfer, pendingDelta: number, postedDelta: number): Promise<void> {
-    const [rows]: [{ id: string }[], number] = await em.query(
-      `WITH locked AS (
-         SELECT id FROM ledger_accounts WHERE id IN ($1, $2) ORDER BY id FOR NO KEY UPDATE
-       )
-       UPDATE ledger_accounts a SET
-         debits_pending = a.debits_pending + CASE WHEN a.id = $1 THEN $3::bigint ELSE 0 END,
-         debits_posted = a.debits_posted + CASE WHEN a.id = $1 THEN $4::bigint ELSE 0 END,
-         credits_pending = a.credits_pending + CASE WHEN a.id = $2 THEN $3::bigint ELSE 0 END,
-         credits_posted = a.credits_posted + CASE WHEN a.id = $2 THEN $4::bigint ELSE 0 END
-       FROM locked WHERE a.id = locked.id
-       RETURNING a.id`,
-      [transfer.debitAccountId, transfer.creditAccountId, pendingDelta, postedDelta],
-    );
-    if (rows.length !== 2) throw accountNotFound(rows.some((r) => r.id === transfer.debitAccountId) ? transfer.creditAccountId : transfer.debitAccountId);
   }
 
   private async findByKey(em: EntityManager, key: string): Promise<Transfer | undefined> {
