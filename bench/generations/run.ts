@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { AppConfig, QUEUES, runMigrations } from '@genbot/core';
+import { AppConfig, QUEUES } from '@genbot/core';
 import { GenerationsService } from '@genbot/generations';
 import { LedgerService, verifyLedger } from '@genbot/ledger';
+import { freshDatabase } from '@genbot/testing';
 import { UsersService } from '@genbot/users';
 import { bootstrapPublicApi } from '../../apps/public-api/src/bootstrap';
 import { bootstrapWorker } from '../../apps/worker/src/bootstrap';
@@ -204,25 +205,8 @@ async function main(): Promise<void> {
 // ---------------------------------------------------------------- setup
 
 /** Same steps as the test global setup, on a database whose name must say it is for benches. */
-async function prepareDatabase(url: string): Promise<void> {
-  const database = decodeURIComponent(new URL(url).pathname.slice(1));
-  if (!database.includes('bench')) throw new Error(`Refusing to use database "${database}": its name must contain "bench" (set BENCH_DATABASE_URL)`);
-  const admin = new Client({ connectionString: Object.assign(new URL(url), { pathname: '/postgres' }).toString() });
-  await admin.connect();
-  try {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE "${database.replace(/"/g, '')}"`);
-  } finally {
-    await admin.end();
-  }
-  const client = new Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;');
-  } finally {
-    await client.end();
-  }
-  await runMigrations(url);
+function prepareDatabase(url: string): Promise<void> {
+  return freshDatabase(url, 'bench', 'BENCH_DATABASE_URL');
 }
 
 /** Empties only the bench's Redis database; db 0 (what `npm start` uses) is refused. */

@@ -5,8 +5,9 @@ import { performance } from 'node:perf_hooks';
 import { Test, TestingModule } from '@nestjs/testing';
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { AppConfig, CoreModule, runMigrations } from '@genbot/core';
+import { AppConfig, CoreModule } from '@genbot/core';
 import { LedgerModule, LedgerService, verifyLedger } from '@genbot/ledger';
+import { freshDatabase } from '@genbot/testing';
 
 /** What `run.ts` and `probes.ts` share: the target database, the clients' loop, pgbench, checks. */
 
@@ -91,13 +92,8 @@ export async function describeSetup({ url, database }: Target, pgbench: string |
 }
 
 /** Creates the database if missing and rebuilds its public schema with the real migrations. */
-export async function prepareDatabase({ url, database }: Target): Promise<void> {
-  await withClient(withDatabase(url, 'postgres'), async (admin) => {
-    const exists = await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [database]);
-    if (exists.rowCount === 0) await admin.query(`CREATE DATABASE ${quoteIdent(database)}`);
-  });
-  await withClient(url.toString(), (client) => client.query('DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;'));
-  await runMigrations(url.toString());
+export function prepareDatabase({ url }: Target): Promise<void> {
+  return freshDatabase(url.toString(), 'bench', 'BENCH_DATABASE_URL');
 }
 
 /** The ledger as the worker gets it: CoreModule (TypeORM pool of 40, Redis) and LedgerModule. */

@@ -10,3 +10,4 @@ export * from './fake-providers/wavespeed';
 export * from './fake-providers/fal';
 export * from './fake-providers/elevenlabs';
 export * from './fake-providers/gemini';
+export * from './jest/fresh-database';
