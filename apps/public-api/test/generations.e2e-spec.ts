@@ -220,6 +220,8 @@ describe('generations: Mini App submit → worker → provider → storage → c
     await http.post(`/api/v1/generations/${res.body.id}/cancel`).set(asUser(other.telegramId)).expect(403);
     await http.get(`/api/v1/generations/${randomUUID()}`).set(asUser(other.telegramId)).expect(404);
     await http.get(`/api/v1/generations/active?telegram_id=${owner.telegramId}`).set(asUser(other.telegramId)).expect(403);
+    // Nor can a user have the bot post into somebody else's chat.
+    expect((await submit(other.telegramId, { model_id: 'qwen', prompt: 'spam', chat_id: owner.telegramId }).expect(403)).body.code).toBe('USER_FORBIDDEN');
     await finished(owner.telegramId, res.body.id);
   });
 

@@ -38,6 +38,7 @@ export class MiniAppGenerationsController {
   @ApiCreatedResponse({ type: GenerationDto })
   async submit(@CurrentPrincipal() principal: Principal, @Body() body: SubmitRequestDto, @Headers('idempotency-key') key?: string): Promise<GenerationDto> {
     const user = await this.caller(principal);
+    assertOwnChat(principal, body.chat_id);
     const inputs: GenerationInput[] = [...(body.image_urls ?? []).map((url) => ({ type: 'image' as const, url })), ...(await this.data.asInputs(body.media_ids ?? [], user.id))];
     const generation = await this.generations.submit({
       userId: user.id,
@@ -110,6 +111,7 @@ export class MiniAppGenerationsController {
   async tool(@CurrentPrincipal() principal: Principal, @Param('tool') tool: string, @Body() body: ToolRequestDto, @Headers('idempotency-key') key?: string): Promise<GenerationDto> {
     if (!(TOOLS as readonly string[]).includes(tool)) throw new DomainError('NOT_FOUND', `No tool ${tool}; tools are ${TOOLS.join(', ')}`);
     const user = await this.caller(principal, body.telegram_id);
+    assertOwnChat(principal, body.chat_id);
     if ((body.image_url === undefined) === (body.media_id === undefined)) {
       throw new DomainError('VALIDATION_FAILED', 'Give exactly one of image_url or media_id', { fields: [{ field: 'image_url', problems: ['exactly one of image_url or media_id'] }] });
     }
@@ -152,6 +154,13 @@ export class MiniAppGenerationsController {
 
   private async view(generation: Generation): Promise<GenerationDto> {
     return GenerationDto.from(generation, (await this.catalog.all()).find((m) => m.id === generation.modelId));
+  }
+}
+
+/** Results go to the caller's own chat with the bot; a Mini App cannot aim the bot at other chats. */
+function assertOwnChat(principal: Principal, chatId: number | undefined): void {
+  if (chatId !== undefined && principal.kind === 'miniapp' && String(chatId) !== principal.telegramId) {
+    throw new DomainError('USER_FORBIDDEN', 'chat_id must be your own chat with the bot');
   }
 }
 
