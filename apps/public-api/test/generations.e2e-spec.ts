@@ -177,6 +177,16 @@ describe('generations: Mini App submit → worker → provider → storage → c
     expect(notice.params.text).toBe('❌ Seedream 4.0 generatsiyani yakunlay olmadi. Kreditlaringiz qaytarildi.');
   });
 
+  it('retries a transient provider error with backoff and still charges once', async () => {
+    const { telegramId, userId } = await newUser(27);
+    const before = wavespeed.calls('submit').length;
+    wavespeed.failNext('http500', { on: 'submit' });
+    const res = await submit(telegramId, { model_id: 'seedream-v4', prompt: 'second time lucky' }).expect(201);
+    expect((await finished(telegramId, res.body.id)).status).toBe('succeeded');
+    expect(wavespeed.calls('submit').length - before).toBe(2);
+    expect(await balanceOf(userId)).toEqual({ balanceTokens: 0, available: 0, reserved: 0 });
+  });
+
   it('accepts exactly as many of 50 concurrent submits as the balance pays for', async () => {
     const { telegramId, userId } = await newUser(270);
     const results = await Promise.all(Array.from({ length: 50 }, (_, i) => submit(telegramId, { model_id: 'seedream-v4', prompt: `p${i}` })));
