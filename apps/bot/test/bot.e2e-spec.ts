@@ -1,7 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { FakeTelegramApi, TEST_WEBHOOK_SECRET, callbackUpdate, messageUpdate, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { FakeTelegramApi, TEST_WEBHOOK_SECRET, callbackUpdate, messageUpdate, myChatMemberUpdate, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { LedgerService } from '@genbot/ledger';
 import { bootstrapBot } from '../src/bootstrap';
 
@@ -161,6 +161,17 @@ describe('bot: webhook, /start, /help, /language', () => {
     await ledger.reserve({ idempotencyKey: `h:${userId}`, userId, amount: 27 });
     await post(messageUpdate({ id, language_code: 'ru' }, '/balance')).expect(200);
     expect(messagesTo(id).at(-1)!.params.text).toBe('💰 Ваш баланс: 120 кредитов\n⏳ Зарезервировано под генерации: 27\n✅ Доступно сейчас: 93');
+  });
+
+  it('records when the user blocks the bot, and when they come back', async () => {
+    const id = uniqueTelegramId();
+    await post(messageUpdate({ id }, '/start')).expect(200);
+    expect((await userRow(id)).blocked_at).toBeNull();
+    await post(myChatMemberUpdate({ id }, 'kicked', telegram.botId)).expect(200);
+    expect((await userRow(id)).blocked_at).toBeInstanceOf(Date);
+    await post(myChatMemberUpdate({ id }, 'member', telegram.botId)).expect(200);
+    expect((await userRow(id)).blocked_at).toBeNull();
+    expect(messagesTo(id)).toHaveLength(1);
   });
 
   it('gives a banned user one short message and nothing else', async () => {

@@ -154,8 +154,10 @@ describe('generations: Mini App submit → worker → provider → storage → c
     const photo = await telegram.waitForCall('sendPhoto', (c) => String(c.params.chat_id) === String(telegramId));
     expect(photo.params.caption).toBe('✅ Готово · Seedream 4.0');
     expect(photo.params.reply_parameters).toMatchObject({ message_id: 6 });
-    const edits = telegram.calls('editMessageText').filter((c) => String(c.params.chat_id) === String(telegramId) && Number(c.params.message_id) === 7);
-    expect(edits.map((c) => c.params.text)).toEqual(expect.arrayContaining(['⏳ Seedream 4.0: генерирую…', '✅ Готово · Seedream 4.0']));
+    // The progress message (id 7) said it started, and says it is done once the photo is out.
+    const progress = (c: { params: Record<string, unknown> }) => String(c.params.chat_id) === String(telegramId) && Number(c.params.message_id) === 7;
+    await telegram.waitForCall('editMessageText', (c) => progress(c) && c.params.text === '✅ Готово · Seedream 4.0');
+    expect(telegram.calls('editMessageText').filter(progress).map((c) => c.params.text)).toEqual(['⏳ Seedream 4.0: генерирую…', '✅ Готово · Seedream 4.0']);
     expect(photo.files[0].size).toBe(wavespeed.png.length);
     expect(wavespeed.lastSubmit()!.body).toMatchObject({ prompt: 'a fox', size: '2048*2048' });
 
@@ -175,6 +177,21 @@ describe('generations: Mini App submit → worker → provider → storage → c
     expect(await balanceOf(userId)).toEqual({ balanceTokens: 50, available: 50, reserved: 0 });
     const notice = await telegram.waitForCall('sendMessage', (c) => String(c.params.chat_id) === String(telegramId));
     expect(notice.params.text).toBe('❌ Seedream 4.0 generatsiyani yakunlay olmadi. Kreditlaringiz qaytarildi.');
+  });
+
+  it('keeps the result for the app and notes the block when the user has blocked the bot', async () => {
+    const { telegramId, userId } = await newUser(27);
+    telegram.blockChat(telegramId);
+    try {
+      const res = await submit(telegramId, { model_id: 'seedream-v4', prompt: 'unseen', chat_id: telegramId }).expect(201);
+      expect((await finished(telegramId, res.body.id)).status).toBe('succeeded');
+      const [user] = await eventually(() => api.get(DataSource).query(`SELECT blocked_at FROM users WHERE id = $1`, [userId]), (rows: { blocked_at: Date | null }[]) => rows[0].blocked_at !== null);
+      expect(user.blocked_at).toBeInstanceOf(Date);
+      expect((await http.get(`/api/v1/generations/${res.body.id}/results`).set(asUser(telegramId)).expect(200)).body.results).toHaveLength(1);
+      expect(await balanceOf(userId)).toEqual({ balanceTokens: 0, available: 0, reserved: 0 });
+    } finally {
+      telegram.unblockChat(telegramId);
+    }
   });
 
   it('retries a transient provider error with backoff and still charges once', async () => {

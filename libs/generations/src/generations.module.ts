@@ -4,6 +4,7 @@ import { QUEUES } from '@genbot/core';
 import { LedgerModule } from '@genbot/ledger';
 import { StorageModule } from '@genbot/storage';
 import { TelegramModule } from '@genbot/telegram';
+import { UsersModule } from '@genbot/users';
 import { CatalogService } from './application/catalog.service';
 import { CleanupService } from './application/cleanup.service';
 import { DataService } from './application/data.service';
@@ -37,7 +38,7 @@ export class GenerationsModule {}
 
 /** The worker's half: runs generations, polls providers, delivers results, cleans up. */
 @Module({
-  imports: [GenerationsModule, LedgerModule, StorageModule, TelegramModule, BullModule.registerQueue({ name: QUEUES.generations })],
+  imports: [GenerationsModule, LedgerModule, StorageModule, TelegramModule, UsersModule, BullModule.registerQueue({ name: QUEUES.generations })],
   providers: [GenerationRunner, CleanupService, GenerationsProcessor, GenerationsCleanupScheduler],
 })
 export class GenerationsJobsModule {}

@@ -37,3 +37,19 @@ export function callbackUpdate(from: TestSender, data: string, messageId = 1) {
     },
   };
 }
+
+/** The user blocked (`kicked`) or unblocked (`member`) the bot in their private chat. */
+export function myChatMemberUpdate(from: TestSender, status: 'kicked' | 'member', botId = 1) {
+  const date = Math.floor(Date.now() / 1000);
+  const bot = { id: botId, is_bot: true, first_name: 'Bot' };
+  return {
+    update_id: ++nextUpdateId,
+    my_chat_member: {
+      chat: { id: from.id, type: 'private', first_name: from.first_name ?? 'Test' },
+      from: { is_bot: false, first_name: 'Test', ...from },
+      date,
+      old_chat_member: { user: bot, status: status === 'kicked' ? 'member' : 'kicked' },
+      new_chat_member: { user: bot, status, ...(status === 'kicked' ? { until_date: 0 } : {}) },
+    },
+  };
+}

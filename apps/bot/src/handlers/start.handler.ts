@@ -1,4 +1,4 @@
-import { Action, Command, Ctx, Help, Start, Update } from 'nestjs-telegraf';
+import { Action, Command, Ctx, Help, On, Start, Update } from 'nestjs-telegraf';
 import { Markup } from 'telegraf';
 import type { InlineKeyboardButton } from 'telegraf/types';
 import { AppConfig } from '@genbot/core';
@@ -54,6 +54,14 @@ export class StartHandler {
     await ctx.answerCbQuery();
     await ctx.editMessageText(ctx.state.t.languageSaved);
     await ctx.reply(ctx.state.t.greetingBack(ctx.state.user.firstName ?? ''), this.menu(ctx));
+  }
+
+  /** The user blocked (status `kicked`) or unblocked the bot in their private chat. */
+  @On('my_chat_member')
+  async membership(@Ctx() ctx: BotContext): Promise<void> {
+    const update = ctx.myChatMember;
+    if (!update || update.chat.type !== 'private') return;
+    await this.users.setBlocked({ id: ctx.state.user.id }, update.new_chat_member.status === 'kicked');
   }
 
   private menu(ctx: BotContext) {

@@ -3,6 +3,7 @@ import { DomainError } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
 import { ObjectStorage, extensionFor, sniffContentType } from '@genbot/storage';
 import { TelegramSender, texts } from '@genbot/telegram';
+import { UsersService } from '@genbot/users';
 import type { CatalogModel } from '../domain/catalog';
 import { Generation, isFinal } from '../domain/generation';
 import { GenerationsQueue } from '../infrastructure/generations.queue';
@@ -38,6 +39,7 @@ export class GenerationRunner {
     private readonly storage: ObjectStorage,
     private readonly sender: TelegramSender,
     private readonly queue: GenerationsQueue,
+    private readonly users: UsersService,
   ) {}
 
   async run(generationId: string): Promise<void> {
@@ -149,6 +151,7 @@ export class GenerationRunner {
       if (generation.messageId) await this.sender.editText(generation.chatId, generation.messageId, t.resultCaption(model.displayName));
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'TELEGRAM_BLOCKED')) throw error;
+      await this.users.setBlocked({ id: generation.userId }, true);
       this.logger.warn({ generationId: generation.id }, 'user blocked the bot: result kept for the app only');
     }
     await this.repository.transition(generation.id, ['succeeded'], { delivered_at: new Date() });

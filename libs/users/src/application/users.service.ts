@@ -67,6 +67,11 @@ export class UsersService {
     return (await this.users.update(id, { language })) ?? throwNotFound({ userId: id });
   }
 
+  /** Whether the user has blocked the bot; sends to a blocked user are pointless until they return. */
+  setBlocked(by: { id: string } | { telegramId: string }, blocked: boolean): Promise<void> {
+    return this.users.setBlocked(by, blocked);
+  }
+
   recordActivity(userId: string): Promise<void> {
     return this.users.recordActivity(userId);
   }

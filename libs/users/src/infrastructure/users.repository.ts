@@ -83,6 +83,12 @@ export class UsersRepository {
     return rows[0][0] ? toUser(rows[0][0]) : undefined;
   }
 
+  /** Telegram tells us (my_chat_member, or a 403 on send) when a user blocks or unblocks the bot. */
+  async setBlocked(by: { id: string } | { telegramId: string }, blocked: boolean): Promise<void> {
+    const [column, value] = 'id' in by ? ['id', by.id] : ['telegram_id', by.telegramId];
+    await this.dataSource.query(`UPDATE users SET blocked_at = CASE WHEN $2 THEN coalesce(blocked_at, now()) END, updated_at = now() WHERE ${column} = $1`, [value, blocked]);
+  }
+
   async recordActivity(userId: string): Promise<void> {
     await this.dataSource.query(
       `INSERT INTO user_daily_activity (day, user_id) VALUES (current_date, $1)
