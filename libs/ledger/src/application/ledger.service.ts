@@ -46,8 +46,8 @@ export class LedgerService {
     assertAmount(input.amount);
     return this.repository.create({
       idempotencyKey: input.idempotencyKey,
-      debitAccountId: accountId(input.from),
-      creditAccountId: accountId(input.to),
+      debitAccountId: accountId(input.from, userOf(input.to)),
+      creditAccountId: accountId(input.to, userOf(input.from)),
       amount: input.amount,
       phase: 'single',
       kind: input.kind,
@@ -63,7 +63,7 @@ export class LedgerService {
     const { transfer, created } = await this.repository.create({
       idempotencyKey: input.idempotencyKey,
       debitAccountId: input.userId,
-      creditAccountId: accountId({ system: input.to ?? 'generation_spend' }),
+      creditAccountId: accountId({ system: input.to ?? 'generation_spend' }, input.userId),
       amount: input.amount,
       phase: 'pending',
       timeoutSeconds: ttl,
@@ -124,6 +124,10 @@ export class LedgerService {
   static oneOffKey(prefix: string): string {
     return `${prefix}:${randomUUID()}`;
   }
+}
+
+function userOf(ref: AccountRef): string | undefined {
+  return 'userId' in ref ? ref.userId : undefined;
 }
 
 function assertAmount(amount: number): void {

@@ -13,11 +13,29 @@ export const SYSTEM_ACCOUNTS = {
 
 export type SystemAccount = keyof typeof SYSTEM_ACCOUNTS;
 
+/**
+ * `generation_spend` is credited by every charge and hold, so it is split into 16 accounts (same
+ * code; the first is the original) and each user always uses one of them: writers for different
+ * users no longer queue on one row. Reports sum the accounts by code.
+ */
+export const GENERATION_SPEND_SHARDS: readonly string[] = [
+  SYSTEM_ACCOUNTS.generation_spend,
+  ...Array.from({ length: 15 }, (_, i) => `00000000-0000-4000-8004-${(i + 1).toString(16).padStart(12, '0')}`),
+];
+
 /** A user's credits account has the user's id. */
 export type AccountRef = { userId: string } | { system: SystemAccount };
 
-export function accountId(ref: AccountRef): string {
-  return 'userId' in ref ? ref.userId : SYSTEM_ACCOUNTS[ref.system];
+/** The account a ref names; a sharded system account is picked by the user on the other side. */
+export function accountId(ref: AccountRef, counterpartUserId?: string): string {
+  if ('userId' in ref) return ref.userId;
+  if (ref.system === 'generation_spend' && counterpartUserId) return GENERATION_SPEND_SHARDS[shardOf(counterpartUserId, GENERATION_SPEND_SHARDS.length)];
+  return SYSTEM_ACCOUNTS[ref.system];
+}
+
+/** A stable shard for a UUID: its last 8 hex digits, which are random in v4 UUIDs. */
+function shardOf(uuid: string, shards: number): number {
+  return parseInt(uuid.slice(-8), 16) % shards;
 }
 
 /**
