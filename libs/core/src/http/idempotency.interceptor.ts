@@ -6,9 +6,9 @@ import Redis from 'ioredis';
 import { Observable, catchError, from, of, switchMap, throwError } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
 import { InjectRedis } from '../redis/redis.provider';
+import { idempotencyKeyFrom } from './params';
 import { principalOf } from './principal';
 
-const KEY = /^[\x21-\x7e]{1,255}$/;
 const PENDING_TTL_SECONDS = 60;
 const DONE_TTL_SECONDS = 24 * 3600;
 
@@ -37,11 +37,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const header = request.headers['idempotency-key'];
+    const header = idempotencyKeyFrom(request.headers['idempotency-key'], 255);
     if (header === undefined) return next.handle();
-    if (typeof header !== 'string' || !KEY.test(header)) {
-      throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1-255 visible ASCII characters', { fields: [{ field: 'Idempotency-Key', problems: ['invalid'] }] });
-    }
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
     const redisKey = `idem:${principalOf(request)?.name ?? 'anonymous'}:${route}:${header}`;
     const fingerprint = createHash('sha256').update(JSON.stringify([route, request.params, request.body ?? null])).digest('hex');

@@ -42,6 +42,11 @@ export class CatalogService {
     return model;
   }
 
+  /** Any model by id, active or not: generations keep the model they were made with. */
+  async byId(id: string): Promise<CatalogModel | undefined> {
+    return (await this.all()).find((model) => model.id === id);
+  }
+
   /** Seed 001's `serviceType` (animate, restore) names a model. */
   async forServiceType(serviceType: string): Promise<CatalogModel> {
     const model = (await this.active()).find((m) => m.serviceType === serviceType);

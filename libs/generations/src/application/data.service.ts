@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig, DomainError } from '@genbot/core';
-import { ObjectStorage, assertUpload, extensionFor } from '@genbot/storage';
+import { ObjectStorage, assertUpload, extensionFor, readCapped } from '@genbot/storage';
 import type { GenerationInput, MediaType } from '../domain/generation';
 import { GenerationsRepository } from '../infrastructure/generations.repository';
 
@@ -57,17 +57,12 @@ export class DataService {
     if (data.status === 'ready') return data;
     const head = await this.storage.head(data.storageKey);
     if (!head) throw new DomainError('DATA_NOT_UPLOADED', 'Nothing was uploaded for this data id yet', { dataId: id });
-    const { body } = await this.storage.stream(data.storageKey);
-    const chunks: Buffer[] = [];
-    let size = 0;
-    for await (const chunk of body) {
-      size += (chunk as Buffer).length;
-      if (size > this.config.env.UPLOAD_MAX_BYTES) break;
-      chunks.push(chunk as Buffer);
-    }
+    const maxBytes = this.config.env.UPLOAD_MAX_BYTES;
     try {
-      assertUpload({ size: head.size, declaredType: data.contentType, allowed: data.type, maxBytes: this.config.env.UPLOAD_MAX_BYTES });
-      assertUpload({ bytes: Buffer.concat(chunks), declaredType: data.contentType, allowed: data.type, maxBytes: this.config.env.UPLOAD_MAX_BYTES });
+      // The size first: an oversize object is refused without reading it.
+      assertUpload({ size: head.size, declaredType: data.contentType, allowed: data.type, maxBytes });
+      const bytes = await readCapped((await this.storage.stream(data.storageKey)).body, maxBytes);
+      assertUpload({ bytes, declaredType: data.contentType, allowed: data.type, maxBytes });
     } catch (error) {
       await this.storage.delete(data.storageKey);
       throw error;

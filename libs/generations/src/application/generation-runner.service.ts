@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
-import { ObjectStorage, extensionFor, sniffContentType } from '@genbot/storage';
+import { ObjectStorage, extensionFor, readCapped, sniffContentType } from '@genbot/storage';
 import { TelegramSender, texts } from '@genbot/telegram';
 import { UsersService } from '@genbot/users';
 import type { CatalogModel } from '../domain/catalog';
@@ -144,7 +144,7 @@ export class GenerationRunner {
     const t = texts(generation.language ?? 'en');
     const results = await this.repository.results(generation.id);
     const files = await Promise.all(
-      results.map(async (r) => ({ data: await streamToBuffer((await this.storage.stream(r.storageKey)).body), contentType: r.contentType, filename: r.storageKey.split('/').pop()! })),
+      results.map(async (r) => ({ data: await readCapped((await this.storage.stream(r.storageKey)).body, OUTPUT_MAX_BYTES), contentType: r.contentType, filename: r.storageKey.split('/').pop()! })),
     );
     try {
       await this.sender.sendFiles(generation.chatId, files, t.resultCaption(model.displayName), generation.promptMessageId);
@@ -204,7 +204,7 @@ export class GenerationRunner {
       if (input.storageKey) {
         imageUrls.push(await this.storage.presignGet(input.storageKey, { expiresInSeconds: 3600 }));
         const { body, contentType } = await this.storage.stream(input.storageKey);
-        bytes.push({ data: await streamToBuffer(body), contentType });
+        bytes.push({ data: await readCapped(body, INPUT_MAX_BYTES), contentType });
       } else if (input.url) {
         imageUrls.push(input.url);
         const data = await download(input.url, INPUT_MAX_BYTES);
@@ -219,7 +219,7 @@ export class GenerationRunner {
   }
 
   private async model(generation: Generation): Promise<CatalogModel> {
-    const model = (await this.catalog.all()).find((m) => m.id === generation.modelId);
+    const model = await this.catalog.byId(generation.modelId);
     if (!model) throw new Error(`model ${generation.modelId} vanished`);
     return model;
   }
@@ -238,10 +238,4 @@ async function download(url: string, maxBytes: number): Promise<Buffer> {
   const data = Buffer.from(await response.arrayBuffer());
   if (data.length > maxBytes) throw new ProviderError('rejected', `result is larger than ${maxBytes} bytes`);
   return data;
-}
-
-async function streamToBuffer(stream: NodeJS.ReadableStream): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk as string));
-  return Buffer.concat(chunks);
 }

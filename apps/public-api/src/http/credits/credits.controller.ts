@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DomainError, Principal, UuidParam } from '@genbot/core';
+import { DomainError, Principal, UuidParam, idempotencyKeyFrom } from '@genbot/core';
 import { LedgerService, SystemAccount, Transfer, TransferKind, seed001Type } from '@genbot/ledger';
 import { User, UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal } from '../../auth/auth.guard';
@@ -128,10 +128,8 @@ export class CreditsController {
   }
 
   /** Keys are scoped by client, so two clients can never collide; no key means a one-off movement. */
-  private key(principal: Principal, given: string | undefined, operation: string): string {
-    if (given !== undefined && !/^[\x21-\x7e]{1,200}$/.test(given)) {
-      throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1-200 visible ASCII characters', { fields: [{ field: 'Idempotency-Key', problems: ['1-200 visible ASCII characters'] }] });
-    }
+  private key(principal: Principal, header: string | undefined, operation: string): string {
+    const given = idempotencyKeyFrom(header);
     return given ? `api:${principal.name}:${operation}:${given}` : LedgerService.oneOffKey(`api:${principal.name}:${operation}`);
   }
 

@@ -1,10 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, Principal, RateLimit, TelegramIdParam, UuidParam } from '@genbot/core';
+import { DomainError, Principal, RateLimit, TelegramIdParam, UuidParam, idempotencyKeyFrom } from '@genbot/core';
 import { CatalogService, DataService, Generation, GenerationInput, GenerationsService } from '@genbot/generations';
 import { User, UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal, assertOwnTelegramId } from '../../auth/auth.guard';
+import { readSingleFile } from '../multipart';
 import { GenerationDto, PriceRequestDto, QuoteDto, ResultDto, ResultsDto, SubmitRequestDto, TelegramIdQueryDto, ToolRequestDto, optionsOf } from './dto/generation.dto';
 
 const TOOLS = ['watermark-remove', 'upscale', 'denoise', 'restore', 'enhance'] as const;
@@ -153,7 +154,7 @@ export class MiniAppGenerationsController {
   }
 
   private async view(generation: Generation): Promise<GenerationDto> {
-    return GenerationDto.from(generation, (await this.catalog.all()).find((m) => m.id === generation.modelId));
+    return GenerationDto.from(generation, await this.catalog.byId(generation.modelId));
   }
 }
 
@@ -164,35 +165,7 @@ function assertOwnChat(principal: Principal, chatId: number | undefined): void {
   }
 }
 
-function scopedKey(principal: Principal, key: string | undefined): string | undefined {
-  if (key === undefined) return undefined;
-  if (!/^[\x21-\x7e]{1,200}$/.test(key)) throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1-200 visible ASCII characters', { fields: [{ field: 'Idempotency-Key', problems: ['invalid'] }] });
-  return `${principal.name}:${key}`;
-}
-
-/** The one file of a multipart request (field `file`), with the limit the multipart plugin enforces. */
-export async function readSingleFile(request: FastifyRequest): Promise<{ data: Buffer; contentType: string; fields: Record<string, string> }> {
-  if (!request.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with a file field');
-  const fields: Record<string, string> = {};
-  let file: { data: Buffer; contentType: string } | undefined;
-  for await (const part of request.parts()) {
-    if (part.type === 'file') {
-      if (part.fieldname !== 'file' || file) {
-        await part.toBuffer().catch(() => undefined);
-        throw new DomainError('VALIDATION_FAILED', 'Send exactly one file, in the field `file`', { fields: [{ field: part.fieldname, problems: ['unexpected file'] }] });
-      }
-      let data: Buffer;
-      try {
-        data = await part.toBuffer();
-      } catch (error) {
-        if ((error as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') throw new DomainError('STORAGE_TOO_LARGE', 'The file is larger than the upload limit');
-        throw error;
-      }
-      file = { data, contentType: part.mimetype };
-    } else {
-      fields[part.fieldname] = String(part.value);
-    }
-  }
-  if (!file) throw new DomainError('VALIDATION_FAILED', 'The field `file` is missing', { fields: [{ field: 'file', problems: ['required'] }] });
-  return { ...file, fields };
+function scopedKey(principal: Principal, header: string | undefined): string | undefined {
+  const key = idempotencyKeyFrom(header);
+  return key === undefined ? undefined : `${principal.name}:${key}`;
 }

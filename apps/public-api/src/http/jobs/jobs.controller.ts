@@ -1,11 +1,11 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, Principal, UuidParam } from '@genbot/core';
+import { DomainError, Principal, UuidParam, idempotencyKeyFrom } from '@genbot/core';
 import { CatalogService, DataService, Generation, GenerationInput, GenerationsService } from '@genbot/generations';
 import { UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal } from '../../auth/auth.guard';
-import { readSingleFile } from '../generations/miniapp-generations.controller';
+import { readSingleFile } from '../multipart';
 import { CreateJobDto, DataDto, DataTypeDto, JobDto, JobsQueryDto, PresignDto, PresignResponseDto } from './dto/jobs.dto';
 
 const SERVICE_MODELS: Record<string, string> = { animate: 'animate', restore: 'restore', drawing: 'drawing' };
@@ -67,7 +67,7 @@ export class JobsController {
       inputs.push(...(io.dataId ? await this.data.asInputs([io.dataId], user.id) : [{ type: io.type, url: io.url }]));
     }
     const model = await this.catalog.forServiceType(SERVICE_MODELS[body.serviceType]);
-    if (key !== undefined && !/^[\x21-\x7e]{1,200}$/.test(key)) throw new DomainError('VALIDATION_FAILED', 'Idempotency-Key must be 1-200 visible ASCII characters', { fields: [{ field: 'Idempotency-Key', problems: ['invalid'] }] });
+    const given = idempotencyKeyFrom(key);
     const generation = await this.generations.submit({
       userId: user.id,
       model: model.slug,
@@ -76,7 +76,7 @@ export class JobsController {
       source: 'service',
       serviceType: body.serviceType,
       description: body.description ?? null,
-      idempotencyKey: key ? `${principal.name}:jobs:${key}` : undefined,
+      idempotencyKey: given ? `${principal.name}:jobs:${given}` : undefined,
       waitForPayment: true,
       meta: { client: principal.name },
     });
@@ -113,6 +113,6 @@ export class JobsController {
   private async jobView(generation: Generation): Promise<JobDto> {
     const results = await this.generations.results(generation.id);
     const withUrls = await Promise.all(results.map(async (result) => ({ result, url: await this.data.url(result.storageKey) })));
-    return JobDto.from(generation, (await this.catalog.all()).find((m) => m.id === generation.modelId), withUrls);
+    return JobDto.from(generation, await this.catalog.byId(generation.modelId), withUrls);
   }
 }

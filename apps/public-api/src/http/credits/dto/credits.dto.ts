@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsOptional, IsPositive, IsString, IsUUID, Length, Matches, Max, ValidateBy } from 'class-validator';
+import { isTelegramId } from '@genbot/core';
 import { TransferKind } from '@genbot/ledger';
 
 const IsTelegramId = () =>
@@ -7,9 +8,7 @@ const IsTelegramId = () =>
     name: 'isTelegramId',
     validator: {
       // Telegram ids are PostgreSQL bigints: anything larger must be a 400 here, not a 500 there.
-      validate: (value) =>
-        (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) ||
-        (typeof value === 'string' && /^[1-9]\d{0,18}$/.test(value) && BigInt(value) <= 9223372036854775807n),
+      validate: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) || (typeof value === 'string' && isTelegramId(value)),
       defaultMessage: () => 'telegramId must be a positive integer (number or string of digits)',
     },
   });
