@@ -1,4 +1,4 @@
-import { ProviderError } from '../../application/ports/generation-provider';
+import { ProviderError, ProviderInput } from '../../application/ports/generation-provider';
 
 /**
  * The HTTP plumbing every remote provider adapter shares: one call with a timeout whose network
@@ -99,4 +99,21 @@ function parseJson(text: string): Json | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The JSON body of the URL-based queue APIs (Wavespeed, fal): the catalog options as the provider
+ * names them, the prompt, and the input images as URLs — a list for edit models (`i2i`), the first
+ * one alone for single-image tools and video models. Field names are the provider's.
+ */
+export function urlImageBody(input: ProviderInput, provider: string, fields: { list: string; single: string }): Json {
+  if (!input.imageUrls?.length && input.images?.length) {
+    throw new ProviderError('rejected', `${provider}: input images must be URLs, not inline bytes`);
+  }
+  const body: Json = { ...input.options };
+  if (input.prompt !== undefined) body.prompt = input.prompt;
+  const urls = input.imageUrls ?? [];
+  if (urls.length > 0 && input.mode === 'i2i') body[fields.list] = urls;
+  else if (urls.length > 0) body[fields.single] = urls[0];
+  return body;
 }

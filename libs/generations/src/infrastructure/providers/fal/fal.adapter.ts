@@ -8,7 +8,7 @@ import {
   ProviderStatus,
   SubmitResult,
 } from '../../../application/ports/generation-provider';
-import { callProvider, Json, ProviderAnswer, providerErrorFor } from '../provider-http';
+import { callProvider, Json, ProviderAnswer, providerErrorFor, urlImageBody } from '../provider-http';
 
 type Answer = ProviderAnswer & { what: string };
 
@@ -79,16 +79,7 @@ export class FalAdapter extends GenerationProvider {
 
 /** Catalog options pass through as fal names them (image_size, aspect_ratio, num_images, resolution …). */
 function requestBody(input: ProviderInput): Json {
-  if (!input.imageUrls?.length && input.images?.length) {
-    throw new ProviderError('rejected', 'fal: input images must be URLs, not inline bytes');
-  }
-  const body: Json = { ...input.options };
-  if (input.prompt !== undefined) body.prompt = input.prompt;
-  const urls = input.imageUrls ?? [];
-  // Edit models take a list (`image_urls`); single-image tools and image-to-video take `image_url`.
-  if (urls.length > 0 && input.mode === 'i2i') body.image_urls = urls;
-  else if (urls.length > 0) body.image_url = urls[0];
-  return body;
+  return urlImageBody(input, 'fal', { list: 'image_urls', single: 'image_url' });
 }
 
 function ensureOk(answer: Answer): Answer {

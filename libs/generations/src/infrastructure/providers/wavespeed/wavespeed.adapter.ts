@@ -8,7 +8,7 @@ import {
   ProviderStatus,
   SubmitResult,
 } from '../../../application/ports/generation-provider';
-import { callProvider, Json, providerErrorFor } from '../provider-http';
+import { callProvider, Json, providerErrorFor, urlImageBody } from '../provider-http';
 
 const SUBMIT_TIMEOUT_MS = 30_000;
 const READ_TIMEOUT_MS = 15_000;
@@ -85,16 +85,7 @@ export class WavespeedAdapter extends GenerationProvider {
 
 /** Catalog options pass through as Wavespeed names them (size, aspect_ratio, resolution, quality, output_format …). */
 function requestBody(input: ProviderInput): Json {
-  if (!input.imageUrls?.length && input.images?.length) {
-    throw new ProviderError('rejected', 'wavespeed: input images must be URLs, not inline bytes');
-  }
-  const body: Json = { ...input.options };
-  if (input.prompt !== undefined) body.prompt = input.prompt;
-  const urls = input.imageUrls ?? [];
-  // Edit models take a list of references (`images`); single-image tools and video models take `image`.
-  if (urls.length > 0 && input.mode === 'i2i') body.images = urls;
-  else if (urls.length > 0) body.image = urls[0];
-  return body;
+  return urlImageBody(input, 'wavespeed', { list: 'images', single: 'image' });
 }
 
 function statusOf(data: Json): ProviderStatus {
