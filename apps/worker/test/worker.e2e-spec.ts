@@ -6,7 +6,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { QUEUES } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
-import { TEST_REDIS_URL, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { TEST_REDIS_URL, eventually, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { bootstrapWorker } from '../src/bootstrap';
 
 describe('worker', () => {
@@ -25,7 +25,7 @@ describe('worker', () => {
 
   it('schedules hold expiry and its processor voids expired holds', async () => {
     const queue = app.get<Queue>(getQueueToken(QUEUES.ledger));
-    const schedulers = await waitFor(async () => (await queue.getJobSchedulers()).filter((s) => s.key === 'ledger.expire-holds'));
+    const schedulers = await eventually(async () => (await queue.getJobSchedulers()).filter((s) => s.key === 'ledger.expire-holds'), (found) => found.length > 0, 5000, 50);
     expect(schedulers[0]).toMatchObject({ key: 'ledger.expire-holds', every: 30_000 });
 
     // The worker has no users module; a user row is all the ledger needs (its account comes with it).
@@ -51,12 +51,3 @@ describe('worker', () => {
     expect(await ledger.balance(user.id)).toEqual({ balance: 10, reserved: 0, available: 10 });
   });
 });
-
-async function waitFor<T>(read: () => Promise<T[]>, timeoutMs = 5000): Promise<T[]> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const found = await read();
-    if (found.length > 0 || Date.now() > until) return found;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
