@@ -1,0 +1,184 @@
+import 'reflect-metadata';
+import { ChildProcess, fork } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import autocannon from 'autocannon';
+import Redis from 'ioredis';
+import { AppConfig } from '@genbot/core';
+import { LedgerService } from '@genbot/ledger';
+import { freshDatabase, signInitData } from '@genbot/testing';
+import { UsersService } from '@genbot/users';
+import { bootstrapPublicApi } from '../../apps/public-api/src/bootstrap';
+
+/**
+ * Mini App reads (initData-authenticated) through genbot's public-api against two reference
+ * servers that do the least such a read can do: bare Fastify with the same initData HMAC and one
+ * Redis GET, or one indexed PostgreSQL query. Each server runs alone in a child process, the load
+ * generator (autocannon) in this one; every route gets a warm-up then a measured run, and the
+ * reference runs again at the end so drift on this noisy machine shows. See bench/api/README.md.
+ */
+
+const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/genbot_bench_api';
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379/11';
+const BOT_TOKEN = '7000000001:bench-api-token-aaaaaaaaaaaaaaaaaaaaa';
+const USERS = 100;
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
+const RUN_SECONDS = Number(process.env.BENCH_RUN_SECONDS ?? 10);
+const FIRST_TELEGRAM_ID = 9_300_000_000;
+const DATA_DIR = mkdtempSync(join(tmpdir(), 'genbot-bench-api-'));
+
+type ServerKind = 'reference-redis' | 'reference-pg' | 'genbot';
+
+interface Target {
+  server: ServerKind;
+  route: string;
+  path: (telegramId: number) => string;
+}
+
+const TARGETS: Target[] = [
+  { server: 'reference-redis', route: 'balance (reference: HMAC + Redis GET)', path: (id) => `/api/v1/users/${id}/balance` },
+  { server: 'reference-pg', route: 'balance (reference: HMAC + indexed PG query)', path: (id) => `/api/v1/users/${id}/balance` },
+  { server: 'genbot', route: 'GET /users/{telegram_id}/balance', path: (id) => `/api/v1/users/${id}/balance` },
+  { server: 'genbot', route: 'GET /models', path: () => `/api/v1/models` },
+  { server: 'genbot', route: 'GET /generations/active', path: () => `/api/v1/generations/active` },
+  { server: 'reference-redis', route: 'balance (reference: HMAC + Redis GET), again', path: (id) => `/api/v1/users/${id}/balance` },
+];
+
+interface Row {
+  route: string;
+  reqPerSec: number;
+  p50: number;
+  p99: number;
+  failures: number;
+}
+
+function genbotConfig(): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'warn',
+    HOST: '127.0.0.1',
+    DATABASE_URL,
+    REDIS_URL,
+    BOT_TOKEN,
+    SERVICE_API_KEYS: 'bench:bench-api-key-0123456789',
+    DATA_DIR: DATA_DIR,
+    // Set rather than generated under DATA_DIR, which two processes would race to do.
+    JWT_SECRET: 'b'.repeat(40),
+    FILE_URL_SECRET: 'f'.repeat(40),
+  };
+}
+
+/** Users with credits, registered through the real services; their balances mirrored in Redis for the reference. */
+async function seed(): Promise<number[]> {
+  await freshDatabase(DATABASE_URL, 'bench', 'BENCH_DATABASE_URL');
+  const db = Number(new URL(REDIS_URL).pathname.slice(1) || 0);
+  if (!Number.isInteger(db) || db === 0) throw new Error(`Refusing to FLUSHDB Redis database ${db}: set BENCH_REDIS_URL to a spare one`);
+  const redis = new Redis(REDIS_URL);
+  await redis.flushdb();
+  const api = await bootstrapPublicApi(AppConfig.load(genbotConfig(), { readDotenv: false, source: {} }), { port: 0 });
+  const ids: number[] = [];
+  try {
+    const users = api.get(UsersService);
+    const ledger = api.get(LedgerService);
+    for (let i = 0; i < USERS; i++) {
+      const telegramId = FIRST_TELEGRAM_ID + i;
+      const { user } = await users.register({ telegramId: String(telegramId), firstName: `Bench ${i}`, languageCode: 'en' });
+      await ledger.transfer({ idempotencyKey: `bench:fund:${user.id}`, from: { system: 'purchases' }, to: { userId: user.id }, amount: 1000, kind: 'purchase' });
+      await redis.set(`bench:balance:${telegramId}`, JSON.stringify(await ledger.balance(user.id)));
+      ids.push(telegramId);
+    }
+  } finally {
+    await api.close();
+    redis.disconnect();
+  }
+  return ids;
+}
+
+async function startServer(server: ServerKind): Promise<{ port: number; stop: () => Promise<void> }> {
+  const child: ChildProcess = fork(join(__dirname, 'server.ts'), [], {
+    execArgv: ['-r', require.resolve('ts-node/register/transpile-only'), '-r', require.resolve('tsconfig-paths/register')],
+    env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json'), BENCH_SERVER: server, BENCH_API_SERVER: JSON.stringify({ botToken: BOT_TOKEN, databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, config: genbotConfig() }) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.once('message', (message: { type: string; port?: number; message?: string }) => (message.type === 'ready' ? resolve(message.port!) : reject(new Error(message.message))));
+    child.once('exit', (code) => reject(new Error(`${server} exited with ${code} before it was ready`)));
+  });
+  return {
+    port,
+    stop: () =>
+      new Promise((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.send({ type: 'stop' });
+      }),
+  };
+}
+
+/** Each connection is one user, signing its own initData, as a hundred Mini Apps would. */
+function fire(port: number, target: Target, telegramIds: number[], seconds: number): Promise<autocannon.Result> {
+  let next = 0;
+  return autocannon({
+    url: `http://127.0.0.1:${port}`,
+    connections: CONNECTIONS,
+    duration: seconds,
+    setupClient: (client) => {
+      const id = telegramIds[next++ % telegramIds.length];
+      const initData = signInitData(BOT_TOKEN, { user: { id, first_name: `Bench ${id}`, language_code: 'en' } });
+      client.setRequests([{ method: 'GET', path: target.path(id), headers: { 'x-telegram-init-data': initData } }]);
+    },
+  });
+}
+
+function table(header: string[], lines: (string | number)[][]): string {
+  return [`| ${header.join(' | ')} |`, `| ${header.map(() => '---').join(' | ')} |`, ...lines.map((line) => `| ${line.join(' | ')} |`)].join('\n');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  process.stdout.write(`api bench ${new Date().toISOString()}, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model.trim()}\n`);
+  process.stdout.write(`${USERS} users, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${RUN_SECONDS} s per route, loopback\n\n`);
+  const telegramIds = await seed();
+  const rows: Row[] = [];
+  for (const target of TARGETS) {
+    const server = await startServer(target.server);
+    try {
+      await fire(server.port, target, telegramIds, WARMUP_SECONDS);
+      const result = await fire(server.port, target, telegramIds, RUN_SECONDS);
+      const row = { route: target.route, reqPerSec: result.requests.mean, p50: result.latency.p50, p99: result.latency.p99, failures: result.errors + result.timeouts + result.non2xx };
+      rows.push(row);
+      process.stdout.write(`  ${row.route}: ${Math.round(row.reqPerSec)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms${row.failures ? `, ${row.failures} failures` : ''}\n`);
+    } finally {
+      // Requests still in flight when the run ended finish first, so closing logs no errors.
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      await server.stop();
+    }
+  }
+  // The Redis reference ran first and last: the slower of the two is the bar, so drift favours no one.
+  const references = rows.filter((r) => r.route.startsWith('balance (reference: HMAC + Redis GET)'));
+  const bar = references.reduce((a, b) => (a.reqPerSec <= b.reqPerSec ? a : b));
+  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
+  process.stdout.write(
+    `\n${table(
+      ['route', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'req/s vs Redis reference', 'p99 vs Redis reference'],
+      rows.map((r) => [r.route, Math.round(r.reqPerSec), r.p50, r.p99, r.failures, `${(Number(ratio(r.reqPerSec, bar.reqPerSec)) * 100).toFixed(0)} %`, `${ratio(r.p99, bar.p99)}x`]),
+    )}\n`,
+  );
+  process.stdout.write(`targets: genbot reads >= 50 % of the reference's req/s, p99 <= 2x its p99\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  if (rows.some((r) => r.failures > 0)) {
+    process.stderr.write('some runs had errors or non-2xx answers: the figures are not comparable\n');
+    process.exitCode = 1;
+  }
+}
+
+main()
+  .finally(() => rmSync(DATA_DIR, { recursive: true, force: true }))
+  .catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
