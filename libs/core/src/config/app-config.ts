@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
+import type { RateRule } from '../http/rate-limit.storage';
+import { originOf } from './edge.schema';
 import { Env, envSchema } from './env.schema';
 
 export type AppName = 'public-api' | 'admin-api' | 'bot' | 'worker';
@@ -69,6 +71,25 @@ export class AppConfig {
 
   get botMode(): 'webhook' | 'polling' {
     return this.env.BOT_MODE ?? (this.env.BOT_WEBHOOK_URL ? 'webhook' : 'polling');
+  }
+
+  /** Browser origins allowed to call this app (CORS); empty means no cross-origin calls. */
+  corsOrigins(app: AppName): string[] {
+    if (app === 'admin-api') return this.env.ADMIN_CORS_ORIGINS ?? [];
+    if (app !== 'public-api') return [];
+    const miniApp = this.env.MINI_APP_URL ? originOf(this.env.MINI_APP_URL) : undefined;
+    return this.env.CORS_ORIGINS ?? (miniApp ? [miniApp] : []);
+  }
+
+  /** Fastify's `trustProxy`: false, a hop count, or proxy addresses / ranges. */
+  get trustProxy(): false | number | string[] {
+    return this.env.TRUST_PROXY;
+  }
+
+  /** The global limits; a rate of 0 leaves that one off. */
+  get rateLimits(): { principal?: RateRule; ip?: RateRule } {
+    const rule = (perSecond: number, burst: number): RateRule | undefined => (perSecond > 0 ? { kind: 'bucket', perSecond, burst } : undefined);
+    return { principal: rule(this.env.RATE_LIMIT_RPS, this.env.RATE_LIMIT_BURST), ip: rule(this.env.RATE_LIMIT_IP_RPS, this.env.RATE_LIMIT_IP_BURST) };
   }
 
   port(app: AppName): number {
