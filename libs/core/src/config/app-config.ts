@@ -19,6 +19,8 @@ export class AppConfig {
     readonly env: Env,
     /** Names the process in every log line; set when one process runs all four apps. */
     readonly processLabel?: string,
+    /** Where logs go instead of stdout (tests read them back). */
+    readonly logStream?: NodeJS.WritableStream,
   ) {}
 
   /**
@@ -42,12 +44,17 @@ export class AppConfig {
 
   /** A copy with some values replaced (the embedded default resolves DATABASE_URL this way). */
   with(values: Partial<Env>): AppConfig {
-    return new AppConfig({ ...this.env, ...values }, this.processLabel);
+    return new AppConfig({ ...this.env, ...values }, this.processLabel, this.logStream);
   }
 
   /** nestjs-pino keeps one root logger per process, so per-app labels would be wrong there. */
   labelled(processLabel: string): AppConfig {
-    return new AppConfig(this.env, processLabel);
+    return new AppConfig(this.env, processLabel, this.logStream);
+  }
+
+  /** A copy whose logs are written to `stream` rather than stdout. */
+  logTo(stream: NodeJS.WritableStream): AppConfig {
+    return new AppConfig(this.env, this.processLabel, stream);
   }
 
   /** Fails with the variable's name when an app that is starting needs a value that is unset. */
