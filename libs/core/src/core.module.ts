@@ -1,16 +1,20 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
+import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, AppName } from './config/app-config';
 import { typeormOptions } from './database/typeorm-options';
+import { GlobalIpRateLimitGuard, GlobalRateLimitInterceptor } from './http/global-rate-limit';
 import { HealthController } from './http/health.controller';
+import { RateLimitGuard, RateLimiter } from './http/rate-limit.guard';
+import { RateLimitStorage } from './http/rate-limit.storage';
 import { loggingModule } from './logging/logging.module';
 import { RedisCloser, REDIS, redisProvider } from './redis/redis.provider';
 import { SettingsService } from './settings/settings.service';
 
 /**
  * Everything every app needs: validated config, logging, PostgreSQL (TypeORM), Redis, the
- * BullMQ root and the health endpoints. Each app imports it once with its own name.
+ * BullMQ root, the health endpoints and the rate limits. Each app imports it once with its own name.
  */
 @Global()
 @Module({})
@@ -24,8 +28,23 @@ export class CoreModule {
         BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: 'genbot' }),
       ],
       controllers: [HealthController],
-      providers: [{ provide: AppConfig, useValue: config }, redisProvider, RedisCloser, SettingsService],
-      exports: [AppConfig, REDIS, SettingsService],
+      providers: [
+        { provide: AppConfig, useValue: config },
+        redisProvider,
+        RedisCloser,
+        SettingsService,
+        RateLimitStorage,
+        RateLimiter,
+        RateLimitGuard,
+        // The APIs people and scripts call; the bot's webhook and the worker's probes are not limited.
+        ...(app === 'public-api' || app === 'admin-api'
+          ? [
+              { provide: APP_GUARD, useClass: GlobalIpRateLimitGuard },
+              { provide: APP_INTERCEPTOR, useClass: GlobalRateLimitInterceptor },
+            ]
+          : []),
+      ],
+      exports: [AppConfig, REDIS, SettingsService, RateLimitStorage, RateLimiter, RateLimitGuard],
     };
   }
 }

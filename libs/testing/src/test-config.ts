@@ -18,6 +18,10 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
       DATABASE_POOL_SIZE: '5',
       REDIS_URL: TEST_REDIS_URL,
       SERVICE_API_KEYS: `seedbot:${TEST_API_KEY}`,
+      // Every suite calls from 127.0.0.1 into one Redis: global limits would couple them. The
+      // suites that test the limits turn them on with rates of their own.
+      RATE_LIMIT_RPS: '0',
+      RATE_LIMIT_IP_RPS: '0',
       ...overrides,
     },
     { readDotenv: false, source: {} },

@@ -10,6 +10,13 @@ export interface AdminClaims {
   role: 'admin';
 }
 
+/**
+ * Pinned here rather than trusted from the token: the algorithm (never `none`, never one an
+ * attacker picks), who issued it and whom it is for, so a token minted for another genbot API
+ * with the same secret is no key to this one.
+ */
+const TOKEN_RULES = { algorithms: ['HS256' as const], issuer: 'genbot-admin', audience: 'genbot-admin-api' };
+
 const LOGIN_MAX_AGE_SECONDS = 24 * 3600;
 
 /** Telegram Login Widget in, JWT out, for the Telegram ids in ADMIN_TELEGRAM_IDS only. */
@@ -28,7 +35,7 @@ export class AdminAuthService {
     this.assertAllowed(telegramId);
     const claims: AdminClaims = { sub: telegramId, firstName: user.firstName, role: 'admin', ...(user.username ? { username: user.username } : {}) };
     const expiresIn = this.config.env.JWT_TTL_SECONDS;
-    return { accessToken: await this.jwt.signAsync(claims, { expiresIn }), expiresIn, claims };
+    return { accessToken: await this.jwt.signAsync(claims, { expiresIn, algorithm: 'HS256', issuer: TOKEN_RULES.issuer, audience: TOKEN_RULES.audience }), expiresIn, claims };
   }
 
   /** Checked on every request too, so removing an id from the allow-list takes effect at once. */
@@ -38,9 +45,13 @@ export class AdminAuthService {
 
   async verify(token: string): Promise<AdminClaims> {
     try {
-      const claims = await this.jwt.verifyAsync<AdminClaims>(token);
+      const claims = await this.jwt.verifyAsync<AdminClaims & { exp?: unknown; iat?: unknown }>(token, TOKEN_RULES);
       if (claims.role !== 'admin' || typeof claims.sub !== 'string') throw new Error('not an admin token');
-      return claims;
+      // jsonwebtoken accepts a token without exp as valid forever; ours always expire, and a
+      // lifetime longer than we ever issue means it was not minted by login.
+      if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') throw new Error('no expiry');
+      if (claims.exp - claims.iat > this.config.env.JWT_TTL_SECONDS) throw new Error('lifetime too long');
+      return { sub: claims.sub, firstName: claims.firstName, role: claims.role, ...(claims.username ? { username: claims.username } : {}) };
     } catch {
       throw new DomainError('AUTH_TOKEN_INVALID', 'Invalid or expired token');
     }

@@ -1,5 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { parse as parseDotenv } from 'dotenv';
+import type { RateRule } from '../http/rate-limit.storage';
+import { originOf } from './edge.schema';
 import { Env, envSchema } from './env.schema';
 
 export type AppName = 'public-api' | 'admin-api' | 'bot' | 'worker';
@@ -17,6 +19,8 @@ export class AppConfig {
     readonly env: Env,
     /** Names the process in every log line; set when one process runs all four apps. */
     readonly processLabel?: string,
+    /** Where logs go instead of stdout (tests read them back). */
+    readonly logStream?: NodeJS.WritableStream,
   ) {}
 
   /**
@@ -40,12 +44,17 @@ export class AppConfig {
 
   /** A copy with some values replaced (the embedded default resolves DATABASE_URL this way). */
   with(values: Partial<Env>): AppConfig {
-    return new AppConfig({ ...this.env, ...values }, this.processLabel);
+    return new AppConfig({ ...this.env, ...values }, this.processLabel, this.logStream);
   }
 
   /** nestjs-pino keeps one root logger per process, so per-app labels would be wrong there. */
   labelled(processLabel: string): AppConfig {
-    return new AppConfig(this.env, processLabel);
+    return new AppConfig(this.env, processLabel, this.logStream);
+  }
+
+  /** A copy whose logs are written to `stream` rather than stdout. */
+  logTo(stream: NodeJS.WritableStream): AppConfig {
+    return new AppConfig(this.env, this.processLabel, stream);
   }
 
   /** Fails with the variable's name when an app that is starting needs a value that is unset. */
@@ -69,6 +78,25 @@ export class AppConfig {
 
   get botMode(): 'webhook' | 'polling' {
     return this.env.BOT_MODE ?? (this.env.BOT_WEBHOOK_URL ? 'webhook' : 'polling');
+  }
+
+  /** Browser origins allowed to call this app (CORS); empty means no cross-origin calls. */
+  corsOrigins(app: AppName): string[] {
+    if (app === 'admin-api') return this.env.ADMIN_CORS_ORIGINS ?? [];
+    if (app !== 'public-api') return [];
+    const miniApp = this.env.MINI_APP_URL ? originOf(this.env.MINI_APP_URL) : undefined;
+    return this.env.CORS_ORIGINS ?? (miniApp ? [miniApp] : []);
+  }
+
+  /** Fastify's `trustProxy`: false, a hop count, or proxy addresses / ranges. */
+  get trustProxy(): false | number | string[] {
+    return this.env.TRUST_PROXY;
+  }
+
+  /** The global limits; a rate of 0 leaves that one off. */
+  get rateLimits(): { principal?: RateRule; ip?: RateRule } {
+    const rule = (perSecond: number, burst: number): RateRule | undefined => (perSecond > 0 ? { kind: 'bucket', perSecond, burst } : undefined);
+    return { principal: rule(this.env.RATE_LIMIT_RPS, this.env.RATE_LIMIT_BURST), ip: rule(this.env.RATE_LIMIT_IP_RPS, this.env.RATE_LIMIT_IP_BURST) };
   }
 
   port(app: AppName): number {

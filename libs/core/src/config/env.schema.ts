@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { edgeEnv } from './edge.schema';
 
 const port = (fallback: number) =>
   z.coerce.number({ invalid_type_error: 'must be a port number 1-65535' }).int('must be a port number 1-65535').min(1, 'must be a port number 1-65535').max(65535, 'must be a port number 1-65535').default(fallback);
@@ -96,6 +97,8 @@ export const envSchema = z.object({
   STRIPE_SECRET_KEY: optionalText,
   STRIPE_WEBHOOK_SECRET: optionalText,
   STRIPE_BASE_URL: z.string().url().default('https://api.stripe.com'),
+
+  ...edgeEnv,
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -7,6 +7,7 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig, AppName } from '../config/app-config';
 import { DomainError } from '../errors/domain-error';
 import { requestIdFrom } from '../logging/logging.module';
+import { registerCors } from './cors';
 import { ErrorBodyFilter } from './error-body.filter';
 import { createValidationPipe } from './validation.pipe';
 
@@ -26,13 +27,16 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
   const adapter = new FastifyAdapter({
     genReqId: requestIdFrom,
     requestIdHeader: false,
-    trustProxy: true,
+    // Only proxies we were told about may name the client; otherwise X-Forwarded-For is the
+    // client's own claim, and per-IP limits would be a suggestion (TRUST_PROXY).
+    trustProxy: config.trustProxy,
     bodyLimit: options.bodyLimitBytes ?? 1024 * 1024,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
   });
   registerJsonParser(adapter);
   registerRawUploadParsers(adapter);
+  await registerCors(adapter, config.corsOrigins(app));
   // Uploads: one file per request, capped at UPLOAD_MAX_BYTES (the handler turns the cap into a 413).
   await adapter.register(multipart as never, { limits: { fileSize: config.env.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 1024 }, throwFileSizeLimit: true });
   // Nest's own body parser would turn a JSON syntax error into an anonymous 400; ours names it.

@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import { AppConfig, AppName } from '../config/app-config';
+import { redactUrl } from './redact';
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -17,23 +18,31 @@ export function requestIdFrom(req: IncomingMessage): string {
  * onto the raw request, so pino-http's default id lookup finds the same value.
  */
 export function loggingModule(config: AppConfig, app: AppName) {
+  const options = {
+    level: config.env.LOG_LEVEL,
+    base: { app: config.processLabel ?? app },
+    // Headers are not logged at all (see serializers); these paths guard any log that adds them.
+    redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-telegram-init-data"]', 'req.headers["x-telegram-bot-api-secret-token"]', 'req.headers.cookie'],
+    customProps: (req: IncomingMessage) => {
+      const principal = (req as IncomingMessage & { principalName?: string }).principalName;
+      return principal ? { principal } : {};
+    },
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
+      // Response headers would carry a presigned Location; the status is what an access log needs.
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    formatters: {
+      // Other loggers (the error filter) put the URL at the top level of their line.
+      log: (object: Record<string, unknown>) => (typeof object.url === 'string' ? { ...object, url: redactUrl(object.url) } : object),
+    },
+  };
   return LoggerModule.forRoot({
     // Probes hit /health every few seconds; logging them would drown everything else.
     exclude: [
       { method: RequestMethod.GET, path: 'health' },
       { method: RequestMethod.GET, path: 'health/ready' },
     ],
-    pinoHttp: {
-      level: config.env.LOG_LEVEL,
-      base: { app: config.processLabel ?? app },
-      redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-telegram-init-data"]', 'req.headers["x-telegram-bot-api-secret-token"]'],
-      customProps: (req) => {
-        const principal = (req as IncomingMessage & { principalName?: string }).principalName;
-        return principal ? { principal } : {};
-      },
-      serializers: {
-        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url }),
-      },
-    },
+    pinoHttp: config.logStream ? [options, config.logStream] : options,
   });
 }
