@@ -2,7 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { bootstrapPublicApi } from '../src/bootstrap';
-import { TEST_API_KEY, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { TEST_API_KEY, seed001ContractCheck, testConfig, uniqueTelegramId } from '@genbot/testing';
 
 describe('public-api: seed 001 users (X-API-Key)', () => {
   let app: NestFastifyApplication;
@@ -78,6 +78,14 @@ describe('public-api: seed 001 users (X-API-Key)', () => {
     const consented = await http.patch(`/api/v1/users/${user.id}/consent`).set('X-API-Key', TEST_API_KEY).send({ consentPd: true }).expect(200);
     expect(consented.body.consentPd).toBe(true);
     expect((await http.get(`/api/v1/users/${user.id}`).set('X-API-Key', TEST_API_KEY)).body.consentPd).toBe(true);
+  });
+
+  it('is watched by the seed 001 contract check (every e2e file is: see libs/testing/src/jest)', async () => {
+    const check = seed001ContractCheck()!;
+    const before = check.checked;
+    await register({ telegramId: String(uniqueTelegramId()) }).expect(200);
+    await http.get('/api/v1/users/not-a-uuid').set('X-API-Key', TEST_API_KEY).expect(400);
+    expect(check.checked).toBe(before + 2);
   });
 
   it('says hasLeftReview once the user’s review was accepted', async () => {

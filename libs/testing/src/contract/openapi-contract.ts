@@ -6,8 +6,8 @@ const SCHEMAS_ID = 'https://genbot.invalid/openapi/components.json';
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
 interface Operation {
-  /** Compiled JSON body schema per declared status; `null` where the spec declares no body. */
-  responses: Map<string, ValidateFunction | null>;
+  /** The JSON body schema per declared status; `null` where the spec declares no body. */
+  responses: Map<string, unknown>;
 }
 
 /**
@@ -17,28 +17,32 @@ interface Operation {
  */
 export class OpenApiContract {
   private readonly operations = new Map<string, Operation>();
-  private readonly error: ValidateFunction | undefined;
+  private readonly error: unknown;
+  private readonly ajv = new Ajv2020({ allErrors: true, strict: true });
+  /** Compiled on first use (each e2e file loads the contract and meets only a few routes). */
+  private readonly compiled = new Map<string, ValidateFunction>();
 
   constructor(spec: OpenApiDocument) {
-    const ajv = new Ajv2020({ allErrors: true, strict: true });
-    addFormats(ajv);
+    addFormats(this.ajv);
     // OpenAPI's own format for money-like numbers; JSON Schema leaves unknown formats to the tool.
-    ajv.addFormat('decimal', { type: 'number', validate: (value: number) => Number.isFinite(value) });
-    ajv.addSchema({ $id: SCHEMAS_ID, $defs: rewriteRefs(spec.components.schemas) });
-    const compile = (schema: unknown) => ajv.compile(rewriteRefs(schema) as object);
-
+    this.ajv.addFormat('decimal', { type: 'number', validate: (value: number) => Number.isFinite(value) });
+    this.ajv.addSchema({ $id: SCHEMAS_ID, $defs: rewriteRefs(spec.components.schemas) });
     for (const [path, item] of Object.entries(spec.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         if (!METHODS.includes(method)) continue;
-        const responses = new Map<string, ValidateFunction | null>();
-        for (const [status, response] of Object.entries(operation.responses ?? {})) {
-          const schema = jsonSchemaOf(response);
-          responses.set(status, schema === undefined ? null : compile(schema));
-        }
+        const responses = new Map<string, unknown>();
+        for (const [status, response] of Object.entries(operation.responses ?? {})) responses.set(status, jsonSchemaOf(response) ?? null);
         this.operations.set(routeKey(method, path), { responses });
       }
     }
-    if (spec.components.schemas.Error) this.error = compile({ $ref: '#/components/schemas/Error' });
+    this.error = spec.components.schemas.Error ? { $ref: '#/components/schemas/Error' } : null;
+  }
+
+  /** Compiles every response schema now: a schema ajv cannot read fails here, not mid-suite. */
+  compileAll(): this {
+    for (const { responses } of this.operations.values()) for (const schema of responses.values()) this.validator(schema);
+    this.validator(this.error);
+    return this;
   }
 
   static seed001(): OpenApiContract {
@@ -58,12 +62,14 @@ export class OpenApiContract {
     const operation = this.operations.get(routeKey(response.method, response.route));
     if (!operation) return undefined;
     const status = String(response.status);
-    let validate: ValidateFunction | null | undefined = operation.responses.get(status) ?? operation.responses.get(`${status[0]}XX`);
-    if (validate === undefined) {
+    const declared = [status, `${status[0]}XX`].find((key) => operation.responses.has(key));
+    let schema = declared === undefined ? undefined : operation.responses.get(declared);
+    if (schema === undefined) {
       if (response.status < 400) return [`status ${status} is not declared (the spec has ${[...operation.responses.keys()].join(', ')})`];
-      validate = this.error ?? null;
+      schema = this.error;
     }
-    if (validate === null) return [];
+    const validate = this.validator(schema);
+    if (!validate) return [];
     if (!/^application\/(?:[\w.+-]+\+)?json\b/i.test(response.contentType ?? '')) return [`content-type ${response.contentType ?? '(none)'} is not JSON`];
     let body: unknown;
     try {
@@ -72,6 +78,14 @@ export class OpenApiContract {
       return ['the body is not valid JSON'];
     }
     return validate(body) ? [] : (validate.errors ?? []).map(describe);
+  }
+
+  private validator(schema: unknown): ValidateFunction | undefined {
+    if (schema === null || schema === undefined) return undefined;
+    const key = JSON.stringify(schema);
+    let validate = this.compiled.get(key);
+    if (!validate) this.compiled.set(key, (validate = this.ajv.compile(rewriteRefs(schema) as object)));
+    return validate;
   }
 }
 
