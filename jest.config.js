@@ -24,6 +24,8 @@ module.exports = {
       displayName: 'e2e',
       testMatch: ['<rootDir>/apps/*/test/**/*.e2e-spec.ts'],
       globalSetup: '<rootDir>/libs/testing/src/jest/global-setup.ts',
+      // Checks every response to a seed 001 route against that seed's OpenAPI (hardening issue 7).
+      setupFilesAfterEnv: ['<rootDir>/libs/testing/src/jest/seed-001-contract.setup.ts'],
     },
   ],
 };

@@ -57,6 +57,7 @@ describe('seed 001 data and jobs, with no provider keys', () => {
   it('uploads by multipart and refuses what is not an image, or too big', async () => {
     const ok = await service(http.post('/api/v1/data')).field('type', 'image').attach('file', photo, { filename: 'p.jpg', contentType: 'image/jpeg' }).expect(201);
     expect(ok.body).toMatchObject({ type: 'image', s3Url: expect.stringContaining('/files/') });
+    expect(ok.body).not.toHaveProperty('publicS3Url'); // local disk has no public URL
     expect((await fetch(ok.body.s3Url)).status).toBe(200);
     await service(http.post('/api/v1/data')).field('type', 'video').attach('file', photo, { filename: 'p.mp4', contentType: 'video/mp4' }).expect(415);
     await service(http.post('/api/v1/data')).field('type', 'image').attach('file', Buffer.alloc(300 * 1024, 1), { filename: 'big.jpg', contentType: 'image/jpeg' }).expect(413);
@@ -122,7 +123,7 @@ describe('seed 001 data and jobs, with no provider keys', () => {
       const drawing = await service(http.post('/api/v1/data')).field('type', 'image').attach('file', photo, { filename: 'drawing.jpg', contentType: 'image/jpeg' }).expect(201);
       const input = [{ type: 'image', dataId: drawing.body.id }];
       const free = await done((await service(http.post('/api/v1/jobs')).send({ userId, serviceType: 'drawing', input }).expect(201)).body.id);
-      expect(free).toMatchObject({ status: 'done', tokensConsumed: 0, meta: { trial: true } });
+      expect(free).toMatchObject({ status: 'done', tokensConsumed: 0, meta: { trial: true, serviceType: 'drawing' } });
       expect(free.output).toHaveLength(4);
       expect(await balance(userId)).toEqual({ balanceTokens: 1, available: 1, reserved: 0 });
 

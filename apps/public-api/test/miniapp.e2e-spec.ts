@@ -137,7 +137,7 @@ describe('public-api: system endpoints and docs', () => {
       'init-data': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Telegram-Init-Data' }),
     });
     expect(Object.keys(doc.components.schemas.ServiceUserDto.properties).sort()).toEqual(
-      ['anonUserId', 'avatarUrl', 'balanceTokens', 'consentPd', 'createdAt', 'email', 'id', 'refCode', 'referrerId', 'telegramId', 'updatedAt', 'username'].sort(),
+      ['anonUserId', 'avatarUrl', 'balanceTokens', 'consentPd', 'createdAt', 'email', 'hasLeftReview', 'id', 'refCode', 'referrerId', 'telegramId', 'updatedAt', 'username'].sort(),
     );
     const register = doc.paths['/api/v1/users/register-or-login'].post;
     expect(register.operationId).toBe('usersRegisterOrLogin');

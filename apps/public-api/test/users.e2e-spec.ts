@@ -1,7 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { bootstrapPublicApi } from '../src/bootstrap';
-import { TEST_API_KEY, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { TEST_API_KEY, seed001ContractCheck, testConfig, uniqueTelegramId } from '@genbot/testing';
 
 describe('public-api: seed 001 users (X-API-Key)', () => {
   let app: NestFastifyApplication;
@@ -19,8 +20,9 @@ describe('public-api: seed 001 users (X-API-Key)', () => {
   it('registers a new user and returns seed 001’s User schema', async () => {
     const telegramId = String(uniqueTelegramId());
     const res = await register({ telegramId, username: 'alice', anonUserId: 'web-1' }).expect(200);
-    expect(Object.keys(res.body).sort()).toEqual(['anonUserId', 'avatarUrl', 'balanceTokens', 'consentPd', 'createdAt', 'email', 'id', 'refCode', 'referrerId', 'telegramId', 'updatedAt', 'username'].sort());
-    expect(res.body).toMatchObject({ telegramId, username: 'alice', anonUserId: 'web-1', consentPd: false, referrerId: null, balanceTokens: 0 });
+    // Seed 001 types these fields without null: what the user lacks (email, avatar, referrer) is left out.
+    expect(Object.keys(res.body).sort()).toEqual(['anonUserId', 'balanceTokens', 'consentPd', 'createdAt', 'hasLeftReview', 'id', 'refCode', 'telegramId', 'updatedAt', 'username'].sort());
+    expect(res.body).toMatchObject({ telegramId, username: 'alice', anonUserId: 'web-1', consentPd: false, hasLeftReview: false, balanceTokens: 0 });
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body.refCode).toMatch(/^[a-z0-9]{8}$/);
 
@@ -40,14 +42,14 @@ describe('public-api: seed 001 users (X-API-Key)', () => {
 
     const existing = await register({ telegramId: String(uniqueTelegramId()) });
     const late = await register({ telegramId: existing.body.telegramId, refCode: inviter.refCode }).expect(200);
-    expect(late.body.referrerId).toBeNull();
+    expect(late.body).not.toHaveProperty('referrerId');
 
     const selfId = String(uniqueTelegramId());
     const self = (await register({ telegramId: selfId })).body;
-    expect((await register({ telegramId: selfId, refCode: self.refCode })).body.referrerId).toBeNull();
+    expect((await register({ telegramId: selfId, refCode: self.refCode })).body).not.toHaveProperty('referrerId');
 
     const unknownCode = await register({ telegramId: String(uniqueTelegramId()), refCode: 'nosuchcode' }).expect(200);
-    expect(unknownCode.body.referrerId).toBeNull();
+    expect(unknownCode.body).not.toHaveProperty('referrerId');
   });
 
   it('makes one user of twenty simultaneous register-or-login calls', async () => {
@@ -76,6 +78,23 @@ describe('public-api: seed 001 users (X-API-Key)', () => {
     const consented = await http.patch(`/api/v1/users/${user.id}/consent`).set('X-API-Key', TEST_API_KEY).send({ consentPd: true }).expect(200);
     expect(consented.body.consentPd).toBe(true);
     expect((await http.get(`/api/v1/users/${user.id}`).set('X-API-Key', TEST_API_KEY)).body.consentPd).toBe(true);
+  });
+
+  it('is watched by the seed 001 contract check (every e2e file is: see libs/testing/src/jest)', async () => {
+    const check = seed001ContractCheck()!;
+    const before = check.checked;
+    await register({ telegramId: String(uniqueTelegramId()) }).expect(200);
+    await http.get('/api/v1/users/not-a-uuid').set('X-API-Key', TEST_API_KEY).expect(400);
+    expect(check.checked).toBe(before + 2);
+  });
+
+  it('says hasLeftReview once the user’s review was accepted', async () => {
+    const user = (await register({ telegramId: String(uniqueTelegramId()) })).body;
+    expect(user.hasLeftReview).toBe(false);
+    // The review check (issue 13) records the time; here the row is set as it would leave it.
+    await app.get(DataSource).query(`UPDATE users SET reviewed_at = now() WHERE id = $1`, [user.id]);
+    const got = await http.get(`/api/v1/users/${user.id}`).set('X-API-Key', TEST_API_KEY).expect(200);
+    expect(got.body).toMatchObject({ id: user.id, hasLeftReview: true });
   });
 
   it('answers 400 for bad input and 404 for an unknown user, changing nothing', async () => {

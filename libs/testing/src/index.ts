@@ -11,3 +11,7 @@ export * from './fake-providers/fal';
 export * from './fake-providers/elevenlabs';
 export * from './fake-providers/gemini';
 export * from './jest/fresh-database';
+export * from './contract/seed-spec';
+export * from './contract/openapi-contract';
+export * from './contract/contract-recorder';
+export * from './contract/seed-001-check';

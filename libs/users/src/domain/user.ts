@@ -21,6 +21,8 @@ export interface User {
   isBanned: boolean;
   banReason: string | null;
   blockedAt: Date | null;
+  /** When the user's review was accepted (seed 001's `hasLeftReview`); null until then. */
+  reviewedAt: Date | null;
   lastActivityAt: Date | null;
   createdAt: Date;
   updatedAt: Date;

@@ -20,7 +20,7 @@ export interface UpsertUserInput {
 
 const COLUMNS = `id, telegram_id, username, first_name, last_name, language_code, language, referral_code, referrer_id,
   advertising_source, consent_pd, consent_pd_at, anon_user_id, email, avatar_url, is_banned, ban_reason, blocked_at,
-  last_activity_at, created_at, updated_at`;
+  reviewed_at, last_activity_at, created_at, updated_at`;
 
 /** The race-free writes: one INSERT … ON CONFLICT per registration, whatever the concurrency. */
 @Injectable()
@@ -122,6 +122,7 @@ interface Row {
   is_banned: boolean;
   ban_reason: string | null;
   blocked_at: Date | null;
+  reviewed_at: Date | null;
   last_activity_at: Date | null;
   created_at: Date;
   updated_at: Date;
@@ -147,6 +148,7 @@ function toUser(row: Row): User {
     isBanned: row.is_banned,
     banReason: row.ban_reason,
     blockedAt: row.blocked_at,
+    reviewedAt: row.reviewed_at,
     lastActivityAt: row.last_activity_at,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

@@ -5,6 +5,7 @@ import { DomainError, Principal, UuidParam, idempotencyKeyFrom } from '@genbot/c
 import { LedgerService, SystemAccount, Transfer, TransferKind, seed001Type } from '@genbot/ledger';
 import { User, UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal } from '../../auth/auth.guard';
+import { omitAbsent } from '../omit-absent';
 import {
   AddCreditsDto,
   BalanceAfterDto,
@@ -143,16 +144,20 @@ export class CreditsController {
   }
 }
 
+const SEED_001_PROVIDERS = ['yookassa', 'stripe', 'telegram', 'manual'];
+
+/** Seed 001's `Transaction`; what a transfer does not say (job, money, plan) is omitted, not null. */
 function toTransaction(transfer: Transfer, userId: string): TransactionDto {
   const credited = transfer.creditAccountId === userId;
   const meta = transfer.meta;
   const text = (key: string) => (typeof meta[key] === 'string' ? (meta[key] as string) : null);
-  return {
+  const provider = text('provider');
+  return omitAbsent({
     id: transfer.id,
     userId,
     jobId: text('jobId'),
     type: seed001Type(transfer, credited),
-    provider: text('provider') ?? 'manual',
+    provider: provider && SEED_001_PROVIDERS.includes(provider) ? provider : 'manual',
     status: transfer.phase === 'pending' ? 'pending' : 'success',
     amountRub: typeof meta.amountRub === 'number' ? meta.amountRub : null,
     tokensDelta: credited ? transfer.amount : -transfer.amount,
@@ -161,5 +166,5 @@ function toTransaction(transfer: Transfer, userId: string): TransactionDto {
     reference: transfer.reference,
     meta,
     createdAt: transfer.createdAt.toISOString(),
-  };
+  });
 }

@@ -3,6 +3,7 @@ import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation
 import type { FastifyRequest } from 'fastify';
 import { DomainError, Principal, UuidParam, idempotencyKeyFrom } from '@genbot/core';
 import { CatalogService, DataService, Generation, GenerationInput, GenerationsService } from '@genbot/generations';
+import { ObjectStorage } from '@genbot/storage';
 import { UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal } from '../../auth/auth.guard';
 import { readSingleFile } from '../multipart';
@@ -20,6 +21,7 @@ export class JobsController {
     private readonly catalog: CatalogService,
     private readonly data: DataService,
     private readonly users: UsersService,
+    private readonly storage: ObjectStorage,
   ) {}
 
   @Post('data')
@@ -107,7 +109,7 @@ export class JobsController {
   }
 
   private async dataView(data: Awaited<ReturnType<DataService['get']>>): Promise<DataDto> {
-    return DataDto.from(data, await this.data.url(data.storageKey), undefined);
+    return DataDto.from(data, await this.data.url(data.storageKey), this.storage.publicUrl(data.storageKey));
   }
 
   private async jobView(generation: Generation): Promise<JobDto> {

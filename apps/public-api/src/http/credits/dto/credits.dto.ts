@@ -112,19 +112,19 @@ export class TransactionsQueryDto {
   @ApiPropertyOptional({ description: 'X-Next-Cursor of the previous page' }) @IsOptional() @IsUUID() cursor?: string;
 }
 
-/** Seed 001's `Transaction`. */
+/** Seed 001's `Transaction`: fields with no value are omitted, never null. */
 export class TransactionDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) userId: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true }) jobId: string | null;
+  @ApiPropertyOptional({ format: 'uuid', description: 'The job (generation) this movement belongs to, if any' }) jobId?: string;
   @ApiProperty({ enum: ['charge', 'purchase', 'refund', 'promo', 'gateway_payment'] }) type: string;
   @ApiProperty({ enum: ['yookassa', 'stripe', 'telegram', 'manual'] }) provider: string;
   @ApiProperty({ enum: ['success', 'failed', 'pending'] }) status: string;
-  @ApiPropertyOptional({ nullable: true, example: null }) amountRub: number | null;
+  @ApiPropertyOptional({ example: 490, description: 'Money paid, for a payment' }) amountRub?: number;
   @ApiProperty({ example: -27, description: 'Signed change of the user’s credits' }) tokensDelta: number;
-  @ApiPropertyOptional({ nullable: true, example: null }) currency: string | null;
-  @ApiPropertyOptional({ nullable: true, example: null }) plan: string | null;
-  @ApiPropertyOptional({ nullable: true }) reference: string | null;
+  @ApiPropertyOptional({ example: 'RUB' }) currency?: string;
+  @ApiPropertyOptional({ example: 'pro' }) plan?: string;
+  @ApiPropertyOptional() reference?: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) meta: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }

@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, IsString, IsUUID, IsUrl, Length, MaxLength, ValidateNested } from 'class-validator';
 import type { CatalogModel, DataObject, Generation, GenerationResult } from '@genbot/generations';
+import { omitAbsent } from '../../omit-absent';
 
 const MEDIA = ['image', 'video', 'text', 'audio'] as const;
 
@@ -40,19 +41,20 @@ export class DataDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ enum: MEDIA }) type: string;
   @ApiProperty({ description: 'Where the object lives (a signed URL when storage is private)' }) s3Url: string;
-  @ApiPropertyOptional({ nullable: true }) publicS3Url: string | null;
+  @ApiPropertyOptional({ description: 'The object’s permanent public URL; present only when storage has a public base URL (S3_PUBLIC_BASE_URL)' })
+  publicS3Url?: string;
   @ApiProperty({ example: 604800, description: 'Seconds until the object is removed' }) expiredIn: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 
   static from(data: DataObject, url: string, publicUrl: string | undefined): DataDto {
-    return {
+    return omitAbsent({
       id: data.id,
       type: data.type,
       s3Url: url,
-      publicS3Url: publicUrl ?? null,
+      publicS3Url: publicUrl,
       expiredIn: data.expiresAt ? Math.max(0, Math.round((data.expiresAt.getTime() - Date.now()) / 1000)) : 0,
       createdAt: data.createdAt.toISOString(),
-    };
+    });
   }
 }
 
@@ -63,20 +65,26 @@ export class PresignResponseDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' }, description: 'Headers to send with the PUT' }) fields: Record<string, string>;
 }
 
-/** Seed 001's `Job`: a generation seen through its schema. */
+/** Seed 001's service types; others (seed 003's `drawing`) are reported in `meta.serviceType`. */
+const SEED_001_SERVICE_TYPES = ['animate', 'restore'];
+
+/**
+ * Seed 001's `Job`: a generation seen through its schema. Fields we have no value for (orderId and
+ * priceRub: jobs are paid in credits, not per order; resultUrl before a result) are omitted.
+ */
 export class JobDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ format: 'uuid' }) userId: string;
   @ApiProperty({ format: 'uuid' }) modelId: string;
-  @ApiPropertyOptional({ nullable: true }) orderId: string | null;
-  @ApiPropertyOptional({ nullable: true, enum: ['animate', 'restore', 'drawing'] }) serviceType: string | null;
+  @ApiPropertyOptional({ description: 'Absent: jobs are paid from the credit balance, not by an order' }) orderId?: string;
+  @ApiPropertyOptional({ enum: SEED_001_SERVICE_TYPES, description: 'Absent for jobs of other kinds (see meta.serviceType)' }) serviceType?: string;
   @ApiProperty({ enum: ['waiting_payment', 'queued', 'processing', 'done', 'failed'] }) status: string;
-  @ApiPropertyOptional({ nullable: true, example: null }) priceRub: number | null;
+  @ApiPropertyOptional({ description: 'Absent: prices are in credits (tokensReserved / tokensConsumed)' }) priceRub?: number;
   @ApiProperty({ example: 20 }) tokensReserved: number;
   @ApiProperty({ example: 0 }) tokensConsumed: number;
   @ApiProperty({ type: [IOObjectDto] }) input: IOObjectDto[];
   @ApiProperty({ type: [IOObjectDto] }) output: IOObjectDto[];
-  @ApiPropertyOptional({ nullable: true }) resultUrl: string | null;
+  @ApiPropertyOptional({ description: 'The first output’s URL, once there is one' }) resultUrl?: string;
   @ApiProperty({ minimum: 0, maximum: 100 }) progress: number;
   @ApiProperty({ type: 'object', additionalProperties: true }) meta: Record<string, unknown>;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -86,23 +94,29 @@ export class JobDto {
     const status = { waiting_payment: 'waiting_payment', queued: 'queued', running: 'processing', succeeded: 'done', failed: 'failed', cancelled: 'failed' }[g.status];
     const output = results.map(({ result, url }) => ({ type: result.contentType.split('/')[0] as IOObjectDto['type'], url, meta: { contentType: result.contentType, sizeBytes: result.sizeBytes } }));
     const open = g.status === 'queued' || g.status === 'running';
-    return {
+    const seed001Type = g.serviceType !== null && SEED_001_SERVICE_TYPES.includes(g.serviceType);
+    return omitAbsent({
       id: g.id,
       userId: g.userId,
       modelId: g.modelId,
-      orderId: null,
-      serviceType: g.serviceType,
+      serviceType: seed001Type ? g.serviceType : null,
       status,
-      priceRub: null,
       tokensReserved: open && !g.isTrial ? g.priceCredits : 0,
       tokensConsumed: g.status === 'succeeded' ? g.priceCredits : 0,
       input: g.inputs.map((i) => ({ type: i.type, ...(i.dataId ? { dataId: i.dataId } : {}), ...(i.url ? { url: i.url } : {}) })),
       output,
-      resultUrl: output[0]?.url ?? null,
+      resultUrl: output[0]?.url,
       progress: g.progress,
-      meta: { ...g.meta, model: model?.slug, description: g.description, trial: g.isTrial, ...(g.error ? { error: g.error } : {}) },
+      meta: {
+        ...g.meta,
+        model: model?.slug,
+        description: g.description,
+        trial: g.isTrial,
+        ...(g.serviceType && !seed001Type ? { serviceType: g.serviceType } : {}),
+        ...(g.error ? { error: g.error } : {}),
+      },
       createdAt: g.createdAt.toISOString(),
       updatedAt: g.updatedAt.toISOString(),
-    };
+    });
   }
 }

@@ -1,23 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { User } from '@genbot/users';
+import { omitAbsent } from '../../omit-absent';
 
-/** Seed 001's `User` schema, field for field. */
+/** Seed 001's `User` schema, field for field; a field with no value is omitted, never null. */
 export class ServiceUserDto {
   @ApiProperty({ format: 'uuid', example: '8d0f6c1e-2a53-4c1b-9b0e-4f5b3f1f9a10' }) id: string;
   @ApiProperty({ example: '123456789', description: 'Telegram user id, as a string (ids may exceed 2^53)' }) telegramId: string;
-  @ApiPropertyOptional({ example: 'alice', nullable: true }) username: string | null;
-  @ApiPropertyOptional({ example: 'web-7f3a', nullable: true }) anonUserId: string | null;
-  @ApiPropertyOptional({ example: null, nullable: true }) email: string | null;
-  @ApiPropertyOptional({ example: null, nullable: true }) avatarUrl: string | null;
+  @ApiPropertyOptional({ example: 'alice' }) username?: string;
+  @ApiPropertyOptional({ example: 'web-7f3a' }) anonUserId?: string;
+  @ApiPropertyOptional({ example: 'alice@example.com' }) email?: string;
+  @ApiPropertyOptional({ example: 'https://t.me/i/userpic/320/alice.jpg' }) avatarUrl?: string;
   @ApiProperty({ example: 120, description: 'Credits balance (posted; holds not subtracted)' }) balanceTokens: number;
   @ApiProperty({ example: 'k3m9x2pq', description: 'This user’s referral code (start payload `ref_<code>`)' }) refCode: string;
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, example: null }) referrerId: string | null;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Who invited this user; absent when nobody did' }) referrerId?: string;
+  @ApiProperty({ example: false, description: 'Whether the user’s review has been accepted' }) hasLeftReview: boolean;
   @ApiProperty({ example: false }) consentPd: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
   static from(user: User, balanceTokens: number): ServiceUserDto {
-    return {
+    return omitAbsent({
       id: user.id,
       telegramId: user.telegramId,
       username: user.username,
@@ -27,10 +29,11 @@ export class ServiceUserDto {
       balanceTokens,
       refCode: user.referralCode,
       referrerId: user.referrerId,
+      hasLeftReview: user.reviewedAt !== null,
       consentPd: user.consentPd,
       createdAt: user.createdAt.toISOString(),
       updatedAt: user.updatedAt.toISOString(),
-    };
+    });
   }
 }
 
