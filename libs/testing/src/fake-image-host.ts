@@ -23,7 +23,6 @@ export interface ImageHostRequest {
  *   /drip                 a byte every 50 ms, forever                /hang   headers never come
  */
 export class FakeImageHost {
-  readonly png = tinyPng([10, 200, 30]);
   readonly requests: ImageHostRequest[] = [];
   private readonly sockets = new Set<Socket>();
   private port = 0;
@@ -31,6 +30,8 @@ export class FakeImageHost {
   private constructor(
     private readonly server: Server,
     readonly protocol: 'http' | 'https',
+    /** What /image.png serves: a 2x2 PNG unless the test gives a picture its provider can work on. */
+    readonly png: Buffer,
   ) {
     server.on('connection', (socket: Socket) => {
       this.sockets.add(socket);
@@ -38,11 +39,11 @@ export class FakeImageHost {
     });
   }
 
-  static async start(tls?: { key: string; cert: string }): Promise<FakeImageHost> {
+  static async start({ tls, image }: { tls?: { key: string; cert: string }; image?: Buffer } = {}): Promise<FakeImageHost> {
     let host: FakeImageHost | undefined;
     const listener = (req: IncomingMessage, res: ServerResponse) => host!.handle(req, res);
     const server = tls ? createHttpsServer(tls, listener) : createHttpServer(listener);
-    host = new FakeImageHost(server, tls ? 'https' : 'http');
+    host = new FakeImageHost(server, tls ? 'https' : 'http', image ?? tinyPng([10, 200, 30]));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
@@ -71,7 +72,7 @@ export class FakeImageHost {
     this.requests.push({ path: url.pathname + url.search, host: req.headers.host, servername: (req.socket as TLSSocket).servername || undefined });
     const bytes = Number(url.searchParams.get('bytes') ?? 0);
     const [, first, second] = url.pathname.split('/');
-    if (url.pathname === '/image.png') return void res.writeHead(200, { 'content-type': 'image/png', 'content-length': this.png.length }).end(this.png);
+    if (url.pathname === '/image.png') return void res.writeHead(200, { 'content-type': 'image/png', 'content-length': this.png.length }).end(this.png); // the type as careless servers send it
     if (url.pathname === '/page.html') return void res.writeHead(200, { 'content-type': 'text/html' }).end('<html><body>admin panel</body></html>');
     if (first === 'status') return void res.writeHead(Number(second)).end();
     if (url.pathname === '/redirect') return void res.writeHead(302, { location: url.searchParams.get('to') ?? '/' }).end();

@@ -149,7 +149,7 @@ describe('SafeDownloader', () => {
       dir = mkdtempSync(join(tmpdir(), 'genbot-tls-'));
       execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=images.test', '-addext', 'subjectAltName=DNS:images.test,DNS:public.test', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
       cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
-      tlsHost = await FakeImageHost.start({ key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert });
+      tlsHost = await FakeImageHost.start({ tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert } });
     });
     afterAll(async () => {
       await tlsHost.close();

@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } fro
 import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DomainError, Principal, RateLimit, TelegramIdParam, UuidParam, idempotencyKeyFrom } from '@genbot/core';
-import { CatalogService, DataService, Generation, GenerationInput, GenerationsService } from '@genbot/generations';
+import { CatalogService, DataService, Generation, GenerationsService, SubmitInputItem } from '@genbot/generations';
 import { User, UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal, assertOwnTelegramId } from '../../auth/auth.guard';
 import { readSingleFile } from '../multipart';
@@ -40,7 +40,8 @@ export class MiniAppGenerationsController {
   async submit(@CurrentPrincipal() principal: Principal, @Body() body: SubmitRequestDto, @Headers('idempotency-key') key?: string): Promise<GenerationDto> {
     const user = await this.caller(principal);
     assertOwnChat(principal, body.chat_id);
-    const inputs: GenerationInput[] = [...(body.image_urls ?? []).map((url) => ({ type: 'image' as const, url })), ...(await this.data.asInputs(body.media_ids ?? [], user.id))];
+    // URLs are fetched by submit (after pricing, before the hold); uploads are ours already.
+    const inputs: SubmitInputItem[] = [...(body.image_urls ?? []).map((url, i) => ({ type: 'image' as const, url, field: `image_urls[${i}]` })), ...(await this.data.asInputs(body.media_ids ?? [], user.id))];
     const generation = await this.generations.submit({
       userId: user.id,
       model: body.model_id,
@@ -116,7 +117,7 @@ export class MiniAppGenerationsController {
     if ((body.image_url === undefined) === (body.media_id === undefined)) {
       throw new DomainError('VALIDATION_FAILED', 'Give exactly one of image_url or media_id', { fields: [{ field: 'image_url', problems: ['exactly one of image_url or media_id'] }] });
     }
-    const inputs = body.image_url ? [{ type: 'image' as const, url: body.image_url }] : await this.data.asInputs([body.media_id!], user.id);
+    const inputs: SubmitInputItem[] = body.image_url ? [{ type: 'image', url: body.image_url, field: 'image_url' }] : await this.data.asInputs([body.media_id!], user.id);
     const options = Object.fromEntries(Object.entries({ output_format: body.output_format, target_resolution: body.target_resolution, model: body.model, size: body.size }).filter(([, v]) => v !== undefined));
     const generation = await this.generations.submit({
       userId: user.id,
