@@ -34,7 +34,11 @@ export class MiniAppGenerationsController {
   }
 
   @Post('generations/submit')
-  @ApiOperation({ summary: 'Start a generation: holds the price (or uses the trial) and queues it; 402 when credits are short, 503 when the model is unavailable' })
+  @RateLimit(30, 60)
+  @ApiOperation({
+    summary:
+      'Start a generation: fetches image_urls (https, public hosts), holds the price (or uses the trial) and queues it; 400 STORAGE_FETCH_FAILED naming the URL that could not be fetched, 402 when credits are short, 429 with more than max_active_generations_per_user running or over 30 submits/min, 503 when the model is unavailable',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeat returns the same generation' })
   @ApiCreatedResponse({ type: GenerationDto })
   async submit(@CurrentPrincipal() principal: Principal, @Body() body: SubmitRequestDto, @Headers('idempotency-key') key?: string): Promise<GenerationDto> {
@@ -75,6 +79,7 @@ export class MiniAppGenerationsController {
 
   @Post('generations/:id/refresh')
   @HttpCode(200)
+  @RateLimit(60, 60)
   @ApiOperation({ summary: 'Ask the worker to check the provider now' })
   @ApiOkResponse({ type: GenerationDto })
   async refresh(@CurrentPrincipal() principal: Principal, @Param('id', new UuidParam('id')) id: string): Promise<GenerationDto> {
@@ -108,7 +113,8 @@ export class MiniAppGenerationsController {
   }
 
   @Post('tools/:tool')
-  @ApiOperation({ summary: 'Run a photo tool: watermark-remove 12, upscale 60, denoise 20, restore 20, enhance 30 credits' })
+  @RateLimit(30, 60)
+  @ApiOperation({ summary: 'Run a photo tool: watermark-remove 12, upscale 60, denoise 20, restore 20, enhance 30 credits (30 requests/min per user; image_url as for submit)' })
   @ApiCreatedResponse({ type: GenerationDto })
   async tool(@CurrentPrincipal() principal: Principal, @Param('tool') tool: string, @Body() body: ToolRequestDto, @Headers('idempotency-key') key?: string): Promise<GenerationDto> {
     if (!(TOOLS as readonly string[]).includes(tool)) throw new DomainError('NOT_FOUND', `No tool ${tool}; tools are ${TOOLS.join(', ')}`);
@@ -134,6 +140,7 @@ export class MiniAppGenerationsController {
   }
 
   @Post('media/upload')
+  @RateLimit(30, 60)
   @ApiConsumes('multipart/form-data')
   @ApiOperation({ summary: 'Upload an input image (multipart field `file`); returns the id to pass as media_ids' })
   async upload(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<{ id: string; url: string; contentType: string; sizeBytes: number }> {
