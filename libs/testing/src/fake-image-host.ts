@@ -40,10 +40,10 @@ export class FakeImageHost {
   }
 
   static async start({ tls, image }: { tls?: { key: string; cert: string }; image?: Buffer } = {}): Promise<FakeImageHost> {
-    let host: FakeImageHost | undefined;
-    const listener = (req: IncomingMessage, res: ServerResponse) => host!.handle(req, res);
+    // Requests arrive only after listen(), by when `host` exists.
+    const listener = (req: IncomingMessage, res: ServerResponse) => host.handle(req, res);
     const server = tls ? createHttpsServer(tls, listener) : createHttpServer(listener);
-    host = new FakeImageHost(server, tls ? 'https' : 'http', image ?? tinyPng([10, 200, 30]));
+    const host = new FakeImageHost(server, tls ? 'https' : 'http', image ?? tinyPng([10, 200, 30]));
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
