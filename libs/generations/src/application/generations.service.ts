@@ -33,6 +33,8 @@ export interface Quote {
 
 /** Seconds a hold outlives the model's timeout, so a slow provider never outlives its hold. */
 const HOLD_MARGIN_SECONDS = 30 * 60;
+/** Client URLs fetched at once by one submit. */
+const PARALLEL_FETCHES = 4;
 
 @Injectable()
 export class GenerationsService {
@@ -213,19 +215,27 @@ export class GenerationsService {
     }
   }
 
-  /** The inputs as stored: every client URL fetched into storage now (the first failure, by position, is the answer). */
+  /**
+   * The inputs as stored: every client URL fetched into storage now, a few at a time (each may
+   * hold up to UPLOAD_MAX_BYTES in memory). The first failure by position is the answer.
+   */
   private async storedInputs(input: SubmitInput): Promise<GenerationInput[]> {
-    const settled = await Promise.allSettled(
-      (input.inputs ?? []).map(async ({ field, ...item }, i): Promise<GenerationInput> => {
-        if (!item.url || item.storageKey) return item;
-        const data = await this.data.importUrl({ userId: input.userId, type: item.type, url: item.url, field: field ?? `inputs[${i}]` });
-        // The URL stays for display (seed 001's Job.input echoes it); the worker reads storageKey.
-        return { ...item, dataId: data.id, storageKey: data.storageKey, contentType: data.contentType };
-      }),
-    );
-    const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
-    return settled.map((r) => (r as PromiseFulfilledResult<GenerationInput>).value);
+    const items = input.inputs ?? [];
+    const stored: GenerationInput[] = [];
+    for (let start = 0; start < items.length; start += PARALLEL_FETCHES) {
+      const settled = await Promise.allSettled(
+        items.slice(start, start + PARALLEL_FETCHES).map(async ({ field, ...item }, j): Promise<GenerationInput> => {
+          if (!item.url || item.storageKey) return item;
+          const data = await this.data.importUrl({ userId: input.userId, type: item.type, url: item.url, field: field ?? `inputs[${start + j}]` });
+          // The URL stays for display (seed 001's Job.input echoes it); the worker reads storageKey.
+          return { ...item, dataId: data.id, storageKey: data.storageKey, contentType: data.contentType };
+        }),
+      );
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      stored.push(...settled.map((r) => (r as PromiseFulfilledResult<GenerationInput>).value));
+    }
+    return stored;
   }
 
   private async assertCanPay(userId: string, price: number): Promise<void> {
