@@ -8,6 +8,9 @@ export * from './domain/upload';
 export * from './application/read-capped';
 /** Signed `/files/<key>` URLs of the disk backend, checked by public-api's files controller. */
 export * from './infrastructure/file-url-signer';
+/** The one downloader of client-given URLs (https, public addresses only, capped) and its address rule. */
+export * from './infrastructure/safe-downloader';
+export * from './domain/address-policy';
 /** The adapters, for tests and tools that need a specific backend. */
 export * from './infrastructure/disk-storage.adapter';
 export * from './infrastructure/s3-storage.adapter';

@@ -4,6 +4,7 @@ import { AppConfig, persistentSecret } from '@genbot/core';
 import { ObjectStorage } from './application/object-storage';
 import { DiskStorageAdapter } from './infrastructure/disk-storage.adapter';
 import { FileUrlSigner } from './infrastructure/file-url-signer';
+import { SafeDownloader } from './infrastructure/safe-downloader';
 import { S3StorageAdapter } from './infrastructure/s3-storage.adapter';
 
 const S3_VARIABLES = ['S3_ENDPOINT', 'S3_BUCKET', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
@@ -42,7 +43,13 @@ export function createObjectStorage(config: AppConfig, signer: FileUrlSigner): O
       },
     },
     { provide: ObjectStorage, inject: [AppConfig, FileUrlSigner], useFactory: createObjectStorage },
+    {
+      provide: SafeDownloader,
+      inject: [AppConfig],
+      useFactory: ({ env }: AppConfig) =>
+        new SafeDownloader({ allowHttpHosts: env.DOWNLOAD_ALLOW_HTTP_HOSTS, timeoutMs: env.DOWNLOAD_TIMEOUT_MS, minBytesPerSecond: env.DOWNLOAD_MIN_BYTES_PER_SECOND }),
+    },
   ],
-  exports: [ObjectStorage, FileUrlSigner],
+  exports: [ObjectStorage, FileUrlSigner, SafeDownloader],
 })
 export class StorageModule {}

@@ -15,3 +15,4 @@ export * from './contract/seed-spec';
 export * from './contract/openapi-contract';
 export * from './contract/contract-recorder';
 export * from './contract/seed-001-check';
+export * from './fake-image-host';

@@ -39,6 +39,23 @@ const telegramIds = z
   });
 
 /**
+ * Host names (or IP literals) that client-given URLs may reach over plain http and at private
+ * or loopback addresses: a developer's image server, the tests' loopback fakes. Never in
+ * production: each entry is an SSRF exemption.
+ */
+const downloadAllowHttpHosts = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const hosts = raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    if (hosts.some((host) => !/^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[?[0-9a-f:.]+\]?)$/.test(host))) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be host names or IP addresses separated by commas (no scheme, port or path)' });
+      return z.NEVER;
+    }
+    return hosts;
+  });
+
+/**
  * Every variable genbot reads. Provider and payment keys are declared here already so that one
  * schema is the whole truth; the libs that use them validate presence when they start.
  */
@@ -99,6 +116,10 @@ export const envSchema = z.object({
   STRIPE_BASE_URL: z.string().url().default('https://api.stripe.com'),
 
   ...edgeEnv,
+  /** Fetching URLs clients give (image_urls, jobs' url inputs): see SafeDownloader. */
+  DOWNLOAD_ALLOW_HTTP_HOSTS: downloadAllowHttpHosts,
+  DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  DOWNLOAD_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(0).default(16 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;

@@ -10,6 +10,8 @@ export const SETTING_DEFAULTS = {
   /** Models whose first use is free, once per user. */
   trial_model_slugs: ['seedream-v4', 'nano-banana', 'qwen', 'local-text-to-image', 'animate-drawing'] as string[],
   result_retention_days: 30,
+  /** Queued or running generations one user may have at once (0: no cap); more is a 429. */
+  max_active_generations_per_user: 3,
 };
 
 export type SettingKey = keyof typeof SETTING_DEFAULTS;

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig, DomainError } from '@genbot/core';
-import { ObjectStorage, assertUpload, extensionFor, readCapped } from '@genbot/storage';
+import { DownloadFailed, ObjectStorage, SafeDownloader, assertUpload, extensionFor, readCapped } from '@genbot/storage';
 import type { GenerationInput, MediaType } from '../domain/generation';
 import { GenerationsRepository } from '../infrastructure/generations.repository';
 
@@ -29,11 +29,42 @@ const DATA_RETENTION_SECONDS = 7 * 24 * 3600;
  */
 @Injectable()
 export class DataService {
+  private readonly logger = new Logger(DataService.name);
+
   constructor(
     private readonly storage: ObjectStorage,
     private readonly repository: GenerationsRepository,
     private readonly config: AppConfig,
+    private readonly downloader: SafeDownloader,
   ) {}
+
+  /**
+   * Fetches a URL a client gave into storage, through the safe downloader, and checks the bytes
+   * as an upload. Whatever goes wrong (refused address, redirect, status, size, not an image) the
+   * client gets the same STORAGE_FETCH_FAILED naming `field`: a different answer per cause would
+   * let anyone map what our servers can reach. The cause goes to the log.
+   */
+  async importUrl(input: { userId: string | null; type: MediaType; url: string; field: string }): Promise<DataObject> {
+    const what = `could not fetch the ${input.type === 'image' ? 'image' : 'file'}`;
+    const refuse = (reason: string, why: string) => {
+      this.logger.warn({ field: input.field, url: input.url.slice(0, 300), reason, why }, 'remote input refused');
+      return new DomainError('STORAGE_FETCH_FAILED', what, { fields: [{ field: input.field, problems: [what] }] });
+    };
+    let data: Buffer;
+    try {
+      ({ data } = await this.downloader.download(input.url, { maxBytes: this.config.env.UPLOAD_MAX_BYTES }));
+    } catch (error) {
+      if (error instanceof DownloadFailed) throw refuse(error.reason, error.why);
+      throw error;
+    }
+    try {
+      // The server's Content-Type is not passed on: only the bytes say what this is.
+      return await this.upload({ userId: input.userId, type: input.type, data });
+    } catch (error) {
+      if (error instanceof DomainError && (error.code === 'STORAGE_UNSUPPORTED_TYPE' || error.code === 'STORAGE_TOO_LARGE')) throw refuse(error.code, error.message);
+      throw error;
+    }
+  }
 
   async upload(input: { userId: string | null; type: MediaType; data: Buffer; declaredType?: string }): Promise<DataObject> {
     const { contentType } = assertUpload({ bytes: input.data, declaredType: input.declaredType, allowed: input.type, maxBytes: this.config.env.UPLOAD_MAX_BYTES });

@@ -1,13 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { DomainError, SettingsService } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
 import { CatalogModel, Options, assertInputCount, priceOf, resolveMode, resolveOptions } from '../domain/catalog';
-import { Generation, GenerationInput, GenerationResult, GenerationSource, isFinal } from '../domain/generation';
+import { Generation, GenerationInput, GenerationResult, isFinal } from '../domain/generation';
 import { GenerationsQueue } from '../infrastructure/generations.queue';
 import { GenerationsRepository } from '../infrastructure/generations.repository';
 import { CatalogService } from './catalog.service';
+import { DataService } from './data.service';
 import { ProviderRegistry } from './provider-registry';
+import { SubmitInput, fingerprintOf, sameRequestOrConflict } from './submit-input';
+
+export type { SubmitInput, SubmitInputItem } from './submit-input';
 
 export interface QuoteInput {
   model: string;
@@ -26,29 +31,10 @@ export interface Quote {
   trial: boolean;
 }
 
-export interface SubmitInput {
-  userId: string;
-  model: string;
-  mode?: string;
-  prompt?: string | null;
-  options?: Record<string, unknown>;
-  inputs?: GenerationInput[];
-  source: GenerationSource;
-  /** Scoped by the caller already (`miniapp:<tg id>:<key>`); a repeat returns the first generation. */
-  idempotencyKey?: string;
-  chatId?: string | null;
-  messageId?: number | null;
-  promptMessageId?: number | null;
-  language?: 'uz' | 'ru' | 'en' | null;
-  serviceType?: string | null;
-  description?: string | null;
-  /** Seed 001: when credits are short, park the job as `waiting_payment` instead of refusing. */
-  waitForPayment?: boolean;
-  meta?: Record<string, unknown>;
-}
-
 /** Seconds a hold outlives the model's timeout, so a slow provider never outlives its hold. */
 const HOLD_MARGIN_SECONDS = 30 * 60;
+/** Client URLs fetched at once by one submit. */
+const PARALLEL_FETCHES = 4;
 
 @Injectable()
 export class GenerationsService {
@@ -61,6 +47,7 @@ export class GenerationsService {
     private readonly ledger: LedgerService,
     private readonly settings: SettingsService,
     private readonly queue: GenerationsQueue,
+    private readonly data: DataService,
   ) {}
 
   async quote(input: QuoteInput): Promise<Quote> {
@@ -73,13 +60,16 @@ export class GenerationsService {
   }
 
   /**
-   * Prices the request, takes the trial or holds the price, records the generation and queues it.
-   * Nothing is recorded when the user cannot pay (402) or the model cannot run (503).
+   * Prices the request, fetches any client URLs into storage, takes the trial or holds the price,
+   * records the generation and queues it. Nothing is recorded, held or fetched when the user
+   * cannot pay (402), has too many generations running (429) or the model cannot run (503); a
+   * URL that cannot be fetched (400) leaves the trial and the balance untouched.
    */
   async submit(input: SubmitInput): Promise<Generation> {
+    const fingerprint = fingerprintOf(input);
     if (input.idempotencyKey) {
       const earlier = await this.repository.findByKey(input.idempotencyKey);
-      if (earlier) return this.sameRequestOrConflict(earlier, input);
+      if (earlier) return sameRequestOrConflict(earlier, fingerprint, input.prompt?.trim() || null);
     }
     const imageCount = (input.inputs ?? []).filter((i) => i.type === 'image').length;
     const quote = await this.quote({ model: input.model, mode: input.mode, options: input.options, imageCount, userId: input.userId });
@@ -92,6 +82,12 @@ export class GenerationsService {
     if (!(await route.provider.hasBalance())) {
       throw new DomainError('GENERATION_PROVIDER_UNAVAILABLE', `${model.displayName} is paused: the provider balance is too low`, { model: model.slug, retryAfterSeconds: 300 });
     }
+    // Cheap refusals first: a download is the expensive part, and a probe must cost the prober.
+    const maxActive = await this.maxActive();
+    await this.assertBelowActiveCap(this.repository.dataSource.manager, input.userId, maxActive, false);
+    const remote = (input.inputs ?? []).some((i) => i.url && !i.storageKey);
+    if (remote && !quote.trial && !input.waitForPayment) await this.assertCanPay(input.userId, quote.price);
+    const inputs = await this.storedInputs(input);
 
     const id = randomUUID();
     const base = {
@@ -101,7 +97,7 @@ export class GenerationsService {
       mode,
       prompt: input.prompt?.trim() || null,
       options: quote.options,
-      inputs: input.inputs ?? [],
+      inputs,
       priceCredits: quote.price,
       provider: route.provider.name,
       providerModel: route.providerModel,
@@ -113,11 +109,11 @@ export class GenerationsService {
       promptMessageId: input.promptMessageId ?? null,
       language: input.language ?? null,
       idempotencyKey: input.idempotencyKey ?? null,
-      meta: input.meta ?? {},
+      meta: { ...input.meta, requestFingerprint: fingerprint },
     };
 
-    const trialGeneration = quote.trial ? await this.insertWithTrial(base, model) : undefined;
-    const generation = trialGeneration ?? (await this.insertWithHold(base, model, input.waitForPayment === true));
+    const trialGeneration = quote.trial ? await this.insertWithTrial(base, model, maxActive) : undefined;
+    const generation = trialGeneration ?? (await this.insertWithHold(base, model, input.waitForPayment === true, maxActive, fingerprint));
     if (generation.status === 'queued') await this.queue.run(generation.id);
     return generation;
   }
@@ -173,8 +169,9 @@ export class GenerationsService {
     return !used;
   }
 
-  private async insertWithTrial(base: NewBase, model: CatalogModel): Promise<Generation | undefined> {
+  private async insertWithTrial(base: NewBase, model: CatalogModel, maxActive: number): Promise<Generation | undefined> {
     return this.repository.dataSource.transaction(async (em) => {
+      await this.assertBelowActiveCap(em, base.userId, maxActive, true);
       // The primary key on user_id makes the trial single-use whatever the concurrency.
       const taken: unknown[] = await em.query(`INSERT INTO trial_uses (user_id, model_id, generation_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`, [base.userId, model.id, base.id]);
       if (taken.length === 0) return undefined;
@@ -182,7 +179,7 @@ export class GenerationsService {
     });
   }
 
-  private async insertWithHold(base: NewBase, model: CatalogModel, waitForPayment: boolean): Promise<Generation> {
+  private async insertWithHold(base: NewBase, model: CatalogModel, waitForPayment: boolean, maxActive: number, fingerprint: string): Promise<Generation> {
     let holdId: string | null = null;
     if (base.priceCredits > 0) {
       try {
@@ -202,22 +199,70 @@ export class GenerationsService {
     }
     const status = holdId || base.priceCredits === 0 ? 'queued' : 'waiting_payment';
     try {
-      return await this.repository.dataSource.transaction((em) => this.repository.insert(em, { ...base, status, isTrial: false, holdId }));
+      return await this.repository.dataSource.transaction(async (em) => {
+        // A parked (waiting_payment) generation takes no worker slot, so only queued ones count.
+        if (status === 'queued') await this.assertBelowActiveCap(em, base.userId, maxActive, true);
+        return this.repository.insert(em, { ...base, status, isTrial: false, holdId });
+      });
     } catch (error) {
       // The generation could not be recorded (a racing duplicate key, most likely): give the hold back.
       if (holdId) await this.ledger.release({ holdId }).catch((e: unknown) => this.logger.error({ err: e }, 'releasing an orphan hold failed; it will expire'));
       if (base.idempotencyKey && isUniqueViolation(error)) {
         const winner = await this.repository.findByKey(base.idempotencyKey);
-        if (winner) return winner;
+        if (winner) return sameRequestOrConflict(winner, fingerprint, base.prompt);
       }
       throw error;
     }
   }
 
-  private sameRequestOrConflict(earlier: Generation, input: SubmitInput): Generation {
-    const samePrompt = (earlier.prompt ?? '') === (input.prompt?.trim() ?? '');
-    if (!samePrompt) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different generation', { generationId: earlier.id });
-    return earlier;
+  /**
+   * The inputs as stored: every client URL fetched into storage now, a few at a time (each may
+   * hold up to UPLOAD_MAX_BYTES in memory). The first failure by position is the answer.
+   */
+  private async storedInputs(input: SubmitInput): Promise<GenerationInput[]> {
+    const items = input.inputs ?? [];
+    const stored: GenerationInput[] = [];
+    for (let start = 0; start < items.length; start += PARALLEL_FETCHES) {
+      const settled = await Promise.allSettled(
+        items.slice(start, start + PARALLEL_FETCHES).map(async ({ field, ...item }, j): Promise<GenerationInput> => {
+          if (!item.url || item.storageKey) return item;
+          const data = await this.data.importUrl({ userId: input.userId, type: item.type, url: item.url, field: field ?? `inputs[${start + j}]` });
+          // The URL stays for display (seed 001's Job.input echoes it); the worker reads storageKey.
+          return { ...item, dataId: data.id, storageKey: data.storageKey, contentType: data.contentType };
+        }),
+      );
+      const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (failed) throw failed.reason;
+      stored.push(...settled.map((r) => (r as PromiseFulfilledResult<GenerationInput>).value));
+    }
+    return stored;
+  }
+
+  private async assertCanPay(userId: string, price: number): Promise<void> {
+    if (price <= 0) return;
+    const available = await this.ledger.balance(userId).then(
+      (b) => b.available,
+      () => 0, // no account yet: nothing to spend
+    );
+    if (available < price) throw new DomainError('LEDGER_INSUFFICIENT_CREDITS', 'Not enough credits', { amount: price, available });
+  }
+
+  private async maxActive(): Promise<number> {
+    return Number(await this.settings.get('max_active_generations_per_user'));
+  }
+
+  /**
+   * At most `max` queued or running generations per user (0: no cap), so one user cannot take
+   * every worker slot. With `lock`, inside the inserting transaction: the user's advisory lock
+   * makes concurrent submits count one after another, so the cap holds under any concurrency.
+   */
+  private async assertBelowActiveCap(em: EntityManager, userId: string, max: number, lock: boolean): Promise<void> {
+    if (!(max > 0)) return;
+    if (lock) await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('generations:active:' || $1, 0))`, [userId]);
+    const [{ active }]: { active: number }[] = await em.query(`SELECT count(*)::int AS active FROM generations WHERE user_id = $1 AND status IN ('queued', 'running')`, [userId]);
+    if (active >= max) {
+      throw new DomainError('GENERATION_TOO_MANY_ACTIVE', `You already have ${active} generations in progress; at most ${max} may run at once. Try again when one finishes.`, { active, max, retryAfterSeconds: 15 });
+    }
   }
 }
 

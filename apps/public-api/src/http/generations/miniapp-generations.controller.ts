@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } fro
 import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DomainError, Principal, RateLimit, TelegramIdParam, UuidParam, idempotencyKeyFrom } from '@genbot/core';
-import { CatalogService, DataService, Generation, GenerationInput, GenerationsService } from '@genbot/generations';
+import { CatalogService, DataService, Generation, GenerationsService, SubmitInputItem } from '@genbot/generations';
 import { User, UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal, assertOwnTelegramId } from '../../auth/auth.guard';
 import { readSingleFile } from '../multipart';
@@ -34,13 +34,18 @@ export class MiniAppGenerationsController {
   }
 
   @Post('generations/submit')
-  @ApiOperation({ summary: 'Start a generation: holds the price (or uses the trial) and queues it; 402 when credits are short, 503 when the model is unavailable' })
+  @RateLimit(30, 60)
+  @ApiOperation({
+    summary:
+      'Start a generation: fetches image_urls (https, public hosts), holds the price (or uses the trial) and queues it; 400 STORAGE_FETCH_FAILED naming the URL that could not be fetched, 402 when credits are short, 429 with more than max_active_generations_per_user running or over 30 submits/min, 503 when the model is unavailable',
+  })
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A repeat returns the same generation' })
   @ApiCreatedResponse({ type: GenerationDto })
   async submit(@CurrentPrincipal() principal: Principal, @Body() body: SubmitRequestDto, @Headers('idempotency-key') key?: string): Promise<GenerationDto> {
     const user = await this.caller(principal);
     assertOwnChat(principal, body.chat_id);
-    const inputs: GenerationInput[] = [...(body.image_urls ?? []).map((url) => ({ type: 'image' as const, url })), ...(await this.data.asInputs(body.media_ids ?? [], user.id))];
+    // URLs are fetched by submit (after pricing, before the hold); uploads are ours already.
+    const inputs: SubmitInputItem[] = [...(body.image_urls ?? []).map((url, i) => ({ type: 'image' as const, url, field: `image_urls[${i}]` })), ...(await this.data.asInputs(body.media_ids ?? [], user.id))];
     const generation = await this.generations.submit({
       userId: user.id,
       model: body.model_id,
@@ -74,6 +79,7 @@ export class MiniAppGenerationsController {
 
   @Post('generations/:id/refresh')
   @HttpCode(200)
+  @RateLimit(60, 60)
   @ApiOperation({ summary: 'Ask the worker to check the provider now' })
   @ApiOkResponse({ type: GenerationDto })
   async refresh(@CurrentPrincipal() principal: Principal, @Param('id', new UuidParam('id')) id: string): Promise<GenerationDto> {
@@ -107,7 +113,8 @@ export class MiniAppGenerationsController {
   }
 
   @Post('tools/:tool')
-  @ApiOperation({ summary: 'Run a photo tool: watermark-remove 12, upscale 60, denoise 20, restore 20, enhance 30 credits' })
+  @RateLimit(30, 60)
+  @ApiOperation({ summary: 'Run a photo tool: watermark-remove 12, upscale 60, denoise 20, restore 20, enhance 30 credits (30 requests/min per user; image_url as for submit)' })
   @ApiCreatedResponse({ type: GenerationDto })
   async tool(@CurrentPrincipal() principal: Principal, @Param('tool') tool: string, @Body() body: ToolRequestDto, @Headers('idempotency-key') key?: string): Promise<GenerationDto> {
     if (!(TOOLS as readonly string[]).includes(tool)) throw new DomainError('NOT_FOUND', `No tool ${tool}; tools are ${TOOLS.join(', ')}`);
@@ -116,7 +123,7 @@ export class MiniAppGenerationsController {
     if ((body.image_url === undefined) === (body.media_id === undefined)) {
       throw new DomainError('VALIDATION_FAILED', 'Give exactly one of image_url or media_id', { fields: [{ field: 'image_url', problems: ['exactly one of image_url or media_id'] }] });
     }
-    const inputs = body.image_url ? [{ type: 'image' as const, url: body.image_url }] : await this.data.asInputs([body.media_id!], user.id);
+    const inputs: SubmitInputItem[] = body.image_url ? [{ type: 'image', url: body.image_url, field: 'image_url' }] : await this.data.asInputs([body.media_id!], user.id);
     const options = Object.fromEntries(Object.entries({ output_format: body.output_format, target_resolution: body.target_resolution, model: body.model, size: body.size }).filter(([, v]) => v !== undefined));
     const generation = await this.generations.submit({
       userId: user.id,
@@ -133,6 +140,7 @@ export class MiniAppGenerationsController {
   }
 
   @Post('media/upload')
+  @RateLimit(30, 60)
   @ApiConsumes('multipart/form-data')
   @ApiOperation({ summary: 'Upload an input image (multipart field `file`); returns the id to pass as media_ids' })
   async upload(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<{ id: string; url: string; contentType: string; sizeBytes: number }> {

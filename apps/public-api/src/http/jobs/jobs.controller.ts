@@ -2,7 +2,7 @@ import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } fro
 import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
 import { DomainError, Principal, UuidParam, idempotencyKeyFrom } from '@genbot/core';
-import { CatalogService, DataService, Generation, GenerationInput, GenerationsService } from '@genbot/generations';
+import { CatalogService, DataService, Generation, GenerationsService, SubmitInputItem } from '@genbot/generations';
 import { ObjectStorage } from '@genbot/storage';
 import { UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal } from '../../auth/auth.guard';
@@ -61,12 +61,13 @@ export class JobsController {
   @ApiCreatedResponse({ type: JobDto })
   async create(@CurrentPrincipal() principal: Principal, @Body() body: CreateJobDto, @Headers('idempotency-key') key?: string): Promise<JobDto> {
     const user = await this.users.getById(body.userId);
-    const inputs: GenerationInput[] = [];
-    for (const io of body.input) {
+    const inputs: SubmitInputItem[] = [];
+    for (const [i, io] of body.input.entries()) {
       if ((io.dataId === undefined) === (io.url === undefined)) {
-        throw new DomainError('VALIDATION_FAILED', 'Each input needs exactly one of dataId or url', { fields: [{ field: 'input', problems: ['exactly one of dataId or url'] }] });
+        throw new DomainError('VALIDATION_FAILED', 'Each input needs exactly one of dataId or url', { fields: [{ field: `input[${i}]`, problems: ['exactly one of dataId or url'] }] });
       }
-      inputs.push(...(io.dataId ? await this.data.asInputs([io.dataId], user.id) : [{ type: io.type, url: io.url }]));
+      // A url is fetched by submit into storage; the worker never fetches client URLs.
+      inputs.push(...(io.dataId ? await this.data.asInputs([io.dataId], user.id) : [{ type: io.type, url: io.url, field: `input[${i}].url` }]));
     }
     const model = await this.catalog.forServiceType(SERVICE_MODELS[body.serviceType]);
     const given = idempotencyKeyFrom(key);
@@ -115,6 +116,8 @@ export class JobsController {
   private async jobView(generation: Generation): Promise<JobDto> {
     const results = await this.generations.results(generation.id);
     const withUrls = await Promise.all(results.map(async (result) => ({ result, url: await this.data.url(result.storageKey) })));
-    return JobDto.from(generation, await this.catalog.byId(generation.modelId), withUrls);
+    // The request fingerprint is ours (idempotency), not part of the client's meta.
+    const { requestFingerprint: _fingerprint, ...meta } = generation.meta;
+    return JobDto.from({ ...generation, meta }, await this.catalog.byId(generation.modelId), withUrls);
   }
 }

@@ -40,7 +40,7 @@ export class SubmitRequestDto extends ModelOptionsDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(14)
-  @IsUrl({ protocols: ['http', 'https'], require_tld: false }, { each: true })
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { each: true })
   image_urls?: string[];
   @ApiPropertyOptional({ type: [String], description: 'Ids returned by POST /media/upload' }) @IsOptional() @IsArray() @ArrayMaxSize(14) @IsUUID('4', { each: true }) media_ids?: string[];
   @ApiPropertyOptional({ example: 123456789, description: 'Push the result to this chat' }) @IsOptional() @IsInt() chat_id?: number;
@@ -51,7 +51,7 @@ export class SubmitRequestDto extends ModelOptionsDto {
 
 export class ToolRequestDto {
   @ApiPropertyOptional({ example: '123456789', description: 'Must be the caller (seed 002 sends it)' }) @IsOptional() @Matches(/^\d{1,19}$/) telegram_id?: string;
-  @ApiPropertyOptional({ example: 'https://example.com/photo.jpg' }) @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false }) image_url?: string;
+  @ApiPropertyOptional({ example: 'https://example.com/photo.jpg' }) @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }) image_url?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Instead of image_url: an id from POST /media/upload' }) @IsOptional() @IsUUID('4') media_id?: string;
   @ApiPropertyOptional({ example: 'png' }) @IsOptional() @IsString() @Length(1, 16) output_format?: string;
   @ApiPropertyOptional({ example: '4k' }) @IsOptional() @IsString() @Length(1, 16) target_resolution?: string;

@@ -10,7 +10,7 @@ const MEDIA = ['image', 'video', 'text', 'audio'] as const;
 export class IOObjectDto {
   @ApiProperty({ enum: MEDIA }) @IsIn(MEDIA) type: (typeof MEDIA)[number];
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() dataId?: string;
-  @ApiPropertyOptional({ example: 'https://example.com/photo.jpg' }) @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_tld: false }) url?: string;
+  @ApiPropertyOptional({ example: 'https://example.com/photo.jpg' }) @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }) url?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @IsOptional() @IsObject() meta?: Record<string, unknown>;
 }
 
