@@ -11,3 +11,4 @@ export * from './fake-providers/fal';
 export * from './fake-providers/elevenlabs';
 export * from './fake-providers/gemini';
 export * from './jest/fresh-database';
+export * from './malformed-input-sweep';
