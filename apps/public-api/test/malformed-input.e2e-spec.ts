@@ -1,6 +1,6 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
-import { TEST_API_KEY, signInitData, sweepMalformedInput, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { FakeElevenLabs, FakeGemini, FakeWavespeed, TEST_API_KEY, signInitData, sweepMalformedInput, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { bootstrapPublicApi } from '../src/bootstrap';
 
 const BOT_TOKEN = '5551234567:AAH-public-api-malformed-test_00000';
@@ -9,12 +9,28 @@ const BOT_TOKEN = '5551234567:AAH-public-api-malformed-test_00000';
 describe('public-api: malformed input', () => {
   let app: NestFastifyApplication;
   let http: ReturnType<typeof request>;
+  let fakes: { close(): Promise<void> }[] = [];
 
   beforeAll(async () => {
-    app = await bootstrapPublicApi(testConfig({ BOT_TOKEN }), { port: 0 });
+    // Providers are configured (fakes on loopback), so a valid-looking generation request is not a
+    // designed 503 "provider unavailable" and the sweep can hold every route to "no 5xx at all".
+    const [wavespeed, elevenlabs, gemini] = [await FakeWavespeed.start(), await FakeElevenLabs.start(), await FakeGemini.start()];
+    fakes = [wavespeed, elevenlabs, gemini];
+    const providers = {
+      WAVESPEED_API_KEY: wavespeed.apiKey,
+      WAVESPEED_BASE_URL: wavespeed.baseUrl,
+      ELEVENLABS_API_KEY: elevenlabs.apiKey,
+      ELEVENLABS_BASE_URL: elevenlabs.baseUrl,
+      GEMINI_API_KEYS: gemini.apiKeysCsv,
+      GEMINI_BASE_URL: gemini.baseUrl,
+    };
+    app = await bootstrapPublicApi(testConfig({ BOT_TOKEN, ...providers }), { port: 0 });
     http = request(app.getHttpServer());
   });
-  afterAll(() => app.close());
+  afterAll(async () => {
+    await app?.close();
+    for (const fake of fakes) await fake.close();
+  });
 
   const initDataFor = (id: number, user: { first_name?: string; username?: string; last_name?: string } = {}) =>
     signInitData(BOT_TOKEN, { user: { id, first_name: 'Mia', ...user } });

@@ -66,11 +66,14 @@ export async function sweepMalformedInput(http: Http, options: SweepOptions): Pr
           });
         const urlWith = (auth: ReturnType<SweepAuth>, override: Record<string, string> = {}, query = '') =>
           path.replace(/\{(\w+)\}/g, (_, name: string) => override[name] ?? encodeURIComponent(options.pathValue?.(name, auth) ?? randomUUID())) + query;
+        // Two bodies to spoil one field at a time: every field filled from the examples, and only
+        // the required ones (so `userId: null` arrives alone, as a client would send it).
         const base = jsonSchema ? exampleOf(jsonSchema, resolve) : undefined;
-        const body = (auth: ReturnType<SweepAuth>) => (base === undefined ? undefined : JSON.stringify(base));
+        const minimal = jsonSchema ? exampleOf(jsonSchema, resolve, 0, true) : undefined;
+        const body = () => (base === undefined ? undefined : JSON.stringify(base));
 
         for (const p of pathParams) for (const bad of ['%00', '%ED%A0%80', '%F0', '99999999999999999999', '-1', '1e19', 'null', 'x'.repeat(300)]) {
-          send(`path ${p.name}=${bad}`, (auth) => ({ url: urlWith(auth, { [p.name]: bad }), raw: body(auth) }));
+          send(`path ${p.name}=${bad}`, (auth) => ({ url: urlWith(auth, { [p.name]: bad }), raw: body() }));
         }
         for (const q of queryParams) for (const bad of ['%00', '%ED%A0%80', '99999999999999999999', '-1', '1e19', 'x'.repeat(300)]) {
           send(`query ${q.name}=${bad}`, (auth) => ({ url: urlWith(auth, {}, `?${q.name}=${bad}`) }));
@@ -80,6 +83,7 @@ export async function sweepMalformedInput(http: Http, options: SweepOptions): Pr
         for (const field of fieldPaths(jsonSchema, resolve)) {
           for (const [variant, value] of fieldValues()) {
             send(`${field} = ${variant}`, (auth) => ({ url: urlWith(auth), raw: withField(base, field, value) }));
+            send(`${field} = ${variant} (required fields only)`, (auth) => ({ url: urlWith(auth), raw: withField(minimal, field, value) }));
           }
         }
         send('NUL in a key', (auth) => ({ url: urlWith(auth), raw: JSON.stringify({ ...(base as object), 'a\u0000b': 1 }) }));
@@ -147,12 +151,15 @@ function fieldPaths(schema: Schema, resolve: (s: Schema | undefined) => Schema, 
 }
 
 /** A body built from the schema's examples, so a single bad field is the only thing wrong with it. */
-function exampleOf(schema: Schema, resolve: (s: Schema | undefined) => Schema, depth = 0): unknown {
+function exampleOf(schema: Schema, resolve: (s: Schema | undefined) => Schema, depth = 0, requiredOnly = false): unknown {
   if (depth > 4) return null;
   if (schema.example !== undefined) return schema.example;
   if (Array.isArray(schema.enum)) return schema.enum[0];
-  if (schema.oneOf) return exampleOf(resolve(schema.oneOf[0]), resolve, depth + 1);
-  if (schema.properties) return Object.fromEntries(Object.entries(schema.properties).map(([key, value]) => [key, exampleOf(resolve(value), resolve, depth + 1)]));
+  if (schema.oneOf) return exampleOf(resolve(schema.oneOf[0]), resolve, depth + 1, requiredOnly);
+  if (schema.properties) {
+    const wanted = Object.entries(schema.properties).filter(([key]) => !requiredOnly || (schema.required ?? []).includes(key));
+    return Object.fromEntries(wanted.map(([key, value]) => [key, exampleOf(resolve(value), resolve, depth + 1, requiredOnly)]));
+  }
   switch (schema.type) {
     case 'string':
       return schema.format === 'uuid' ? randomUUID() : schema.format === 'date-time' ? new Date().toISOString() : 'x';
@@ -162,7 +169,7 @@ function exampleOf(schema: Schema, resolve: (s: Schema | undefined) => Schema, d
     case 'boolean':
       return true;
     case 'array':
-      return schema.items ? [exampleOf(resolve(schema.items), resolve, depth + 1)] : [];
+      return schema.items ? [exampleOf(resolve(schema.items), resolve, depth + 1, requiredOnly)] : [];
     default:
       return {};
   }

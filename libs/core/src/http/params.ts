@@ -1,5 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
-import { ValidateBy } from 'class-validator';
+import { ValidateBy, ValidateIf } from 'class-validator';
 import { DomainError } from '../errors/domain-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -43,6 +43,12 @@ export const IsTelegramId = (accept: { numbers?: boolean; strings?: boolean } = 
       defaultMessage: (args) => `${args?.property ?? 'value'} must be a positive integer Telegram id${accept.strings ? (accept.numbers ? ' (number or string of digits)' : ' given as a string of digits') : ''}`,
     },
   });
+
+/**
+ * Like @IsOptional(), but only a missing field is skipped: an explicit `null` is validated (and
+ * refused) instead of reaching code that reads `null` as "given" (`userId: null` was a 500).
+ */
+export const IsOptionalNotNull = () => ValidateIf((_object, value) => value !== undefined);
 
 @Injectable()
 export class TelegramIdParam implements PipeTransform<string, string> {
