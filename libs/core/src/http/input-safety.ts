@@ -11,7 +11,6 @@ export const MAX_JSON_DEPTH = 32;
 /** Stops the walk of a hostile body early: the first problems are enough to name. */
 const MAX_PROBLEMS = 20;
 
-const NUL = /\u0000/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 export interface FieldProblem {
@@ -21,7 +20,7 @@ export interface FieldProblem {
 
 /** Why a string cannot be stored, or undefined when it can. */
 export function textProblem(value: string): string | undefined {
-  if (NUL.test(value)) return 'must not contain the NUL character (\\u0000)';
+  if (value.includes('\u0000')) return 'must not contain the NUL character (\\u0000)';
   if (LONE_SURROGATE.test(value)) return 'must be well-formed Unicode (no lone surrogate)';
   return undefined;
 }
@@ -31,7 +30,7 @@ export function textProblem(value: string): string | undefined {
  * into U+FFFD. For text we cannot refuse because someone else signed it (Telegram's initData).
  */
 export function storableText(value: string): string {
-  return value.replace(/\u0000/g, '').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
+  return value.replaceAll('\u0000', '').replace(new RegExp(LONE_SURROGATE.source, 'g'), '\ufffd');
 }
 
 /**
