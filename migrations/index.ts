@@ -5,6 +5,15 @@ import { Ledger1764000100000 } from './1764000100000-ledger';
 import { Generations1764000200000 } from './1764000200000-generations';
 import { Catalog1764000300000 } from './1764000300000-catalog';
 import { LedgerSpendShards1764000400000 } from './1764000400000-ledger-spend-shards';
+import { LedgerCounterBounds1764000900000 } from './1764000900000-ledger-counter-bounds';
 import { UsersReviewedAt1764001000000 } from './1764001000000-users-reviewed-at';
 
-export const MIGRATIONS = [Users1764000000000, Ledger1764000100000, Generations1764000200000, Catalog1764000300000, LedgerSpendShards1764000400000, UsersReviewedAt1764001000000];
+export const MIGRATIONS = [
+  Users1764000000000,
+  Ledger1764000100000,
+  Generations1764000200000,
+  Catalog1764000300000,
+  LedgerSpendShards1764000400000,
+  LedgerCounterBounds1764000900000,
+  UsersReviewedAt1764001000000,
+];

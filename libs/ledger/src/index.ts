@@ -3,5 +3,6 @@ export * from './ledger.module';
 export * from './application/ledger.service';
 export * from './domain/ledger.types';
 export * from './domain/ledger.errors';
+export * from './domain/ledger.limits';
 export * from './jobs/job-map';
 export * from './infrastructure/ledger-verifier';

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { DomainError } from '@genbot/core';
+import { DomainError, storableText } from '@genbot/core';
 
 export interface InitDataUser {
   id: number;
@@ -84,10 +84,10 @@ export function validateInitData(raw: string, botToken: string, opts: InitDataVa
   return {
     user: parseUser(userJson),
     authDate,
-    queryId: fields.get('query_id'),
-    startParam: fields.get('start_param'),
-    chatType: fields.get('chat_type'),
-    chatInstance: fields.get('chat_instance'),
+    queryId: storableOrUndefined(fields.get('query_id')),
+    startParam: storableOrUndefined(fields.get('start_param')),
+    chatType: storableOrUndefined(fields.get('chat_type')),
+    chatInstance: storableOrUndefined(fields.get('chat_instance')),
     raw,
   };
 }
@@ -131,14 +131,16 @@ function parseUser(json: string): InitDataUser {
   const firstName = user['first_name'];
   if (typeof firstName !== 'string') throw invalid('Telegram init data has a malformed user.');
 
+  // Telegram signed these names, so refusing them would lock the user out; NUL and lone
+  // surrogates (which PostgreSQL refuses) are dropped or replaced with U+FFFD instead.
   return {
     id,
-    firstName,
-    lastName: optional(user, 'last_name', 'string'),
-    username: optional(user, 'username', 'string'),
-    languageCode: optional(user, 'language_code', 'string'),
+    firstName: storableText(firstName),
+    lastName: storableOrUndefined(optional(user, 'last_name', 'string')),
+    username: storableOrUndefined(optional(user, 'username', 'string')),
+    languageCode: storableOrUndefined(optional(user, 'language_code', 'string')),
     isPremium: optional(user, 'is_premium', 'boolean'),
-    photoUrl: optional(user, 'photo_url', 'string'),
+    photoUrl: storableOrUndefined(optional(user, 'photo_url', 'string')),
   };
 }
 
@@ -149,4 +151,8 @@ function optional(user: Record<string, unknown>, key: string, type: 'string' | '
   if (value === undefined) return undefined;
   if (typeof value !== type) throw invalid('Telegram init data has a malformed user.');
   return value as string | boolean;
+}
+
+function storableOrUndefined(value: string | undefined): string | undefined {
+  return value === undefined ? undefined : storableText(value);
 }

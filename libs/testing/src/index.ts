@@ -16,3 +16,4 @@ export * from './contract/openapi-contract';
 export * from './contract/contract-recorder';
 export * from './contract/seed-001-check';
 export * from './fake-image-host';
+export * from './malformed-input-sweep';

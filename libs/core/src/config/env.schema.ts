@@ -92,6 +92,8 @@ export const envSchema = z.object({
   /** Signs the expiring URLs of files kept on local disk (generated under DATA_DIR outside production). */
   FILE_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  /** Most credits one ledger transfer may move; with the accounts' 9e15 counter bound no counter can overflow. */
+  LEDGER_MAX_TRANSFER_CREDITS: z.coerce.number().int().min(1).max(1e15, 'must be at most 1e15').default(1e12),
   S3_ENDPOINT: optionalUrl,
   S3_REGION: z.string().default('auto'),
   S3_BUCKET: optionalText,

@@ -9,6 +9,7 @@ import { DomainError } from '../errors/domain-error';
 import { requestIdFrom } from '../logging/logging.module';
 import { registerCors } from './cors';
 import { ErrorBodyFilter } from './error-body.filter';
+import { MAX_JSON_DEPTH, jsonDepthExceeds } from './input-safety';
 import { createValidationPipe } from './validation.pipe';
 
 export interface HttpAppOptions {
@@ -58,7 +59,10 @@ function registerJsonParser(adapter: FastifyAdapter): void {
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     if ((body as Buffer).length === 0) return done(null, undefined);
-    parse(request, (body as Buffer).toString('utf8'), (error, value) => (error ? done(new DomainError('MALFORMED_JSON', 'Request body is not valid JSON'), undefined) : done(null, value)));
+    const text = (body as Buffer).toString('utf8');
+    // Scanned before parsing: a 10 000-deep body parses fine but overflows the stack of whatever walks it next.
+    if (jsonDepthExceeds(text)) return done(new DomainError('MALFORMED_JSON', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`, { maxDepth: MAX_JSON_DEPTH }), undefined);
+    parse(request, text, (error, value) => (error ? done(new DomainError('MALFORMED_JSON', 'Request body is not valid JSON'), undefined) : done(null, value)));
   });
 }
 

@@ -6,6 +6,7 @@ import Redis from 'ioredis';
 import { Observable, catchError, from, of, switchMap, throwError } from 'rxjs';
 import { DomainError } from '../errors/domain-error';
 import { InjectRedis } from '../redis/redis.provider';
+import { canonicalJson } from './canonical-json';
 import { idempotencyKeyFrom } from './params';
 import { principalOf } from './principal';
 
@@ -41,7 +42,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
     if (header === undefined) return next.handle();
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
     const redisKey = `idem:${principalOf(request)?.name ?? 'anonymous'}:${route}:${header}`;
-    const fingerprint = createHash('sha256').update(JSON.stringify([route, request.params, request.body ?? null])).digest('hex');
+    // Canonical, so a retry that sends the same fields in another order is the same request.
+    const fingerprint = createHash('sha256').update(canonicalJson([route, request.params ?? {}, request.query ?? {}, request.body ?? null])).digest('hex');
 
     return from(this.claim(redisKey, fingerprint)).pipe(
       switchMap((stored) => {

@@ -1,4 +1,5 @@
 import { Injectable, PipeTransform } from '@nestjs/common';
+import { ValidateBy, ValidateIf } from 'class-validator';
 import { DomainError } from '../errors/domain-error';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -23,6 +24,31 @@ export class UuidParam implements PipeTransform<string, string> {
 export function isTelegramId(value: string): boolean {
   return TELEGRAM_ID.test(value) && BigInt(value) <= 9223372036854775807n;
 }
+
+/** Upper bound of a PostgreSQL `integer` column: an @IsInt field stored in one gets @Max(INT4_MAX). */
+export const INT4_MAX = 2_147_483_647;
+/** Upper bound of an @IsInt field stored in a `bigint` column: what a JS number holds exactly. */
+export const SAFE_INT_MAX = Number.MAX_SAFE_INTEGER;
+
+/**
+ * A Telegram id as a DTO field: a positive safe integer, or (`strings`) a string of digits
+ * within PostgreSQL's bigint. Anything larger is a 400 here instead of a 500 in SQL.
+ */
+export const IsTelegramId = (accept: { numbers?: boolean; strings?: boolean } = { numbers: true, strings: true }) =>
+  ValidateBy({
+    name: 'isTelegramId',
+    validator: {
+      validate: (value) =>
+        (accept.numbers === true && typeof value === 'number' && Number.isSafeInteger(value) && value > 0) || (accept.strings === true && typeof value === 'string' && isTelegramId(value)),
+      defaultMessage: (args) => `${args?.property ?? 'value'} must be a positive integer Telegram id${accept.strings ? (accept.numbers ? ' (number or string of digits)' : ' given as a string of digits') : ''}`,
+    },
+  });
+
+/**
+ * Like @IsOptional(), but only a missing field is skipped: an explicit `null` is validated (and
+ * refused) instead of reaching code that reads `null` as "given" (`userId: null` was a 500).
+ */
+export const IsOptionalNotNull = () => ValidateIf((_object, value) => value !== undefined);
 
 @Injectable()
 export class TelegramIdParam implements PipeTransform<string, string> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { DomainError } from '@genbot/core';
-import { accountNotFound, holdExpired, invalidAmount } from '../domain/ledger.errors';
+import { AppConfig, DomainError } from '@genbot/core';
+import { accountNotFound, amountTooLarge, holdExpired, invalidAmount } from '../domain/ledger.errors';
 import { AccountRef, Balance, SystemAccount, Transfer, TransferKind, accountId } from '../domain/ledger.types';
 import { LedgerRepository } from '../infrastructure/ledger.repository';
 
@@ -40,10 +40,18 @@ export interface ReserveInput {
 export class LedgerService {
   private readonly logger = new Logger(LedgerService.name);
 
-  constructor(private readonly repository: LedgerRepository) {}
+  /** Per transfer (LEDGER_MAX_TRANSFER_CREDITS); see ledger.limits.ts for why. */
+  private readonly maxTransferCredits: number;
+
+  constructor(
+    private readonly repository: LedgerRepository,
+    config: AppConfig,
+  ) {
+    this.maxTransferCredits = config.env.LEDGER_MAX_TRANSFER_CREDITS;
+  }
 
   async transfer(input: TransferInput): Promise<{ transfer: Transfer; created: boolean }> {
-    assertAmount(input.amount);
+    this.assertAmount(input.amount);
     return this.repository.create({
       idempotencyKey: input.idempotencyKey,
       debitAccountId: accountId(input.from, userOf(input.to)),
@@ -58,7 +66,7 @@ export class LedgerService {
 
   /** Holds `amount` of the user's available credits until captured, released or expired. */
   async reserve(input: ReserveInput): Promise<{ hold: Transfer; created: boolean }> {
-    assertAmount(input.amount);
+    this.assertAmount(input.amount);
     const ttl = input.ttlSeconds ?? DEFAULT_HOLD_TTL_SECONDS;
     const { transfer, created } = await this.repository.create({
       idempotencyKey: input.idempotencyKey,
@@ -76,7 +84,7 @@ export class LedgerService {
 
   /** Posts all of the hold, or `amount` of it (the rest returns to the user). */
   async capture(input: { holdId: string; amount?: number; idempotencyKey?: string; meta?: Record<string, unknown> }): Promise<{ transfer: Transfer; created: boolean }> {
-    if (input.amount !== undefined) assertAmount(input.amount);
+    if (input.amount !== undefined) this.assertAmount(input.amount);
     const outcome = await this.repository.resolve({ idempotencyKey: input.idempotencyKey ?? `capture:${input.holdId}`, pendingId: input.holdId, phase: 'post', amount: input.amount, meta: input.meta });
     if (outcome.expired) throw holdExpired(input.holdId);
     return outcome;
@@ -120,6 +128,11 @@ export class LedgerService {
     return this.repository.history(userId, limit, beforeId);
   }
 
+  private assertAmount(amount: number): void {
+    if (!Number.isSafeInteger(amount) || amount <= 0) throw invalidAmount(amount);
+    if (amount > this.maxTransferCredits) throw amountTooLarge(amount, this.maxTransferCredits);
+  }
+
   /** A fresh key for callers that do not retry (each call is a new movement). */
   static oneOffKey(prefix: string): string {
     return `${prefix}:${randomUUID()}`;
@@ -128,8 +141,4 @@ export class LedgerService {
 
 function userOf(ref: AccountRef): string | undefined {
   return 'userId' in ref ? ref.userId : undefined;
-}
-
-function assertAmount(amount: number): void {
-  if (!Number.isSafeInteger(amount) || amount <= 0) throw invalidAmount(amount);
 }

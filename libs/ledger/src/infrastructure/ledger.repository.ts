@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
-import { accountNotFound, captureExceedsHold, holdAlreadyResolved, holdNotFound, idempotencyConflict, insufficientCredits } from '../domain/ledger.errors';
+import { canonicalJson } from '@genbot/core';
+import { accountNotFound, captureExceedsHold, holdAlreadyResolved, holdNotFound, idempotencyConflict, insufficientCredits, limitExceeded } from '../domain/ledger.errors';
 import { Balance, Transfer, TransferKind, TransferPhase } from '../domain/ledger.types';
 
 export interface NewTransfer {
@@ -92,13 +93,7 @@ export class LedgerRepository {
       );
       if (rows.length > 0) return { transfer: toTransfer(rows[0]), created: true };
       const existing = await this.byKey(this.dataSource.manager, input.idempotencyKey);
-      const same =
-        existing.debitAccountId === input.debitAccountId &&
-        existing.creditAccountId === input.creditAccountId &&
-        existing.amount === input.amount &&
-        existing.phase === input.phase &&
-        existing.kind === input.kind;
-      if (!same) throw idempotencyConflict(input.idempotencyKey);
+      if (!sameTransfer(existing, input)) throw idempotencyConflict(input.idempotencyKey);
       return { transfer: existing, created: false };
     });
   }
@@ -128,9 +123,13 @@ export class LedgerRepository {
       if (rows.length > 0) return { transfer: toTransfer(rows[0]), created: true };
     } catch (error) {
       // Another resolution of this hold won the unique index: the careful path reports it.
-      if (!(error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'ledger_transfers_one_resolution')) throw error;
+      if (!(error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'ledger_transfers_one_resolution')) throw translateBound(error, input.amount);
     }
-    return this.resolveCarefully(input);
+    try {
+      return await this.resolveCarefully(input);
+    } catch (error) {
+      throw translateBound(error, input.amount);
+    }
   }
 
   private async resolveCarefully(input: Resolution): Promise<ResolveOutcome> {
@@ -230,9 +229,34 @@ export class LedgerRepository {
       const driver = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
       if (driver?.code === '23514' && driver.constraint === 'ledger_accounts_available_non_negative') throw insufficientCredits({ accountId: input.debitAccountId, amount: input.amount });
       if (driver?.code === '23503') throw accountNotFound(driver.constraint?.includes('credit_account') ? input.creditAccountId : input.debitAccountId);
-      throw error;
+      throw translateBound(error, input.amount, [input.debitAccountId, input.creditAccountId]);
     }
   }
+}
+
+/** A counter that would pass its bound (or, should a bound ever be missing, leave bigint) is a 422, not a 500. */
+function translateBound(error: unknown, amount: number | undefined, accountIds: string[] = []): unknown {
+  const driver = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
+  const bounded = driver?.code === '23514' && (driver.constraint === 'ledger_accounts_counters_bounded' || driver.constraint === 'ledger_transfers_amount_bounded');
+  return bounded || driver?.code === '22003' ? limitExceeded({ accountIds, amount }) : error;
+}
+
+/**
+ * Whether a replay asks for the transfer that its key already made: every parameter, compared
+ * by value (meta canonically, as jsonb reorders keys), and for a hold its time to live, which
+ * the insert fixed as timeout_at − created_at (both from the same now()).
+ */
+function sameTransfer(existing: Transfer, input: NewTransfer): boolean {
+  return (
+    existing.debitAccountId === input.debitAccountId &&
+    existing.creditAccountId === input.creditAccountId &&
+    existing.amount === input.amount &&
+    existing.phase === input.phase &&
+    existing.kind === input.kind &&
+    existing.reference === (input.reference ?? null) &&
+    canonicalJson(existing.meta) === canonicalJson(input.meta ?? {}) &&
+    (input.phase !== 'pending' || existing.timeoutAt!.getTime() - existing.createdAt.getTime() === (input.timeoutSeconds ?? 0) * 1000)
+  );
 }
 
 function toTransfer(row: Row): Transfer {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DomainError, Principal, UuidParam, idempotencyKeyFrom } from '@genbot/core';
+import { DomainError, Principal, UuidParam, idempotencyKeyFrom, validationFailed } from '@genbot/core';
 import { LedgerService, SystemAccount, Transfer, TransferKind, seed001Type } from '@genbot/ledger';
 import { User, UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal } from '../../auth/auth.guard';
@@ -48,7 +48,7 @@ export class CreditsController {
     const user = await this.target(body);
     const kind = body.kind ?? 'admin_adjustment';
     const { transfer } = await this.ledger.transfer({
-      idempotencyKey: this.key(principal, body.idempotencyKey ?? header, 'add'),
+      idempotencyKey: this.key(principal, body.idempotencyKey, header, 'add'),
       from: { system: SOURCE_OF[kind] ?? 'adjustments' },
       to: { userId: user.id },
       amount: body.amount,
@@ -66,7 +66,7 @@ export class CreditsController {
   async spend(@CurrentPrincipal() principal: Principal, @Body() body: SpendCreditsDto, @Headers('idempotency-key') header?: string): Promise<BalanceAfterDto> {
     const user = await this.target(body);
     const { transfer } = await this.ledger.transfer({
-      idempotencyKey: this.key(principal, body.idempotencyKey ?? header, 'spend'),
+      idempotencyKey: this.key(principal, body.idempotencyKey, header, 'spend'),
       from: { userId: user.id },
       to: { system: 'generation_spend' },
       amount: body.amount,
@@ -83,7 +83,7 @@ export class CreditsController {
   async hold(@CurrentPrincipal() principal: Principal, @Body() body: CreateHoldDto, @Headers('idempotency-key') header?: string): Promise<HoldDto> {
     const user = await this.target(body);
     const { hold } = await this.ledger.reserve({
-      idempotencyKey: this.key(principal, body.idempotencyKey ?? header, 'hold'),
+      idempotencyKey: this.key(principal, body.idempotencyKey, header, 'hold'),
       userId: user.id,
       amount: body.amount,
       ttlSeconds: body.ttlSeconds,
@@ -128,9 +128,17 @@ export class CreditsController {
     return body.userId ? this.users.getById(body.userId) : this.users.getByTelegramId(String(body.telegramId));
   }
 
-  /** Keys are scoped by client, so two clients can never collide; no key means a one-off movement. */
-  private key(principal: Principal, header: string | undefined, operation: string): string {
-    const given = idempotencyKeyFrom(header);
+  /**
+   * Keys are scoped by client, so two clients can never collide; no key means a one-off movement.
+   * The header and the body field name the same key: two different ones are a 400, since
+   * silently picking one would replay (or not) a request the client did not mean.
+   */
+  private key(principal: Principal, bodyKey: string | undefined, header: string | undefined, operation: string): string {
+    const fromHeader = idempotencyKeyFrom(header);
+    if (bodyKey !== undefined && fromHeader !== undefined && bodyKey !== fromHeader) {
+      throw validationFailed([{ field: 'idempotencyKey', problems: ['differs from the Idempotency-Key header; send one key, or the same in both'] }], 'Two different idempotency keys');
+    }
+    const given = bodyKey ?? fromHeader;
     return given ? `api:${principal.name}:${operation}:${given}` : LedgerService.oneOffKey(`api:${principal.name}:${operation}`);
   }
 

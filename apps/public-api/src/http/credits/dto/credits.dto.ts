@@ -1,59 +1,51 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsOptional, IsPositive, IsString, IsUUID, Length, Matches, Max, ValidateBy } from 'class-validator';
-import { isTelegramId } from '@genbot/core';
-import { TransferKind } from '@genbot/ledger';
-
-const IsTelegramId = () =>
-  ValidateBy({
-    name: 'isTelegramId',
-    validator: {
-      // Telegram ids are PostgreSQL bigints: anything larger must be a 400 here, not a 500 there.
-      validate: (value) => (typeof value === 'number' && Number.isSafeInteger(value) && value > 0) || (typeof value === 'string' && isTelegramId(value)),
-      defaultMessage: () => 'telegramId must be a positive integer (number or string of digits)',
-    },
-  });
+import { IsIn, IsInt, IsPositive, IsString, IsUUID, Length, Matches, Max } from 'class-validator';
+import { IsOptionalNotNull, IsTelegramId } from '@genbot/core';
+import { TRANSFER_CREDITS_CEILING, TransferKind } from '@genbot/ledger';
 
 /** Whose credits: exactly one of `telegramId` (seed 000) or `userId` (seed 001). */
 export class CreditsTargetDto {
   @ApiPropertyOptional({ example: 123456789, oneOf: [{ type: 'integer' }, { type: 'string' }] })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsTelegramId()
   telegramId?: number | string;
 
   @ApiPropertyOptional({ format: 'uuid' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsUUID()
   userId?: string;
 
   @ApiPropertyOptional({ example: 'order-42', description: 'Retry-safe key: the same key and body move credits once' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsString()
   @Length(1, 200)
   @Matches(/^[\x21-\x7e]+$/, { message: 'idempotencyKey must be visible ASCII' })
   idempotencyKey?: string;
 }
 
-const SAFE = Number.MAX_SAFE_INTEGER;
+// The ledger's own per-transfer limit (LEDGER_MAX_TRANSFER_CREDITS, default 1e12) is checked by the
+// ledger; this is the ceiling that no configuration may pass.
+const MAX_AMOUNT = TRANSFER_CREDITS_CEILING;
 const ADD_KINDS = ['purchase', 'gateway_payment', 'promo', 'admin_adjustment', 'refund', 'referral_bonus', 'lottery_prize'] as const;
 
 export class AddCreditsDto extends CreditsTargetDto {
-  @ApiProperty({ example: 10, description: 'Credits, a positive integer' }) @IsInt() @IsPositive() @Max(SAFE) amount: number;
+  @ApiProperty({ example: 10, description: 'Credits, a positive integer' }) @IsInt() @IsPositive() @Max(MAX_AMOUNT) amount: number;
   @ApiProperty({ example: 'admin_bonus' }) @IsString() @Length(1, 200) reason: string;
   @ApiPropertyOptional({ enum: ADD_KINDS, default: 'admin_adjustment', description: 'What the credits are for; picks the source account' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsIn(ADD_KINDS)
   kind?: (typeof ADD_KINDS)[number] & TransferKind;
 }
 
 export class SpendCreditsDto extends CreditsTargetDto {
-  @ApiProperty({ example: 1 }) @IsInt() @IsPositive() @Max(SAFE) amount: number;
+  @ApiProperty({ example: 1 }) @IsInt() @IsPositive() @Max(MAX_AMOUNT) amount: number;
   @ApiProperty({ example: 'ugc_video_creation' }) @IsString() @Length(1, 200) reason: string;
 }
 
 export class CreateHoldDto extends CreditsTargetDto {
-  @ApiProperty({ example: 27 }) @IsInt() @IsPositive() @Max(SAFE) amount: number;
+  @ApiProperty({ example: 27 }) @IsInt() @IsPositive() @Max(MAX_AMOUNT) amount: number;
   @ApiPropertyOptional({ example: 900, description: 'Seconds until the hold expires and returns (default 900, at most 7 days)' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @IsPositive()
   @Max(7 * 24 * 3600)
@@ -62,10 +54,10 @@ export class CreateHoldDto extends CreditsTargetDto {
 
 export class CaptureHoldDto {
   @ApiPropertyOptional({ example: 20, description: 'Capture this much of the hold (default all); the rest returns' })
-  @IsOptional()
+  @IsOptionalNotNull()
   @IsInt()
   @IsPositive()
-  @Max(SAFE)
+  @Max(MAX_AMOUNT)
   amount?: number;
 }
 
@@ -108,8 +100,8 @@ export class MiniAppBalanceDto {
 
 export class TransactionsQueryDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() userId: string;
-  @ApiPropertyOptional({ example: 50, description: '1-200, default 50' }) @IsOptional() @Matches(/^\d+$/) limit?: string;
-  @ApiPropertyOptional({ description: 'X-Next-Cursor of the previous page' }) @IsOptional() @IsUUID() cursor?: string;
+  @ApiPropertyOptional({ example: 50, description: '1-200, default 50' }) @IsOptionalNotNull() @Matches(/^\d+$/) limit?: string;
+  @ApiPropertyOptional({ description: 'X-Next-Cursor of the previous page' }) @IsOptionalNotNull() @IsUUID() cursor?: string;
 }
 
 /** Seed 001's `Transaction`: fields with no value are omitted, never null. */

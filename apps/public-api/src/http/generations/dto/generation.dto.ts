@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsPositive, IsString, IsUUID, IsUrl, Length, Matches, Max, Min } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsPositive, IsString, IsUUID, IsUrl, Length, Max, Min } from 'class-validator';
+import { IsTelegramId, SAFE_INT_MAX } from '@genbot/core';
 import type { CatalogModel, Generation, GenerationResult } from '@genbot/generations';
 
 /**
@@ -43,26 +44,26 @@ export class SubmitRequestDto extends ModelOptionsDto {
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { each: true })
   image_urls?: string[];
   @ApiPropertyOptional({ type: [String], description: 'Ids returned by POST /media/upload' }) @IsOptional() @IsArray() @ArrayMaxSize(14) @IsUUID('4', { each: true }) media_ids?: string[];
-  @ApiPropertyOptional({ example: 123456789, description: 'Push the result to this chat' }) @IsOptional() @IsInt() chat_id?: number;
-  @ApiPropertyOptional({ example: 42, description: 'A progress message to edit as it goes' }) @IsOptional() @IsInt() @IsPositive() message_id?: number;
-  @ApiPropertyOptional({ example: 41, description: 'The user’s prompt message, replied to' }) @IsOptional() @IsInt() @IsPositive() prompt_message_id?: number;
+  @ApiPropertyOptional({ example: 123456789, description: 'Push the result to this chat' }) @IsOptional() @IsInt() @Min(-SAFE_INT_MAX) @Max(SAFE_INT_MAX) chat_id?: number;
+  @ApiPropertyOptional({ example: 42, description: 'A progress message to edit as it goes' }) @IsOptional() @IsInt() @IsPositive() @Max(SAFE_INT_MAX) message_id?: number;
+  @ApiPropertyOptional({ example: 41, description: 'The user’s prompt message, replied to' }) @IsOptional() @IsInt() @IsPositive() @Max(SAFE_INT_MAX) prompt_message_id?: number;
   @ApiPropertyOptional({ enum: ['uz', 'ru', 'en'] }) @IsOptional() @IsIn(['uz', 'ru', 'en']) language?: 'uz' | 'ru' | 'en';
 }
 
 export class ToolRequestDto {
-  @ApiPropertyOptional({ example: '123456789', description: 'Must be the caller (seed 002 sends it)' }) @IsOptional() @Matches(/^\d{1,19}$/) telegram_id?: string;
+  @ApiPropertyOptional({ example: '123456789', description: 'Must be the caller (seed 002 sends it)' }) @IsOptional() @IsTelegramId({ strings: true }) telegram_id?: string;
   @ApiPropertyOptional({ example: 'https://example.com/photo.jpg' }) @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }) image_url?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Instead of image_url: an id from POST /media/upload' }) @IsOptional() @IsUUID('4') media_id?: string;
   @ApiPropertyOptional({ example: 'png' }) @IsOptional() @IsString() @Length(1, 16) output_format?: string;
   @ApiPropertyOptional({ example: '4k' }) @IsOptional() @IsString() @Length(1, 16) target_resolution?: string;
   @ApiPropertyOptional({ example: 'Normal' }) @IsOptional() @IsString() @Length(1, 64) model?: string;
   @ApiPropertyOptional({ example: '2048*2048' }) @IsOptional() @IsString() @Length(1, 32) size?: string;
-  @ApiPropertyOptional({ example: 123456789 }) @IsOptional() @IsInt() chat_id?: number;
+  @ApiPropertyOptional({ example: 123456789 }) @IsOptional() @IsInt() @Min(-SAFE_INT_MAX) @Max(SAFE_INT_MAX) chat_id?: number;
   @ApiPropertyOptional({ enum: ['uz', 'ru', 'en'] }) @IsOptional() @IsIn(['uz', 'ru', 'en']) language?: 'uz' | 'ru' | 'en';
 }
 
 export class TelegramIdQueryDto {
-  @ApiPropertyOptional({ example: '123456789' }) @IsOptional() @Matches(/^\d{1,19}$/) telegram_id?: string;
+  @ApiPropertyOptional({ example: '123456789' }) @IsOptional() @IsTelegramId({ strings: true }) telegram_id?: string;
 }
 
 export class QuoteDto {
