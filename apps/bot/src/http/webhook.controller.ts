@@ -1,4 +1,5 @@
-import { Body, Controller, Headers, HttpCode, Post } from '@nestjs/common';
+import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
+import type { FastifyRequest } from 'fastify';
 import { InjectBot } from 'nestjs-telegraf';
 import { timingSafeEqual, createHash } from 'node:crypto';
 import Redis from 'ioredis';
@@ -30,7 +31,10 @@ export class WebhookController {
 
   @Post('webhook')
   @HttpCode(200)
-  async receive(@Headers('x-telegram-bot-api-secret-token') secret: string | undefined, @Body() update: Update): Promise<{ ok: true }> {
+  // The update is read off the request, not through @Body(): the global pipe refuses some text
+  // (NUL, lone surrogates) with a 400, which Telegram would retry forever; handlers clean text.
+  async receive(@Headers('x-telegram-bot-api-secret-token') secret: string | undefined, @Req() request: FastifyRequest): Promise<{ ok: true }> {
+    const update = request.body as Update;
     if (typeof secret !== 'string' || !timingSafeEqual(digest(secret), this.secretDigest)) {
       throw new DomainError('WEBHOOK_SECRET_INVALID', 'Missing or wrong X-Telegram-Bot-Api-Secret-Token');
     }
