@@ -5,5 +5,6 @@ import { Ledger1764000100000 } from './1764000100000-ledger';
 import { Generations1764000200000 } from './1764000200000-generations';
 import { Catalog1764000300000 } from './1764000300000-catalog';
 import { LedgerSpendShards1764000400000 } from './1764000400000-ledger-spend-shards';
+import { GenerationsWorker1764000600000 } from './1764000600000-generations-worker';
 
-export const MIGRATIONS = [Users1764000000000, Ledger1764000100000, Generations1764000200000, Catalog1764000300000, LedgerSpendShards1764000400000];
+export const MIGRATIONS = [Users1764000000000, Ledger1764000100000, Generations1764000200000, Catalog1764000300000, LedgerSpendShards1764000400000, GenerationsWorker1764000600000];

@@ -1,10 +1,17 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
+import { DiskStorageAdapter, FileUrlSigner } from '@genbot/storage';
 import { ProviderError, ProviderInput, ProviderOutput } from '../../../application/ports/generation-provider';
 import { LocalProvider } from './local.provider';
 
-const provider = new LocalProvider();
+const dataDir = mkdtempSync(join(tmpdir(), 'genbot-local-'));
+const storage = () => new DiskStorageAdapter({ root: join(dataDir, 'storage'), baseUrl: 'http://127.0.0.1', signer: new FileUrlSigner(() => 's'.repeat(40)) });
+const provider = new LocalProvider(storage());
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 let submissions = 0;
 
 async function run(providerModel: string, options: ProviderInput['options'], image?: Buffer, prompt?: string): Promise<ProviderOutput[]> {
@@ -233,13 +240,18 @@ describe('LocalProvider', () => {
       await expect(run('local/upscale', { output_format: 'gif' }, await drawing())).rejects.toEqual(rejectedWith('output_format'));
     });
 
-    it('answers poll for a fresh result and refuses an unknown id', async () => {
+    it('keeps its result in storage, so a poll from another process finds it until it is discarded', async () => {
       const { externalId, status } = await provider.submit(
         { providerModel: 'local/text-to-image', mode: 't2i', prompt: 'p', options: { size: '64*64' } },
         'poll-me',
       );
-      expect(await provider.poll(externalId, 'local/text-to-image')).toEqual(status);
-      await expect(provider.poll('local-nope', 'local/text-to-image')).rejects.toEqual(rejectedWith('unknown local generation'));
+      // A worker that died after submit: a fresh provider, nothing in memory, the same storage.
+      const afterCrash = new LocalProvider(storage());
+      expect(await afterCrash.poll(externalId, 'local/text-to-image')).toEqual(status);
+      await afterCrash.discard(externalId);
+      await expect(afterCrash.poll(externalId, 'local/text-to-image')).rejects.toMatchObject({ kind: 'lost' });
+      await expect(provider.poll('local-nope', 'local/text-to-image')).rejects.toMatchObject({ kind: 'lost' });
+      await expect(provider.poll('../../etc', 'local/text-to-image')).rejects.toEqual(rejectedWith('not a local generation id'));
     });
   });
 });
