@@ -89,14 +89,15 @@ export class GenerationRunner {
   async sweep(): Promise<{ resumed: number; timedOut: number }> {
     const late = await this.repository.overdue(60, 500);
     for (const id of late) await this.giveUp(id, 'the provider did not finish in time');
-    const candidates = [
-      ...(await this.repository.queuedSince(LOCK_SECONDS, 500)),
-      ...(await this.repository.runningSince(LOCK_SECONDS, 500)),
-      ...(await this.repository.undeliveredSince(DELIVERY_CLAIM_SECONDS, 500)),
-    ];
+    const undelivered = await this.repository.undeliveredSince(LOCK_SECONDS, 500);
+    const candidates = [...(await this.repository.queuedSince(LOCK_SECONDS, 500)), ...(await this.repository.runningSince(LOCK_SECONDS, 500)), ...undelivered];
     const orphans = await this.queue.withoutLiveJob(candidates);
     const chain = `r${Math.floor(Date.now() / 60_000)}`;
-    for (const id of orphans) await this.queue.resume(id, chain);
+    for (const id of orphans) {
+      // Only a job claims a delivery; with none left, a claim is a dead worker's and is taken back.
+      if (undelivered.includes(id)) await this.repository.releaseDeliveryClaim(id, LOCK_SECONDS);
+      await this.queue.resume(id, chain);
+    }
     if (orphans.length) this.logger.warn({ generationIds: orphans }, 'resumed generations whose jobs were lost');
     return { resumed: orphans.length, timedOut: late.length };
   }

@@ -94,8 +94,12 @@ export class GenerationsRepository {
     return rows.length > 0;
   }
 
-  async releaseDeliveryClaim(id: string): Promise<void> {
-    await this.dataSource.query(`UPDATE generations SET delivery_claimed_at = NULL WHERE id = $1 AND delivered_at IS NULL`, [id]);
+  /** Gives a delivery claim back (the send failed, or its claimer is known dead and the claim is older than `olderThanSeconds`). */
+  async releaseDeliveryClaim(id: string, olderThanSeconds = 0): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE generations SET delivery_claimed_at = NULL WHERE id = $1 AND delivered_at IS NULL AND delivery_claimed_at <= now() - make_interval(secs => $2::double precision)`,
+      [id, olderThanSeconds],
+    );
   }
 
   /** Generations recorded as queued that have waited longer than `seconds` (their job may never have been added). */
