@@ -11,6 +11,9 @@ import { GenerationsJobMap } from '../jobs/job-map';
  */
 export const LOCK_SECONDS = 15;
 
+/** At most one refresh poll per generation in this time. */
+export const REFRESH_EVERY_MS = 3000;
+
 /** States in which a job will still run (or runs now); what the sweep counts as a live job. */
 const LIVE_STATES = ['active', 'waiting', 'delayed', 'prioritized', 'waiting-children'] as const;
 
@@ -46,11 +49,15 @@ export class GenerationsQueue {
   }
 
   /**
-   * One immediate look at the provider that schedules nothing after it. While one is waiting or
-   * running, more refreshes are the same job; it is removed once done, so a later refresh may run.
+   * One immediate look at the provider that schedules nothing after it. Refreshes of one
+   * generation within REFRESH_EVERY_MS are one job (BullMQ deduplication), however many arrive.
    */
   refresh(generationId: string): Promise<unknown> {
-    return this.add('generation.poll', { generationId, attempt: 0, once: true }, { jobId: `refresh-${generationId}`, attempts: 1, removeOnComplete: true, removeOnFail: true });
+    return this.add(
+      'generation.poll',
+      { generationId, attempt: 0, once: true },
+      { deduplication: { id: `refresh-${generationId}`, ttl: REFRESH_EVERY_MS }, attempts: 1, removeOnComplete: true, removeOnFail: true },
+    );
   }
 
   /**
