@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError } from '@genbot/core';
+import { DomainError, SettingsService } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
 import { ObjectStorage, extensionFor, readCapped, sniffContentType } from '@genbot/storage';
 import { TelegramSender, texts } from '@genbot/telegram';
@@ -9,12 +9,12 @@ import { Generation, isFinal } from '../domain/generation';
 import { GenerationsQueue, LOCK_SECONDS } from '../infrastructure/generations.queue';
 import { GenerationsRepository } from '../infrastructure/generations.repository';
 import { CatalogService } from './catalog.service';
+import { resultRetentionDays } from './cleanup.service';
 import { ProviderError, ProviderInput, ProviderOutput, ProviderStatus } from './ports/generation-provider';
 import { ProviderRegistry } from './provider-registry';
 
 const OUTPUT_MAX_BYTES = 200 * 1024 * 1024;
 const INPUT_MAX_BYTES = 25 * 1024 * 1024;
-const RETENTION_MS = 30 * 24 * 3600 * 1000;
 /** A provider that loses the same generation this often is not going to finish it. */
 const MAX_RESUBMITS = 3;
 /** Longer than any send to Telegram takes; a claim this old was left by a worker that died. */
@@ -44,6 +44,7 @@ export class GenerationRunner {
     private readonly sender: TelegramSender,
     private readonly queue: GenerationsQueue,
     private readonly users: UsersService,
+    private readonly settings: SettingsService,
   ) {}
 
   /** `chain` is set when the sweep resumes a generation whose jobs were lost; see GenerationsQueue.poll. */
@@ -150,12 +151,13 @@ export class GenerationRunner {
 
   private async complete(generation: Generation, outputs: ProviderOutput[]): Promise<void> {
     if (outputs.length === 0) return this.fail(generation, 'the provider returned no result');
+    const expiresAt = new Date(Date.now() + (await resultRetentionDays(this.settings)) * 24 * 3600 * 1000);
     for (const [idx, output] of outputs.entries()) {
       const data = output.data ?? (await download(output.url!, OUTPUT_MAX_BYTES));
       const contentType = sniffContentType(data) ?? output.contentType ?? 'application/octet-stream';
       const storageKey = `users/${generation.userId}/results/${generation.id}-${idx}.${extensionFor(contentType) ?? 'bin'}`;
       await this.storage.put(storageKey, data, { contentType });
-      await this.repository.addResult({ generationId: generation.id, idx, storageKey, contentType, sizeBytes: data.length, expiresAt: new Date(Date.now() + RETENTION_MS) });
+      await this.repository.addResult({ generationId: generation.id, idx, storageKey, contentType, sizeBytes: data.length, expiresAt });
     }
     if (generation.holdId) {
       await this.ledger.capture({ holdId: generation.holdId }).catch((error: unknown) => {

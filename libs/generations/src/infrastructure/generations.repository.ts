@@ -139,6 +139,40 @@ export class GenerationsRepository {
     );
   }
 
+  /**
+   * Uploads past their expiry, pending or confirmed, except one that a generation not yet finished
+   * still has to read (its job fetches the input when it runs).
+   */
+  async expiredUploads(limit: number): Promise<{ id: string; storageKey: string }[]> {
+    const rows: { id: string; storage_key: string }[] = await this.dataSource.query(
+      `SELECT d.id, d.storage_key FROM data_objects d
+        WHERE d.expires_at < now()
+          AND NOT EXISTS (SELECT 1 FROM generations g WHERE g.status IN ('waiting_payment', 'queued', 'running')
+                            AND g.inputs @> jsonb_build_array(jsonb_build_object('storageKey', d.storage_key)))
+        ORDER BY d.expires_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({ id: row.id, storageKey: row.storage_key }));
+  }
+
+  async deleteUpload(id: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM data_objects WHERE id = $1 AND expires_at < now()`, [id]);
+  }
+
+  /** Results stored more than `days` ago, or whose own expiry has passed. */
+  async resultsOlderThan(days: number, limit: number): Promise<{ id: string; storageKey: string }[]> {
+    const rows: { id: string; storage_key: string }[] = await this.dataSource.query(
+      `SELECT id, storage_key FROM generation_results
+        WHERE created_at < now() - make_interval(days => $1::int) OR expires_at < now() ORDER BY created_at LIMIT $2`,
+      [Math.ceil(days), limit],
+    );
+    return rows.map((row) => ({ id: row.id, storageKey: row.storage_key }));
+  }
+
+  async deleteResult(id: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM generation_results WHERE id = $1`, [id]);
+  }
+
   private async ids(sql: string, params: unknown[]): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(sql, params);
     return rows.map((row) => row.id);
