@@ -11,7 +11,7 @@ import {
 } from '../../../application/ports/generation-provider';
 import { animateDrawing, denoise, enhance, ImageTool, removeWatermark, restore, upscale } from './image-tools';
 import { firstInputImage } from './input-images';
-import { encodeImage, OutputFormat, outputFormat, rejected } from './local-image';
+import { encodeImage, localImageSlot, OutputFormat, outputFormat, rejected } from './local-image';
 import { renderPrompt } from './text-to-image';
 
 type LocalModel = (input: ProviderInput) => Promise<ProviderOutput[]>;
@@ -77,7 +77,7 @@ export class LocalProvider extends GenerationProvider {
     if (!model) {
       throw rejected(input.providerModel, `unknown local model; known: ${Object.keys(LOCAL_MODELS).join(', ')}`);
     }
-    const outputs = await model(input);
+    const outputs = await localImageSlot(() => model(input));
     const externalId = `local-${idempotencyKey}`;
     const manifest: Manifest = { outputs: [] };
     for (const [idx, output] of outputs.entries()) {
