@@ -5,6 +5,7 @@ import { Ledger1764000100000 } from './1764000100000-ledger';
 import { Generations1764000200000 } from './1764000200000-generations';
 import { Catalog1764000300000 } from './1764000300000-catalog';
 import { LedgerSpendShards1764000400000 } from './1764000400000-ledger-spend-shards';
+import { GenerationsWorker1764000600000 } from './1764000600000-generations-worker';
 import { LedgerCounterBounds1764000900000 } from './1764000900000-ledger-counter-bounds';
 import { UsersReviewedAt1764001000000 } from './1764001000000-users-reviewed-at';
 
@@ -14,6 +15,7 @@ export const MIGRATIONS = [
   Generations1764000200000,
   Catalog1764000300000,
   LedgerSpendShards1764000400000,
+  GenerationsWorker1764000600000,
   LedgerCounterBounds1764000900000,
   UsersReviewedAt1764001000000,
 ];

@@ -1,8 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { SETTING_DEFAULTS, SettingsService } from '@genbot/core';
 import { ObjectStorage } from '@genbot/storage';
 import { GenerationsRepository } from '../infrastructure/generations.repository';
 
-/** Hourly: uploads never confirmed, and results past their retention, leave storage and the database. */
+/**
+ * Hourly: uploads past their expiry (never confirmed, or confirmed and kept long enough) and
+ * results older than `result_retention_days` leave storage and the database.
+ */
 @Injectable()
 export class CleanupService {
   private readonly logger = new Logger(CleanupService.name);
@@ -10,27 +14,28 @@ export class CleanupService {
   constructor(
     private readonly repository: GenerationsRepository,
     private readonly storage: ObjectStorage,
+    private readonly settings: SettingsService,
   ) {}
 
   async run(batch = 500): Promise<{ uploads: number; results: number }> {
-    const db = this.repository.dataSource;
-    const uploads: { id: string; storage_key: string }[] = await db.query(
-      `SELECT id, storage_key FROM data_objects WHERE status = 'pending' AND expires_at < now() ORDER BY expires_at LIMIT $1`,
-      [batch],
-    );
+    // Storage first: a row left behind by a crash is retried next hour; a file left without its row never would be.
+    const uploads = await this.repository.expiredUploads(batch);
     for (const upload of uploads) {
-      await this.storage.delete(upload.storage_key);
-      await db.query(`DELETE FROM data_objects WHERE id = $1 AND status = 'pending'`, [upload.id]);
+      await this.storage.delete(upload.storageKey);
+      await this.repository.deleteUpload(upload.id);
     }
-    const results: { id: string; storage_key: string }[] = await db.query(
-      `SELECT id, storage_key FROM generation_results WHERE expires_at < now() ORDER BY expires_at LIMIT $1`,
-      [batch],
-    );
+    const results = await this.repository.resultsOlderThan(await resultRetentionDays(this.settings), batch);
     for (const result of results) {
-      await this.storage.delete(result.storage_key);
-      await db.query(`DELETE FROM generation_results WHERE id = $1`, [result.id]);
+      await this.storage.delete(result.storageKey);
+      await this.repository.deleteResult(result.id);
     }
-    if (uploads.length || results.length) this.logger.log(`removed ${uploads.length} stale upload(s) and ${results.length} expired result(s)`);
+    if (uploads.length || results.length) this.logger.log(`removed ${uploads.length} expired upload(s) and ${results.length} result(s) past retention`);
     return { uploads: uploads.length, results: results.length };
   }
+}
+
+/** The operator's `result_retention_days`; a value that is not a positive number keeps the default rather than deleting everything. */
+export async function resultRetentionDays(settings: SettingsService): Promise<number> {
+  const days = Number(await settings.get('result_retention_days'));
+  return Number.isFinite(days) && days > 0 ? days : SETTING_DEFAULTS.result_retention_days;
 }

@@ -1,20 +1,24 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError } from '@genbot/core';
+import { DomainError, SettingsService } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
 import { ObjectStorage, extensionFor, readCapped, sniffContentType } from '@genbot/storage';
 import { TelegramSender, texts } from '@genbot/telegram';
 import { UsersService } from '@genbot/users';
 import type { CatalogModel } from '../domain/catalog';
 import { Generation, isFinal } from '../domain/generation';
-import { GenerationsQueue } from '../infrastructure/generations.queue';
+import { GenerationsQueue, LOCK_SECONDS } from '../infrastructure/generations.queue';
 import { GenerationsRepository } from '../infrastructure/generations.repository';
 import { CatalogService } from './catalog.service';
+import { resultRetentionDays } from './cleanup.service';
 import { ProviderError, ProviderInput, ProviderOutput, ProviderStatus } from './ports/generation-provider';
 import { ProviderRegistry } from './provider-registry';
 
 const OUTPUT_MAX_BYTES = 200 * 1024 * 1024;
 const INPUT_MAX_BYTES = 25 * 1024 * 1024;
-const RETENTION_MS = 30 * 24 * 3600 * 1000;
+/** A provider that loses the same generation this often is not going to finish it. */
+const MAX_RESUBMITS = 3;
+/** Longer than any send to Telegram takes; a claim this old was left by a worker that died. */
+const DELIVERY_CLAIM_SECONDS = 120;
 
 /** Delay before poll number `attempt`: 2 s growing by half each time, at most 30 s. */
 export function pollDelayMs(attempt: number): number {
@@ -40,9 +44,11 @@ export class GenerationRunner {
     private readonly sender: TelegramSender,
     private readonly queue: GenerationsQueue,
     private readonly users: UsersService,
+    private readonly settings: SettingsService,
   ) {}
 
-  async run(generationId: string): Promise<void> {
+  /** `chain` is set when the sweep resumes a generation whose jobs were lost; see GenerationsQueue.poll. */
+  async run(generationId: string, chain = '0'): Promise<void> {
     let generation = await this.repository.find(generationId);
     if (!generation) return;
     if (await this.finishDelivery(generation)) return;
@@ -54,21 +60,11 @@ export class GenerationRunner {
       await this.progressMessage(generation, model, 0);
     }
     if (generation.status !== 'running') return;
-    if (generation.externalId) return this.poll(generation.id, 0);
-
-    const provider = this.providers.get(generation.provider ?? '');
-    if (!provider) return this.fail(generation, `provider ${generation.provider} is not available`);
-    let submitted;
-    try {
-      submitted = await provider.submit(await this.providerInput(generation), generation.id);
-    } catch (error) {
-      return this.onProviderError(generation, error);
-    }
-    const stored = await this.repository.transition(generation.id, ['running'], { external_id: submitted.externalId });
-    if (stored) await this.settle(stored, submitted.status, 0);
+    if (generation.externalId) return this.poll(generation.id, 0, { chain });
+    return this.submit(generation, chain);
   }
 
-  async poll(generationId: string, attempt: number): Promise<void> {
+  async poll(generationId: string, attempt: number, { chain = '0', once = false }: { chain?: string; once?: boolean } = {}): Promise<void> {
     const generation = await this.repository.find(generationId);
     if (!generation) return;
     if (await this.finishDelivery(generation)) return;
@@ -80,23 +76,31 @@ export class GenerationRunner {
     try {
       status = await provider.poll(generation.externalId, generation.providerModel ?? '');
     } catch (error) {
+      if (error instanceof ProviderError && error.kind === 'lost') return this.resubmit(generation, generation.externalId, error.message);
       return this.onProviderError(generation, error);
     }
-    await this.settle(generation, status, attempt);
+    await this.settle(generation, status, attempt, chain, once);
   }
 
   /**
-   * Every minute: a generation recorded but never queued (Redis was away at submit) is queued
-   * again (its job id makes that a no-op if it was), and one whose polling was lost is failed once
-   * its deadline has passed, which releases its hold.
+   * Every minute. A generation whose job is gone (a worker killed mid-job leaves its job active with
+   * an expired lock; Redis away at submit leaves none) is resumed under a new chain; one past its
+   * deadline is failed, which releases its hold. A finished one never delivered is delivered.
    */
-  async sweep(): Promise<{ requeued: number; timedOut: number }> {
-    const db = this.repository.dataSource;
-    const stuck: { id: string }[] = await db.query(`SELECT id FROM generations WHERE status = 'queued' AND updated_at < now() - interval '1 minute' LIMIT 500`);
-    for (const { id } of stuck) await this.queue.run(id);
-    const late: { id: string }[] = await db.query(`SELECT id FROM generations WHERE status = 'running' AND deadline_at < now() - interval '1 minute' LIMIT 500`);
-    for (const { id } of late) await this.giveUp(id, 'the provider did not finish in time');
-    return { requeued: stuck.length, timedOut: late.length };
+  async sweep(): Promise<{ resumed: number; timedOut: number }> {
+    const late = await this.repository.overdue(60, 500);
+    for (const id of late) await this.giveUp(id, 'the provider did not finish in time');
+    const undelivered = await this.repository.undeliveredSince(LOCK_SECONDS, 500);
+    const candidates = [...(await this.repository.queuedSince(LOCK_SECONDS, 500)), ...(await this.repository.runningSince(LOCK_SECONDS, 500)), ...undelivered];
+    const orphans = await this.queue.withoutLiveJob(candidates);
+    const chain = `r${Math.floor(Date.now() / 60_000)}`;
+    for (const id of orphans) {
+      // Only a job claims a delivery; with none left, a claim is a dead worker's and is taken back.
+      if (undelivered.includes(id)) await this.repository.releaseDeliveryClaim(id, LOCK_SECONDS);
+      await this.queue.resume(id, chain);
+    }
+    if (orphans.length) this.logger.warn({ generationIds: orphans }, 'resumed generations whose jobs were lost');
+    return { resumed: orphans.length, timedOut: late.length };
   }
 
   /** Called when BullMQ gives up on a job after its last retry. */
@@ -105,7 +109,35 @@ export class GenerationRunner {
     if (generation && !isFinal(generation.status)) await this.fail(generation, reason);
   }
 
-  private async settle(generation: Generation, status: ProviderStatus, attempt: number): Promise<void> {
+  private async submit(generation: Generation, chain: string): Promise<void> {
+    const provider = this.providers.get(generation.provider ?? '');
+    if (!provider) return this.fail(generation, `provider ${generation.provider} is not available`);
+    let submitted;
+    try {
+      submitted = await provider.submit(await this.providerInput(generation), generation.id);
+    } catch (error) {
+      return this.onProviderError(generation, error);
+    }
+    // Null when another worker stored its own job first: that one's chain carries the generation.
+    const stored = await this.repository.setExternalId(generation.id, submitted.externalId);
+    if (stored) await this.settle(stored, submitted.status, 0, chain, false);
+  }
+
+  /**
+   * The provider lost a job it had accepted (the local provider's worker died, or a remote one
+   * answers "not found"): submit again under the same generation and the same hold, with a new
+   * polling chain. The deadline still applies, and so does a cap on how often.
+   */
+  private async resubmit(generation: Generation, externalId: string, reason: string): Promise<void> {
+    const resubmits = Number(generation.meta?.resubmits ?? 0);
+    if (resubmits >= MAX_RESUBMITS) return this.fail(generation, `the provider lost the job ${resubmits + 1} times: ${reason}`);
+    const forgotten = await this.repository.forgetExternalId(generation.id, externalId);
+    if (!forgotten) return; // another poller got there first
+    this.logger.warn({ generationId: generation.id, externalId, reason }, 'provider lost the job: submitting again');
+    return this.submit(forgotten, `s${resubmits + 1}`);
+  }
+
+  private async settle(generation: Generation, status: ProviderStatus, attempt: number, chain: string, once: boolean): Promise<void> {
     if (status.state === 'failed') return this.fail(generation, status.reason);
     if (status.state === 'succeeded') return this.complete(generation, status.outputs);
     const progress = Math.max(0, Math.min(99, Math.round(status.progress ?? 0)));
@@ -113,17 +145,19 @@ export class GenerationRunner {
       await this.repository.transition(generation.id, ['running'], { progress });
       await this.progressMessage(generation, await this.model(generation), progress);
     }
-    await this.queue.poll(generation.id, attempt + 1, pollDelayMs(attempt));
+    // A refresh only looks: the chain it jumped ahead of still schedules the next poll.
+    if (!once) await this.queue.poll(generation.id, attempt + 1, pollDelayMs(attempt), chain);
   }
 
   private async complete(generation: Generation, outputs: ProviderOutput[]): Promise<void> {
     if (outputs.length === 0) return this.fail(generation, 'the provider returned no result');
+    const expiresAt = new Date(Date.now() + (await resultRetentionDays(this.settings)) * 24 * 3600 * 1000);
     for (const [idx, output] of outputs.entries()) {
       const data = output.data ?? (await download(output.url!, OUTPUT_MAX_BYTES));
       const contentType = sniffContentType(data) ?? output.contentType ?? 'application/octet-stream';
       const storageKey = `users/${generation.userId}/results/${generation.id}-${idx}.${extensionFor(contentType) ?? 'bin'}`;
       await this.storage.put(storageKey, data, { contentType });
-      await this.repository.addResult({ generationId: generation.id, idx, storageKey, contentType, sizeBytes: data.length, expiresAt: new Date(Date.now() + RETENTION_MS) });
+      await this.repository.addResult({ generationId: generation.id, idx, storageKey, contentType, sizeBytes: data.length, expiresAt });
     }
     if (generation.holdId) {
       await this.ledger.capture({ holdId: generation.holdId }).catch((error: unknown) => {
@@ -133,13 +167,42 @@ export class GenerationRunner {
       });
     }
     const done = await this.repository.transition(generation.id, ['running'], { status: 'succeeded', progress: 100, finished_at: new Date(), error: null });
-    if (done) await this.finishDelivery(done);
+    if (!done) return;
+    if (generation.externalId) {
+      await this.providers
+        .get(generation.provider ?? '')
+        ?.discard(generation.externalId)
+        .catch((error: unknown) => this.logger.warn({ err: error, generationId: generation.id }, 'provider copy of the result not discarded'));
+    }
+    await this.finishDelivery(done);
   }
 
-  /** Pushes a finished generation's results to its chat once; true when the generation is final. */
+  /**
+   * Pushes a finished generation's results to its chat once; true when the generation is final.
+   * Whoever claims the delivery sends; a job that finds it claimed leaves it to the claimer (and,
+   * should the claimer die before sending, to the sweep once the claim is stale).
+   */
   private async finishDelivery(generation: Generation): Promise<boolean> {
     if (generation.status !== 'succeeded') return isFinal(generation.status);
     if (generation.deliveredAt || !generation.chatId || !this.sender.enabled) return true;
+    if (!(await this.repository.claimDelivery(generation.id, DELIVERY_CLAIM_SECONDS))) return true;
+    try {
+      await this.deliver(generation, generation.chatId);
+    } catch (error) {
+      // Let the job's retry claim it again rather than wait for the claim to go stale.
+      await this.repository.releaseDeliveryClaim(generation.id);
+      throw error;
+    }
+    await this.repository.transition(generation.id, ['succeeded'], { delivered_at: new Date() });
+    // After marking: a failed edit of the progress message must not send the files again.
+    if (generation.messageId) {
+      const caption = texts(generation.language ?? 'en').resultCaption((await this.model(generation)).displayName);
+      await this.sender.editText(generation.chatId, generation.messageId, caption).catch((error: unknown) => this.logger.warn({ err: error, generationId: generation.id }, 'progress message not updated'));
+    }
+    return true;
+  }
+
+  private async deliver(generation: Generation, chatId: string): Promise<void> {
     const model = await this.model(generation);
     const t = texts(generation.language ?? 'en');
     const results = await this.repository.results(generation.id);
@@ -147,15 +210,12 @@ export class GenerationRunner {
       results.map(async (r) => ({ data: await readCapped((await this.storage.stream(r.storageKey)).body, OUTPUT_MAX_BYTES), contentType: r.contentType, filename: r.storageKey.split('/').pop()! })),
     );
     try {
-      await this.sender.sendFiles(generation.chatId, files, t.resultCaption(model.displayName), generation.promptMessageId);
-      if (generation.messageId) await this.sender.editText(generation.chatId, generation.messageId, t.resultCaption(model.displayName));
+      await this.sender.sendFiles(chatId, files, t.resultCaption(model.displayName), generation.promptMessageId);
     } catch (error) {
       if (!(error instanceof DomainError && error.code === 'TELEGRAM_BLOCKED')) throw error;
       await this.users.setBlocked({ id: generation.userId }, true);
       this.logger.warn({ generationId: generation.id }, 'user blocked the bot: result kept for the app only');
     }
-    await this.repository.transition(generation.id, ['succeeded'], { delivered_at: new Date() });
-    return true;
   }
 
   /** Money first, then the status: whoever sees `failed` also sees their credits back. */

@@ -155,9 +155,12 @@ export class GenerationsService {
     return cancelled;
   }
 
-  /** Asks the worker to look at a running generation now rather than at its next scheduled poll. */
+  /**
+   * Asks the worker to look at a running generation now rather than at its next scheduled poll:
+   * one poll that schedules nothing after it, and one at a time however often this is called.
+   */
   async refresh(generation: Generation): Promise<Generation> {
-    if (generation.status === 'running' && generation.externalId) await this.queue.poll(generation.id, Date.now(), 0);
+    if (generation.status === 'running' && generation.externalId) await this.queue.refresh(generation.id);
     if (generation.status === 'queued') await this.queue.run(generation.id);
     return generation;
   }

@@ -58,6 +58,74 @@ export class GenerationsRepository {
     return rows[0] ? toGeneration(rows[0]) : undefined;
   }
 
+  /** Records the provider's job id unless another worker already did (its job is the one we poll). */
+  async setExternalId(id: string, externalId: string): Promise<Generation | undefined> {
+    const [rows]: [Row[], number] = await this.dataSource.query(
+      `UPDATE generations SET external_id = $2, updated_at = now() WHERE id = $1 AND status = 'running' AND external_id IS NULL RETURNING *`,
+      [id, externalId],
+    );
+    return rows[0] ? toGeneration(rows[0]) : undefined;
+  }
+
+  /**
+   * Drops a provider job id the provider no longer knows, counting the resubmissions in `meta`.
+   * Only the caller whose id is still the stored one wins, so two pollers never both resubmit.
+   */
+  async forgetExternalId(id: string, externalId: string): Promise<Generation | undefined> {
+    const [rows]: [Row[], number] = await this.dataSource.query(
+      `UPDATE generations SET external_id = NULL, updated_at = now(),
+              meta = meta || jsonb_build_object('resubmits', COALESCE((meta->>'resubmits')::int, 0) + 1)
+        WHERE id = $1 AND status = 'running' AND external_id = $2 RETURNING *`,
+      [id, externalId],
+    );
+    return rows[0] ? toGeneration(rows[0]) : undefined;
+  }
+
+  /**
+   * True for the one caller that may send a finished generation's results to its chat now. A claim
+   * older than `staleSeconds` belongs to a worker that died before sending, and is taken over.
+   */
+  async claimDelivery(id: string, staleSeconds: number): Promise<boolean> {
+    const [rows]: [Row[], number] = await this.dataSource.query(
+      `UPDATE generations SET delivery_claimed_at = now() WHERE id = $1 AND status = 'succeeded' AND delivered_at IS NULL
+          AND (delivery_claimed_at IS NULL OR delivery_claimed_at < now() - make_interval(secs => $2::double precision)) RETURNING id`,
+      [id, staleSeconds],
+    );
+    return rows.length > 0;
+  }
+
+  /** Gives a delivery claim back (the send failed, or its claimer is known dead and the claim is older than `olderThanSeconds`). */
+  async releaseDeliveryClaim(id: string, olderThanSeconds = 0): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE generations SET delivery_claimed_at = NULL WHERE id = $1 AND delivered_at IS NULL AND delivery_claimed_at <= now() - make_interval(secs => $2::double precision)`,
+      [id, olderThanSeconds],
+    );
+  }
+
+  /** Generations recorded as queued that have waited longer than `seconds` (their job may never have been added). */
+  async queuedSince(seconds: number, limit: number): Promise<string[]> {
+    return this.ids(`SELECT id FROM generations WHERE status = 'queued' AND updated_at < now() - make_interval(secs => $1::double precision) LIMIT $2`, [seconds, limit]);
+  }
+
+  /** Running generations started more than `seconds` ago, the sweep's candidates for a lost job. */
+  async runningSince(seconds: number, limit: number): Promise<string[]> {
+    return this.ids(`SELECT id FROM generations WHERE status = 'running' AND started_at < now() - make_interval(secs => $1::double precision) ORDER BY started_at LIMIT $2`, [seconds, limit]);
+  }
+
+  /** Running generations whose deadline passed more than `graceSeconds` ago. */
+  async overdue(graceSeconds: number, limit: number): Promise<string[]> {
+    return this.ids(`SELECT id FROM generations WHERE status = 'running' AND deadline_at < now() - make_interval(secs => $1::double precision) LIMIT $2`, [graceSeconds, limit]);
+  }
+
+  /** Finished more than `seconds` ago with a chat to deliver to, and never delivered. */
+  async undeliveredSince(seconds: number, limit: number): Promise<string[]> {
+    return this.ids(
+      `SELECT id FROM generations WHERE status = 'succeeded' AND delivered_at IS NULL AND chat_id IS NOT NULL
+          AND finished_at < now() - make_interval(secs => $1::double precision) ORDER BY finished_at LIMIT $2`,
+      [seconds, limit],
+    );
+  }
+
   async results(generationId: string): Promise<GenerationResult[]> {
     const rows: Row[] = await this.dataSource.query(`SELECT * FROM generation_results WHERE generation_id = $1 ORDER BY idx`, [generationId]);
     return rows.map(toResult);
@@ -69,6 +137,45 @@ export class GenerationsRepository {
        ON CONFLICT (generation_id, idx) DO NOTHING`,
       [r.generationId, r.idx, r.storageKey, r.contentType, r.sizeBytes, r.expiresAt],
     );
+  }
+
+  /**
+   * Uploads past their expiry, pending or confirmed, except one that a generation not yet finished
+   * still has to read (its job fetches the input when it runs).
+   */
+  async expiredUploads(limit: number): Promise<{ id: string; storageKey: string }[]> {
+    const rows: { id: string; storage_key: string }[] = await this.dataSource.query(
+      `SELECT d.id, d.storage_key FROM data_objects d
+        WHERE d.expires_at < now()
+          AND NOT EXISTS (SELECT 1 FROM generations g WHERE g.status IN ('waiting_payment', 'queued', 'running')
+                            AND g.inputs @> jsonb_build_array(jsonb_build_object('storageKey', d.storage_key)))
+        ORDER BY d.expires_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({ id: row.id, storageKey: row.storage_key }));
+  }
+
+  async deleteUpload(id: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM data_objects WHERE id = $1 AND expires_at < now()`, [id]);
+  }
+
+  /** Results stored more than `days` ago, or whose own expiry has passed. */
+  async resultsOlderThan(days: number, limit: number): Promise<{ id: string; storageKey: string }[]> {
+    const rows: { id: string; storage_key: string }[] = await this.dataSource.query(
+      `SELECT id, storage_key FROM generation_results
+        WHERE created_at < now() - make_interval(days => $1::int) OR expires_at < now() ORDER BY created_at LIMIT $2`,
+      [Math.ceil(days), limit],
+    );
+    return rows.map((row) => ({ id: row.id, storageKey: row.storage_key }));
+  }
+
+  async deleteResult(id: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM generation_results WHERE id = $1`, [id]);
+  }
+
+  private async ids(sql: string, params: unknown[]): Promise<string[]> {
+    const rows: { id: string }[] = await this.dataSource.query(sql, params);
+    return rows.map((row) => row.id);
   }
 }
 

@@ -4,11 +4,17 @@ import { Job, Queue, UnrecoverableError } from 'bullmq';
 import { DomainError, QUEUES } from '@genbot/core';
 import { CleanupService } from '../application/cleanup.service';
 import { GenerationRunner } from '../application/generation-runner.service';
+import { LOCK_SECONDS } from '../infrastructure/generations.queue';
 import { GenerationsJobMap, GenerationsJobName } from './job-map';
+
+/** BullMQ's reason for a job whose worker died more often than `maxStalledCount`. */
+const STALLED = /stalled more than allowable limit/;
 
 type AnyJob = Job<GenerationsJobMap[GenerationsJobName], unknown, GenerationsJobName>;
 
-@Processor(QUEUES.generations, { concurrency: 8 })
+// A short lock (renewed every half of it while the job runs) tells a dead worker from a slow one
+// within seconds; a job stalled twice is failed by BullMQ, and the sweep resumes its generation.
+@Processor(QUEUES.generations, { concurrency: 8, lockDuration: LOCK_SECONDS * 1000, maxStalledCount: 2 })
 export class GenerationsProcessor extends WorkerHost {
   private readonly logger = new Logger(GenerationsProcessor.name);
 
@@ -22,11 +28,13 @@ export class GenerationsProcessor extends WorkerHost {
   async process(job: AnyJob): Promise<unknown> {
     try {
       switch (job.name) {
-        case 'generation.run':
-          return await this.runner.run((job.data as GenerationsJobMap['generation.run']).generationId);
+        case 'generation.run': {
+          const { generationId, chain } = job.data as GenerationsJobMap['generation.run'];
+          return await this.runner.run(generationId, chain);
+        }
         case 'generation.poll': {
-          const { generationId, attempt } = job.data as GenerationsJobMap['generation.poll'];
-          return await this.runner.poll(generationId, attempt);
+          const { generationId, attempt, chain, once } = job.data as GenerationsJobMap['generation.poll'];
+          return await this.runner.poll(generationId, attempt, { chain, once });
         }
         case 'generations.cleanup':
           return await this.cleanup.run();
@@ -40,10 +48,15 @@ export class GenerationsProcessor extends WorkerHost {
     }
   }
 
-  /** After the last retry the generation fails properly: hold released, user told. */
+  /**
+   * After the last retry the generation fails properly: hold released, user told. Not for a
+   * refresh (the generation's own chain goes on), nor for a job BullMQ failed because its workers
+   * kept dying: the generation itself is fine, and the sweep resumes it.
+   */
   @OnWorkerEvent('failed')
   async onFailed(job: AnyJob | undefined, error: Error): Promise<void> {
     if (!job || !('generationId' in (job.data ?? {}))) return;
+    if ((job.data as { once?: boolean }).once || STALLED.test(error.message)) return;
     const final = error instanceof UnrecoverableError || job.attemptsMade >= (job.opts.attempts ?? 1);
     if (!final) return;
     const { generationId } = job.data as { generationId: string };

@@ -45,7 +45,12 @@ export type ProviderErrorKind =
   /** The provider refused this input (400/422): the generation fails, no retry. */
   | 'rejected'
   /** Network errors, 5xx: retry with backoff. */
-  | 'transient';
+  | 'transient'
+  /**
+   * The provider no longer knows a job it accepted (a crash took the local provider's work with
+   * it, or a remote one answers "not found"): the worker submits the generation again.
+   */
+  | 'lost';
 
 export class ProviderError extends Error {
   constructor(
@@ -70,6 +75,12 @@ export abstract class GenerationProvider {
 
   /** Current status of work started by `submit`. */
   abstract poll(externalId: string, providerModel: string): Promise<ProviderStatus>;
+
+  /**
+   * Called once the worker has stored a finished job's results, so a provider that keeps its own
+   * copy (the local one, in storage) can drop it. Best effort: a leftover is only wasted space.
+   */
+  async discard(_externalId: string): Promise<void> {}
 
   /** Whether the provider account can pay for more work; providers without a balance API say yes. */
   async hasBalance(): Promise<boolean> {

@@ -108,6 +108,20 @@ export class FakeWavespeed {
     else this.failures.push({ failure, on, remaining: times });
   }
 
+  /**
+   * Drops jobs as if Wavespeed had lost them: their polls answer 404 "prediction not found" from
+   * now on. All jobs, or those `which` picks; returns how many were dropped.
+   */
+  forget(which: (job: { id: string; polls: number }) => boolean = () => true): number {
+    let dropped = 0;
+    for (const prediction of [...this.predictions.values()]) {
+      if (!which(prediction)) continue;
+      this.predictions.delete(prediction.id);
+      dropped += 1;
+    }
+    return dropped;
+  }
+
   setBalance(usd: number): void {
     this.balanceUsd = usd;
   }

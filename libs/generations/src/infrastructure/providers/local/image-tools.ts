@@ -1,6 +1,6 @@
 import { OverlayOptions, SharpenOptions } from 'sharp';
 import { ProviderInput } from '../../../application/ports/generation-provider';
-import { capSize, choiceOption, MAX_SIDE, pipeline, RawImage, rejected, sizeOption, step, stringOption, toRaw } from './local-image';
+import { capPixels, capSize, choiceOption, MAX_SIDE, pipeline, RawImage, rejected, sizeOption, step, stringOption, toRaw } from './local-image';
 
 /**
  * The image tools of seed 002 (and seed 003's drawing variants) done with plain sharp filters.
@@ -18,8 +18,8 @@ export const upscale: ImageTool = (input) => {
     const long = Math.max(image.width, image.height);
     // Never downscale: an input already at or above the target only gets the sharpen.
     if (long >= target) return [await step(image, (pipe) => pipe.sharpen({ sigma: 0.6 }))];
-    const width = Math.max(1, Math.round((image.width * target) / long));
-    const height = Math.max(1, Math.round((image.height * target) / long));
+    // At most MAX_OUTPUT_PIXELS, whatever the target: 8k of a square stops at 4096 × 4096.
+    const { width, height } = capPixels({ width: Math.max(1, Math.round((image.width * target) / long)), height: Math.max(1, Math.round((image.height * target) / long)) });
     // sharp sharpens after it resizes, whatever the call order.
     return [await step(image, (pipe) => pipe.resize(width, height, { kernel: 'lanczos3', fit: 'fill' }).sharpen({ sigma: 0.8, m1: 0.5, m2: 1.5 }))];
   };
@@ -85,7 +85,7 @@ export const enhance: ImageTool = (input) => {
   return async (image) => {
     let result = image;
     if (size) {
-      const box = capSize(size, MAX_SIDE);
+      const box = capPixels(capSize(size, MAX_SIDE));
       result = await step(result, (pipe) => pipe.resize(box.width, box.height, { kernel: 'lanczos3', fit: 'inside' }));
     }
     result = await step(result, (pipe) => pipe.normalise(preset.normalise));

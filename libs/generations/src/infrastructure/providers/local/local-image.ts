@@ -21,9 +21,51 @@ export interface DecodedImage {
   format: OutputFormat | undefined;
 }
 
-/** 8192 × 8192: the largest image any local model produces, and the largest input it accepts. */
+/** 8192: the longest side any local model produces. */
 export const MAX_SIDE = 8192;
-const MAX_INPUT_PIXELS = MAX_SIDE * MAX_SIDE;
+
+/**
+ * Memory bounds: the worker runs eight jobs at once and should fit in 1 GB. Steps pass decoded
+ * pixels to each other, so an image costs 4 bytes a pixel per copy, and a step holds two copies
+ * (an 8192 × 8192 upscale took ~480 MB). So: no image larger than MAX_OUTPUT_PIXELS is ever
+ * decoded or produced (~67 MB a copy), inputs above MAX_INPUT_PIXELS are refused from their
+ * header before any decoding (decompression bombs included), larger accepted ones are shrunk
+ * while decoding, and only LOCAL_CONCURRENCY images are worked on at once per process; the
+ * other jobs wait holding only their encoded bytes.
+ */
+export const MAX_OUTPUT_PIXELS = 4096 * 4096;
+export const MAX_INPUT_PIXELS = 50_000_000;
+export const LOCAL_CONCURRENCY = 2;
+
+// One libvips thread per image (the slots give the parallelism: two cores, two images), and no
+// operation cache: every job's pixels are new, so a cache only holds memory.
+sharp.concurrency(1);
+sharp.cache(false);
+
+let busy = 0;
+const waiting: (() => void)[] = [];
+
+/** Runs `work` when one of the LOCAL_CONCURRENCY image slots of this process is free. */
+export async function localImageSlot<T>(work: () => Promise<T>): Promise<T> {
+  if (busy >= LOCAL_CONCURRENCY) await new Promise<void>((resolve) => waiting.push(resolve));
+  else busy++;
+  try {
+    return await work();
+  } finally {
+    // Hand the slot straight to the next waiter, so a new arrival cannot overtake it.
+    const next = waiting.shift();
+    if (next) next();
+    else busy--;
+  }
+}
+
+/** Both sides scaled down together until the image has at most `maxPixels` pixels. */
+export function capPixels(size: { width: number; height: number }, maxPixels = MAX_OUTPUT_PIXELS): { width: number; height: number } {
+  const pixels = size.width * size.height;
+  if (pixels <= maxPixels) return size;
+  const scale = Math.sqrt(maxPixels / pixels);
+  return { width: Math.max(1, Math.floor(size.width * scale)), height: Math.max(1, Math.floor(size.height * scale)) };
+}
 
 const CONTENT_TYPES: Record<OutputFormat, string> = { png: 'image/png', jpeg: 'image/jpeg', webp: 'image/webp' };
 
@@ -47,16 +89,34 @@ export function step(image: RawImage, operation: (pipe: Sharp) => Sharp): Promis
 }
 
 export async function decodeImage(model: string, bytes: Buffer): Promise<DecodedImage> {
+  let header: sharp.Metadata;
   try {
-    const source = sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS });
-    const { format } = await source.metadata();
+    header = await sharp(bytes).metadata();
+  } catch (error) {
+    throw rejected(model, `the input image could not be decoded (${firstLine(error)})`);
+  }
+  const { width = 0, height = 0 } = header;
+  if (width * height > MAX_INPUT_PIXELS) {
+    throw rejected(model, `the input image is ${width} × ${height} (${(width * height / 1e6).toFixed(1)} MP), larger than the ${MAX_INPUT_PIXELS / 1e6} MP this model accepts`);
+  }
+  try {
+    const source = sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, sequentialRead: true });
+    // Orientations 5-8 are stored on their side: the box is of the upright image.
+    const upright = (header.orientation ?? 1) >= 5 ? { width: height, height: width } : { width, height };
+    const box = capPixels(upright);
     // Phones store the orientation in EXIF; greyscale, CMYK and 16-bit inputs all become 8-bit sRGB.
-    const image = await toRaw(source.autoOrient().toColourspace('srgb'));
+    let pipe = source.autoOrient();
+    if (box !== upright) pipe = pipe.resize(box.width, box.height, { fit: 'inside', kernel: 'lanczos3' });
+    const image = await toRaw(pipe.toColourspace('srgb'));
+    const format = header.format;
     return { image, format: format === 'jpeg' || format === 'png' || format === 'webp' ? format : undefined };
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw rejected(model, `the input image could not be decoded (${reason})`);
+    throw rejected(model, `the input image could not be decoded (${firstLine(error)})`);
   }
+}
+
+function firstLine(error: unknown): string {
+  return error instanceof Error ? error.message.split('\n')[0] : String(error);
 }
 
 export async function encodeImage(image: RawImage, format: OutputFormat): Promise<ProviderOutput> {

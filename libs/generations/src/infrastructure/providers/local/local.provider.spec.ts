@@ -1,10 +1,18 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import sharp from 'sharp';
+import { DiskStorageAdapter, FileUrlSigner } from '@genbot/storage';
 import { ProviderError, ProviderInput, ProviderOutput } from '../../../application/ports/generation-provider';
+import { LOCAL_CONCURRENCY, MAX_OUTPUT_PIXELS, capPixels, localImageSlot } from './local-image';
 import { LocalProvider } from './local.provider';
 
-const provider = new LocalProvider();
+const dataDir = mkdtempSync(join(tmpdir(), 'genbot-local-'));
+const storage = () => new DiskStorageAdapter({ root: join(dataDir, 'storage'), baseUrl: 'http://127.0.0.1', signer: new FileUrlSigner(() => 's'.repeat(40)) });
+const provider = new LocalProvider(storage());
+afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 let submissions = 0;
 
 async function run(providerModel: string, options: ProviderInput['options'], image?: Buffer, prompt?: string): Promise<ProviderOutput[]> {
@@ -113,6 +121,45 @@ describe('LocalProvider', () => {
 
     it('refuses an unknown target resolution', async () => {
       await expect(run('local/upscale', { target_resolution: '16k' }, await drawing())).rejects.toEqual(rejectedWith('target_resolution'));
+    });
+
+    it('caps the output at MAX_OUTPUT_PIXELS: 8k of a square is 4096 × 4096, not 8192 × 8192 (issue 4)', async () => {
+      const out = await only(await run('local/upscale', { target_resolution: '8k', output_format: 'jpeg' }, await drawing(200, 200)));
+      expect(out).toMatchObject({ width: 4096, height: 4096 });
+      const wide = capPixels({ width: 8192, height: 2731 });
+      expect(wide.width * wide.height).toBeLessThanOrEqual(MAX_OUTPUT_PIXELS);
+      expect(wide.width / wide.height).toBeCloseTo(3, 1);
+    });
+  });
+
+  describe('memory bounds (issue 4: eight jobs in 1 GB)', () => {
+    it('refuses an input above MAX_INPUT_PIXELS from its header alone, naming its size and the limit', async () => {
+      // An SVG declares its size without any pixels: a decompression bomb costs nothing to make.
+      const bomb = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="12000" height="9000"><rect width="10" height="10"/></svg>');
+      const error = await run('local/upscale', {}, bomb).then(() => undefined, (e: unknown) => e);
+      expect(error).toEqual(rejectedWith(/12000 × 9000.*larger than the 50 MP/));
+    });
+
+    it('shrinks a large accepted input to the working size while decoding', async () => {
+      const big = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+      const out = await only(await run('local/denoise', {}, big));
+      expect(out.width! * out.height!).toBeLessThanOrEqual(MAX_OUTPUT_PIXELS);
+      expect(out.width! / out.height!).toBeCloseTo(1.5, 2);
+    });
+
+    it('runs libvips with one thread per image, no operation cache, and at most LOCAL_CONCURRENCY images at once', async () => {
+      expect(sharp.concurrency()).toBe(1);
+      expect(sharp.cache()).toMatchObject({ memory: { max: 0 }, items: { max: 0 } });
+      let running = 0;
+      let peak = 0;
+      const work = () =>
+        localImageSlot(async () => {
+          peak = Math.max(peak, ++running);
+          await new Promise((resolve) => setImmediate(resolve));
+          running--;
+        });
+      await Promise.all(Array.from({ length: 8 }, work));
+      expect(peak).toBe(LOCAL_CONCURRENCY);
     });
   });
 
@@ -233,13 +280,18 @@ describe('LocalProvider', () => {
       await expect(run('local/upscale', { output_format: 'gif' }, await drawing())).rejects.toEqual(rejectedWith('output_format'));
     });
 
-    it('answers poll for a fresh result and refuses an unknown id', async () => {
+    it('keeps its result in storage, so a poll from another process finds it until it is discarded', async () => {
       const { externalId, status } = await provider.submit(
         { providerModel: 'local/text-to-image', mode: 't2i', prompt: 'p', options: { size: '64*64' } },
         'poll-me',
       );
-      expect(await provider.poll(externalId, 'local/text-to-image')).toEqual(status);
-      await expect(provider.poll('local-nope', 'local/text-to-image')).rejects.toEqual(rejectedWith('unknown local generation'));
+      // A worker that died after submit: a fresh provider, nothing in memory, the same storage.
+      const afterCrash = new LocalProvider(storage());
+      expect(await afterCrash.poll(externalId, 'local/text-to-image')).toEqual(status);
+      await afterCrash.discard(externalId);
+      await expect(afterCrash.poll(externalId, 'local/text-to-image')).rejects.toMatchObject({ kind: 'lost' });
+      await expect(provider.poll('local-nope', 'local/text-to-image')).rejects.toMatchObject({ kind: 'lost' });
+      await expect(provider.poll('../../etc', 'local/text-to-image')).rejects.toEqual(rejectedWith('not a local generation id'));
     });
   });
 });

@@ -119,6 +119,14 @@ describe('WavespeedAdapter against the Wavespeed protocol fake', () => {
       expect(await adapter.poll(externalId, t2i.providerModel)).toMatchObject({ state: 'succeeded' });
     });
 
+    it('maps a poll of a prediction the provider no longer knows to lost, so the worker submits again', async () => {
+      const { externalId } = await adapter.submit(t2i, 'gen-l');
+      expect(fake.forget()).toBe(1);
+      const error = await providerError(adapter.poll(externalId, t2i.providerModel));
+      expect(error.kind).toBe('lost');
+      expect(error.message).toMatch(/404/);
+    });
+
     it('maps a refused connection to transient', async () => {
       const closed = await FakeWavespeed.start();
       await closed.close();

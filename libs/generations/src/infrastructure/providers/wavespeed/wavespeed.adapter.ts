@@ -44,7 +44,9 @@ export class WavespeedAdapter extends GenerationProvider {
   }
 
   async poll(externalId: string, _providerModel: string): Promise<ProviderStatus> {
-    return statusOf(await this.call('GET', `/api/v3/predictions/${encodeURIComponent(externalId)}/result`, READ_TIMEOUT_MS));
+    // A prediction it accepted and no longer knows is lost (their side expired or dropped it): the
+    // worker submits again rather than failing the generation.
+    return statusOf(await this.call('GET', `/api/v3/predictions/${encodeURIComponent(externalId)}/result`, READ_TIMEOUT_MS, undefined, { notFound: 'lost' }));
   }
 
   /** Cached for a minute: the worker asks before every submit, and the balance moves slowly. */
@@ -57,7 +59,7 @@ export class WavespeedAdapter extends GenerationProvider {
   }
 
   /** Sends one request and returns the envelope's `data`, or throws the ProviderError its failure means. */
-  private async call(method: 'GET' | 'POST', path: string, timeoutMs: number, body?: Json): Promise<Json> {
+  private async call(method: 'GET' | 'POST', path: string, timeoutMs: number, body?: Json, { notFound }: { notFound?: 'lost' } = {}): Promise<Json> {
     const key = this.config.env.WAVESPEED_API_KEY;
     if (!key) throw new ProviderError('unavailable', 'wavespeed: WAVESPEED_API_KEY is not set');
     const what = `wavespeed: ${method} ${path}`;
@@ -75,6 +77,7 @@ export class WavespeedAdapter extends GenerationProvider {
     if (code >= 400 || !answer.ok) {
       const said = typeof envelope?.message === 'string' && envelope.message ? envelope.message : answer.text.slice(0, 300) || answer.statusText;
       const message = `${what} answered ${code}: ${said}`;
+      if (code === 404 && notFound) throw new ProviderError(notFound, message);
       throw providerErrorFor(code, message, answer.retryAfter, { defaultRetrySeconds: DEFAULT_RETRY_AFTER_SECONDS, outOfBalance: INSUFFICIENT_BALANCE.test(message) });
     }
     const data = envelope?.data;

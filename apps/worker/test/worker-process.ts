@@ -1,0 +1,75 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { eventually, freePort } from '@genbot/testing';
+
+const ROOT = join(__dirname, '..', '..', '..');
+
+/**
+ * A real worker process (apps/worker's main, as `npm run start:worker` runs it, through ts-node so
+ * no build is needed), configured only by its environment, that a test can SIGKILL mid-job.
+ */
+export class WorkerProcess {
+  private output = '';
+
+  private constructor(
+    private readonly child: ChildProcess,
+    readonly port: number,
+  ) {
+    child.stdout?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+    child.stderr?.on('data', (chunk: Buffer) => (this.output += chunk.toString()));
+  }
+
+  /** Starts a worker with `env` (DATABASE_URL, REDIS_URL, …) and waits until its /health answers. */
+  static async start(env: Record<string, string>): Promise<WorkerProcess> {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'], {
+      cwd: ROOT,
+      // Nothing from the shell: what the test passes is the whole config.
+      env: { PATH: process.env.PATH ?? '', TS_NODE_TRANSPILE_ONLY: 'true', NODE_ENV: 'test', LOG_LEVEL: 'error', HOST: '127.0.0.1', ...env, WORKER_PORT: String(port) },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const worker = new WorkerProcess(child, port);
+    try {
+      await eventually(
+        async () => {
+          if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}: ${worker.output}`);
+          return fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+        },
+        (up) => up,
+        60_000,
+        200,
+      );
+    } catch (error) {
+      worker.kill();
+      throw error;
+    }
+    return worker;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** What the process printed, for a failing test's message. */
+  get log(): string {
+    return this.output;
+  }
+
+  /** SIGKILL: no shutdown hooks, no lock released, no job finished. */
+  kill(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return Promise.resolve();
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGKILL');
+    return exited;
+  }
+
+  /** A graceful stop, as an orchestrator would ask. */
+  async stop(): Promise<void> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => this.child.once('exit', () => resolve()));
+    this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}
