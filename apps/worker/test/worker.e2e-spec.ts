@@ -6,7 +6,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { QUEUES } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
-import { TEST_REDIS_URL, eventually, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { TEST_REDIS_URL, backdateHold, eventually, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { bootstrapWorker } from '../src/bootstrap';
 
 describe('worker', () => {
@@ -37,7 +37,7 @@ describe('worker', () => {
     const { hold } = await ledger.reserve({ idempotencyKey: randomUUID(), userId: user.id, amount: 7, ttlSeconds: 3600 });
     expect(await ledger.balance(user.id)).toMatchObject({ reserved: 7, available: 3 });
     // Backdated rather than waited for: the hold's timeout is what the processor reads.
-    await app.get(DataSource).query(`UPDATE ledger_transfers SET timeout_at = now() - interval '1 second' WHERE id = $1`, [hold.id]);
+    await backdateHold(app.get(DataSource), hold.id);
 
     // Run one tick now rather than waiting for the 30 s schedule. Workers of other suites share the
     // queue and may take this tick or an earlier one: whichever runs, the hold must end voided.

@@ -17,3 +17,4 @@ export * from './contract/contract-recorder';
 export * from './contract/seed-001-check';
 export * from './fake-image-host';
 export * from './malformed-input-sweep';
+export * from './clock';

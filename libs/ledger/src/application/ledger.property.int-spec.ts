@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@genbot/core';
-import { createIntegrationModule, uniqueTelegramId } from '@genbot/testing';
+import { backdateHold, createIntegrationModule, uniqueTelegramId } from '@genbot/testing';
 import { UsersModule, UsersService } from '@genbot/users';
 import { verifyLedger } from '../infrastructure/ledger-verifier';
 import { LedgerModule } from '../ledger.module';
@@ -128,8 +128,8 @@ describe('ledger against a model (property-based)', () => {
       }
       case 'expire': {
         if (!hold || hold.state !== 'open') return undefined;
-        // The clock moves past this hold's timeout (test-only: the timeout is the one mutable field we touch).
-        await db.query(`UPDATE ledger_transfers SET timeout_at = now() - interval '1 second' WHERE id = $1`, [hold.id]);
+        // The clock moves past this hold's timeout: its timestamps shift back together (ttl kept).
+        await backdateHold(db, hold.id);
         await ledger.expireDueHolds();
         model.reserved[hold.user] -= hold.amount;
         hold.state = 'expired';
