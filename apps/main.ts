@@ -1,4 +1,4 @@
-import { AppConfig, ConfigError, closeOnSignal, runMigrations, startEmbeddedInfra } from '@genbot/core';
+import { AppConfig, AppName, ConfigError, assertPortsFree, closeOnSignal, runMigrations, startEmbeddedInfra, startingApp } from '@genbot/core';
 import { bootstrapAdminApi } from './admin-api/src/bootstrap';
 import { bootstrapBot } from './bot/src/bootstrap';
 import { bootstrapPublicApi } from './public-api/src/bootstrap';
@@ -8,17 +8,25 @@ const log = (line: string) => console.log(JSON.stringify({ level: 30, time: Date
 
 /**
  * `npm start`: all four apps in one process, the single-machine default. With no DATABASE_URL it
- * runs an embedded PostgreSQL under .data/, with no REDIS_URL the local Redis; pending migrations
- * are applied before anything serves.
+ * runs an embedded PostgreSQL (see README, "Where the data lives"), with no REDIS_URL the local
+ * Redis; pending migrations are applied before anything serves. A failure the operator can fix
+ * (a taken port, a database that cannot start) is one line naming the cause and the fix.
  */
 async function main(): Promise<void> {
-  const infra = await startEmbeddedInfra(AppConfig.load(), log);
+  const loaded = AppConfig.load();
+  // Before the embedded database starts: a taken port should not cost an initdb to find out.
+  await assertPortsFree(loaded, ['worker', 'public-api', 'admin-api', 'bot']);
+  const infra = await startEmbeddedInfra(loaded, log);
   const config = infra.config.labelled('all');
   const apps = [];
   try {
     const applied = await runMigrations(config.databaseUrl);
     log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
-    apps.push(await bootstrapWorker(config), await bootstrapPublicApi(config), await bootstrapAdminApi(config), await bootstrapBot(config));
+    const start = <T>(app: AppName, boot: (config: AppConfig) => Promise<T>) => startingApp(app, config, () => boot(config));
+    apps.push(await start('worker', bootstrapWorker));
+    apps.push(await start('public-api', bootstrapPublicApi));
+    apps.push(await start('admin-api', bootstrapAdminApi));
+    apps.push(await start('bot', bootstrapBot));
   } catch (error) {
     // Leave no embedded PostgreSQL or Redis behind when an app cannot start.
     for (const app of apps.reverse()) await app.close().catch(() => undefined);

@@ -1,4 +1,4 @@
-import { AppConfig, ConfigError, closeOnSignal } from '@genbot/core';
+import { AppConfig, ConfigError, closeOnSignal, startingApp } from '@genbot/core';
 import { bootstrapWorker } from './bootstrap';
 
 /** `npm run start:worker`: this app alone, against DATABASE_URL and REDIS_URL (production). */
@@ -7,7 +7,8 @@ async function main(): Promise<void> {
   // Alone, an app has no embedded default: stop now, naming the variable, if either is unset.
   config.require('DATABASE_URL', 'to reach PostgreSQL');
   config.require('REDIS_URL', 'to reach Redis');
-  const app = await bootstrapWorker(config);
+  // A taken port is one line naming the variable to change, not a stack.
+  const app = await startingApp('worker', config, () => bootstrapWorker(config));
   closeOnSignal([app]);
 }
 
