@@ -5,7 +5,7 @@ import { DomainError, Principal, UuidParam, idempotencyKeyFrom } from '@genbot/c
 import { CatalogService, DataService, Generation, GenerationInput, GenerationsService } from '@genbot/generations';
 import { UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal } from '../../auth/auth.guard';
-import { readSingleFile } from '../multipart';
+import { withSingleFile } from '../multipart';
 import { CreateJobDto, DataDto, DataTypeDto, JobDto, JobsQueryDto, PresignDto, PresignResponseDto } from './dto/jobs.dto';
 
 const SERVICE_MODELS: Record<string, string> = { animate: 'animate', restore: 'restore', drawing: 'drawing' };
@@ -27,12 +27,13 @@ export class JobsController {
   @ApiOperation({ operationId: 'dataUploadMultipart', summary: 'Upload a file (fields `file` and `type`)' })
   @ApiCreatedResponse({ type: DataDto })
   async upload(@Req() request: FastifyRequest): Promise<DataDto> {
-    const file = await readSingleFile(request);
-    const type = file.fields.type;
-    if (!['image', 'video', 'text', 'audio'].includes(type)) {
-      throw new DomainError('VALIDATION_FAILED', 'type must be one of image, video, text, audio', { fields: [{ field: 'type', problems: ['must be one of image, video, text, audio'] }] });
-    }
-    const data = await this.data.upload({ userId: null, type: type as DataTypeDto['type'], data: file.data, declaredType: file.contentType });
+    const data = await withSingleFile(request, this.data.maxUploadBytes, async ({ file, contentType, fields }) => {
+      const type = fields.type;
+      if (!['image', 'video', 'text', 'audio'].includes(type)) {
+        throw new DomainError('VALIDATION_FAILED', 'type must be one of image, video, text, audio', { fields: [{ field: 'type', problems: ['must be one of image, video, text, audio'] }] });
+      }
+      return this.data.upload({ userId: null, type: type as DataTypeDto['type'], data: file, declaredType: contentType });
+    });
     return this.dataView(data);
   }
 
@@ -64,7 +65,7 @@ export class JobsController {
       if ((io.dataId === undefined) === (io.url === undefined)) {
         throw new DomainError('VALIDATION_FAILED', 'Each input needs exactly one of dataId or url', { fields: [{ field: 'input', problems: ['exactly one of dataId or url'] }] });
       }
-      inputs.push(...(io.dataId ? await this.data.asInputs([io.dataId], user.id) : [{ type: io.type, url: io.url }]));
+      inputs.push(...(io.dataId ? await this.data.asInputs([io.dataId], user.id, { serviceClient: true }) : [{ type: io.type, url: io.url }]));
     }
     const model = await this.catalog.forServiceType(SERVICE_MODELS[body.serviceType]);
     const given = idempotencyKeyFrom(key);
