@@ -12,6 +12,7 @@ import { GenerationRunner } from './application/generation-runner.service';
 import { GenerationsService } from './application/generations.service';
 import { GENERATION_PROVIDERS, ProviderRegistry } from './application/provider-registry';
 import { CatalogRepository } from './infrastructure/catalog.repository';
+import { DataObjectsRepository } from './infrastructure/data-objects.repository';
 import { GenerationsQueue } from './infrastructure/generations.queue';
 import { GenerationsRepository } from './infrastructure/generations.repository';
 import { GeminiKeyPool, PROVIDER_ADAPTERS } from './infrastructure/providers';
@@ -30,6 +31,7 @@ import { GenerationsCleanupScheduler, GenerationsProcessor } from './jobs/genera
     GenerationsRepository,
     GenerationsQueue,
     GenerationsService,
+    DataObjectsRepository,
     DataService,
   ],
   exports: [CatalogService, GenerationsService, DataService, ProviderRegistry, GenerationsRepository, GenerationsQueue, ...PROVIDER_ADAPTERS],

@@ -6,6 +6,9 @@ export * from './domain/object-key';
 export * from './domain/content-type';
 export * from './domain/upload';
 export * from './application/read-capped';
+/** Uploads streamed to a temporary file under the size cap, then to storage without a whole-body Buffer. */
+export * from './application/spool';
+export { tooLarge } from './domain/storage.errors';
 /** Signed `/files/<key>` URLs of the disk backend, checked by public-api's files controller. */
 export * from './infrastructure/file-url-signer';
 /** The one downloader of client-given URLs (https, public addresses only, capped) and its address rule. */

@@ -1,21 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig, DomainError } from '@genbot/core';
-import { DownloadFailed, ObjectStorage, SafeDownloader, assertUpload, extensionFor, readCapped } from '@genbot/storage';
+import { DownloadFailed, ObjectStorage, SafeDownloader, SpooledFile, assertUpload, extensionFor, readHead } from '@genbot/storage';
 import type { GenerationInput, MediaType } from '../domain/generation';
-import { GenerationsRepository } from '../infrastructure/generations.repository';
+import { DataObject, DataObjectsRepository } from '../infrastructure/data-objects.repository';
 
-export interface DataObject {
-  id: string;
-  userId: string | null;
-  type: MediaType;
-  storageKey: string;
-  contentType: string;
-  sizeBytes: number | null;
-  status: 'pending' | 'ready';
-  expiresAt: Date | null;
-  createdAt: Date;
-}
+export type { DataObject } from '../infrastructure/data-objects.repository';
 
 /** How long a presigned upload may stay unconfirmed before the hourly cleanup removes it. */
 const PRESIGN_TTL_SECONDS = 15 * 60;
@@ -33,7 +23,7 @@ export class DataService {
 
   constructor(
     private readonly storage: ObjectStorage,
-    private readonly repository: GenerationsRepository,
+    private readonly repository: DataObjectsRepository,
     private readonly config: AppConfig,
     private readonly downloader: SafeDownloader,
   ) {}
@@ -52,7 +42,7 @@ export class DataService {
     };
     let data: Buffer;
     try {
-      ({ data } = await this.downloader.download(input.url, { maxBytes: this.config.env.UPLOAD_MAX_BYTES }));
+      ({ data } = await this.downloader.download(input.url, { maxBytes: this.maxUploadBytes }));
     } catch (error) {
       if (error instanceof DownloadFailed) throw refuse(error.reason, error.why);
       throw error;
@@ -66,57 +56,86 @@ export class DataService {
     }
   }
 
-  async upload(input: { userId: string | null; type: MediaType; data: Buffer; declaredType?: string }): Promise<DataObject> {
-    const { contentType } = assertUpload({ bytes: input.data, declaredType: input.declaredType, allowed: input.type, maxBytes: this.config.env.UPLOAD_MAX_BYTES });
+  /** The cap every upload is held to (UPLOAD_MAX_BYTES), for callers that stream before calling `upload`. */
+  get maxUploadBytes(): number {
+    return this.config.env.UPLOAD_MAX_BYTES;
+  }
+
+  /**
+   * Stores an upload owned by `userId` (null: a service client's). `data` is the whole file, or a
+   * spooled one (`spoolToTempFile`) that is streamed to storage; the caller disposes of it.
+   */
+  async upload(input: { userId: string | null; type: MediaType; data: Buffer | SpooledFile; declaredType?: string }): Promise<DataObject> {
+    const { data } = input;
+    const bytes = Buffer.isBuffer(data) ? data : data.head;
+    const size = Buffer.isBuffer(data) ? data.length : data.size;
+    const { contentType } = assertUpload({ bytes, size, declaredType: input.declaredType, allowed: input.type, maxBytes: this.maxUploadBytes });
     const key = this.key(input.userId, input.type, contentType);
-    await this.storage.put(key, input.data, { contentType });
-    return this.insert({ userId: input.userId, type: input.type, key, contentType, size: input.data.length, status: 'ready', expiresAt: new Date(Date.now() + DATA_RETENTION_SECONDS * 1000) });
+    if (Buffer.isBuffer(data)) await this.storage.put(key, data, { contentType });
+    else await this.storage.putStream(key, data.open(), { contentType, size });
+    return this.repository.insert({ userId: input.userId, type: input.type, storageKey: key, contentType, sizeBytes: size, status: 'ready', expiresAt: this.after(DATA_RETENTION_SECONDS) });
   }
 
   async presign(input: { userId: string | null; type: MediaType; contentType: string }): Promise<{ data: DataObject; uploadUrl: string; headers: Record<string, string>; expiresInSeconds: number }> {
     // Size and bytes are checked at confirm; here the declared type must already fit.
-    assertUpload({ size: 0, declaredType: input.contentType, allowed: input.type, maxBytes: this.config.env.UPLOAD_MAX_BYTES });
+    assertUpload({ size: 0, declaredType: input.contentType, allowed: input.type, maxBytes: this.maxUploadBytes });
     const key = this.key(input.userId, input.type, input.contentType);
     const presigned = await this.storage.presignPut(key, { contentType: input.contentType, expiresInSeconds: PRESIGN_TTL_SECONDS });
-    const data = await this.insert({ userId: input.userId, type: input.type, key, contentType: input.contentType, size: null, status: 'pending', expiresAt: new Date(Date.now() + PRESIGN_TTL_SECONDS * 1000) });
+    const data = await this.repository.insert({ userId: input.userId, type: input.type, storageKey: key, contentType: input.contentType, sizeBytes: null, status: 'pending', expiresAt: this.after(PRESIGN_TTL_SECONDS) });
     return { data, uploadUrl: presigned.url, headers: presigned.headers, expiresInSeconds: PRESIGN_TTL_SECONDS };
   }
 
-  /** After a presigned upload: the object must exist, fit the limit, and its bytes match the type. */
+  /**
+   * After a presigned upload: the object must exist, fit the limit, and its bytes match the type.
+   * The presigned URL stays valid for its whole lifetime, so what gets checked and used is a copy
+   * under a fresh key the client never learned; the upload key is deleted.
+   */
   async confirm(id: string): Promise<DataObject> {
     const data = await this.get(id);
     if (data.status === 'ready') return data;
-    const head = await this.storage.head(data.storageKey);
-    if (!head) throw new DomainError('DATA_NOT_UPLOADED', 'Nothing was uploaded for this data id yet', { dataId: id });
-    const maxBytes = this.config.env.UPLOAD_MAX_BYTES;
+    const uploaded = data.storageKey;
+    const confirmed = this.key(data.userId, data.type, data.contentType);
     try {
-      // The size first: an oversize object is refused without reading it.
-      assertUpload({ size: head.size, declaredType: data.contentType, allowed: data.type, maxBytes });
-      const bytes = await readCapped((await this.storage.stream(data.storageKey)).body, maxBytes);
-      assertUpload({ bytes, declaredType: data.contentType, allowed: data.type, maxBytes });
+      await this.storage.copy(uploaded, confirmed);
     } catch (error) {
-      await this.storage.delete(data.storageKey);
+      if (!(error instanceof DomainError && error.code === 'STORAGE_NOT_FOUND')) throw error;
+      // Nothing there: not uploaded yet, or a concurrent confirm already moved it.
+      const now = await this.get(id);
+      if (now.status === 'ready') return now;
+      throw new DomainError('DATA_NOT_UPLOADED', 'Nothing was uploaded for this data id yet', { dataId: id });
+    }
+    await this.storage.delete(uploaded);
+    let size: number;
+    try {
+      size = await this.checkStored(confirmed, data);
+    } catch (error) {
+      await this.storage.delete(confirmed);
       throw error;
     }
-    const [rows]: [Record<string, unknown>[], number] = await this.repository.dataSource.query(
-      `UPDATE data_objects SET status = 'ready', size_bytes = $2, confirmed_at = now(), expires_at = now() + make_interval(secs => $3::double precision) WHERE id = $1 RETURNING *`,
-      [id, head.size, DATA_RETENTION_SECONDS],
-    );
-    return toData(rows[0]);
+    const ready = await this.repository.markReady(id, { storageKey: confirmed, sizeBytes: size, retentionSeconds: DATA_RETENTION_SECONDS });
+    if (ready) return ready;
+    // A concurrent confirm won; its copy is the one the row points at.
+    await this.storage.delete(confirmed);
+    return this.get(id);
   }
 
   async get(id: string): Promise<DataObject> {
-    const [row]: Record<string, unknown>[] = await this.repository.dataSource.query(`SELECT * FROM data_objects WHERE id = $1`, [id]);
-    if (!row) throw new DomainError('DATA_NOT_FOUND', 'Data not found', { dataId: id });
-    return toData(row);
+    const data = await this.repository.find(id);
+    if (!data) throw new DomainError('DATA_NOT_FOUND', 'Data not found', { dataId: id });
+    return data;
   }
 
-  /** Turns uploaded ids into generation inputs; each must be ready and the caller's (or unowned). */
-  async asInputs(ids: string[], userId: string): Promise<GenerationInput[]> {
+  /**
+   * Turns uploaded ids into generation inputs; each must be ready and the caller's. A service
+   * client (`serviceClient: true`) may also use its own unowned uploads for any of its users; a
+   * Mini App user may not, since those ids are not theirs to know.
+   */
+  async asInputs(ids: string[], userId: string, options: { serviceClient?: boolean } = {}): Promise<GenerationInput[]> {
     const inputs: GenerationInput[] = [];
     for (const id of ids) {
       const data = await this.get(id);
-      if (data.userId && data.userId !== userId) throw new DomainError('FORBIDDEN', 'This upload belongs to someone else', { dataId: id });
+      const usable = data.userId === userId || (data.userId === null && options.serviceClient === true);
+      if (!usable) throw new DomainError('FORBIDDEN', 'This upload belongs to someone else', { dataId: id });
       if (data.status !== 'ready') throw new DomainError('DATA_NOT_UPLOADED', 'This upload is not confirmed yet', { dataId: id });
       inputs.push({ type: data.type, dataId: data.id, storageKey: data.storageKey, contentType: data.contentType });
     }
@@ -128,30 +147,23 @@ export class DataService {
     return this.storage.publicUrl(storageKey) ?? (await this.storage.presignGet(storageKey, { expiresInSeconds }));
   }
 
+  /** The stored object's size, once it is known to fit the limit and its first bytes the type. */
+  private async checkStored(key: string, data: DataObject): Promise<number> {
+    const head = await this.storage.head(key);
+    if (!head) throw new DomainError('DATA_NOT_UPLOADED', 'Nothing was uploaded for this data id yet', { dataId: data.id });
+    const check = { declaredType: data.contentType, allowed: data.type, maxBytes: this.maxUploadBytes };
+    // The size first: an oversize object is refused without reading it; then only its beginning.
+    assertUpload({ ...check, size: head.size });
+    const bytes = await readHead((await this.storage.stream(key)).body);
+    assertUpload({ ...check, bytes, size: head.size });
+    return head.size;
+  }
+
   private key(userId: string | null, type: MediaType, contentType: string): string {
     return `users/${userId ?? 'service'}/inputs/${randomUUID()}.${extensionFor(contentType) ?? type}`;
   }
 
-  private async insert(d: { userId: string | null; type: MediaType; key: string; contentType: string; size: number | null; status: 'pending' | 'ready'; expiresAt: Date }): Promise<DataObject> {
-    const [row]: Record<string, unknown>[] = await this.repository.dataSource.query(
-      `INSERT INTO data_objects (user_id, type, storage_key, content_type, size_bytes, status, expires_at, confirmed_at)
-       VALUES ($1, $2, $3, $4, $5, $6::varchar, $7, CASE WHEN $6::varchar = 'ready' THEN now() END) RETURNING *`,
-      [d.userId, d.type, d.key, d.contentType, d.size, d.status, d.expiresAt],
-    );
-    return toData(row);
+  private after(seconds: number): Date {
+    return new Date(Date.now() + seconds * 1000);
   }
-}
-
-function toData(row: Record<string, unknown>): DataObject {
-  return {
-    id: row.id as string,
-    userId: row.user_id as string | null,
-    type: row.type as MediaType,
-    storageKey: row.storage_key as string,
-    contentType: row.content_type as string,
-    sizeBytes: row.size_bytes === null ? null : Number(row.size_bytes),
-    status: row.status as DataObject['status'],
-    expiresAt: row.expires_at as Date | null,
-    createdAt: row.created_at as Date,
-  };
 }

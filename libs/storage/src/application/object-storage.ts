@@ -33,6 +33,17 @@ export abstract class ObjectStorage {
 
   /** Writes the whole object at once: a reader sees the old object or the new one, never a part. */
   abstract put(key: string, body: Buffer, options: { contentType: string }): Promise<void>;
+  /**
+   * Like `put`, from a stream of exactly `size` bytes (S3 needs the length up front), so a large
+   * upload never sits in memory whole. A stream that ends short or runs long fails the put.
+   */
+  abstract putStream(key: string, body: Readable, options: { contentType: string; size: number }): Promise<void>;
+  /**
+   * Copies an object to a new key, type included. How a presigned upload becomes immutable: the
+   * client's URL keeps pointing at the old key, which the copy no longer depends on.
+   * Throws STORAGE_NOT_FOUND when `from` does not exist.
+   */
+  abstract copy(from: string, to: string): Promise<void>;
 
   /** Throws STORAGE_NOT_FOUND when the key does not exist. */
   abstract stream(key: string): Promise<StoredObject>;

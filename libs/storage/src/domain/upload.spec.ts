@@ -38,6 +38,16 @@ describe('assertUpload', () => {
     expect(failure(() => assertUpload({ bytes: Buffer.alloc(0), allowed: 'text', maxBytes: MB })).message).toBe('The file is empty');
   });
 
+  it('lets the bytes decide when the declared type says nothing (octet-stream, missing)', async () => {
+    const bytes = await imageSample('png');
+    for (const declaredType of ['application/octet-stream', 'binary/octet-stream', 'Application/Octet-Stream; x=1', '', undefined])
+      expect(assertUpload({ bytes, declaredType, allowed: 'image', maxBytes: MB })).toEqual({ contentType: 'image/png', extension: 'png', size: bytes.length });
+    // Only bytes can speak for a generic type: with size alone it stays unsupported.
+    expect(failure(() => assertUpload({ size: 10, declaredType: 'application/octet-stream', allowed: 'image', maxBytes: MB })).code).toBe('STORAGE_UNSUPPORTED_TYPE');
+    // Generic bytes of a family that is not allowed are still refused.
+    expect(failure(() => assertUpload({ bytes: wav(), declaredType: 'application/octet-stream', allowed: 'image', maxBytes: MB })).code).toBe('STORAGE_UNSUPPORTED_TYPE');
+  });
+
   it('accepts video and text by their bytes', () => {
     expect(assertUpload({ bytes: ftyp('isom', ['isom', 'avc1']), declaredType: 'video/mp4', allowed: ['image', 'video'], maxBytes: MB }).extension).toBe('mp4');
     expect(assertUpload({ bytes: Buffer.from('hello'), declaredType: 'text/plain; charset=utf-8', allowed: 'text', maxBytes: MB }).contentType).toBe('text/plain');

@@ -19,17 +19,28 @@ export interface AcceptedUpload {
 }
 
 /**
+ * What clients send when they do not know the type (curl and many HTTP libraries default to
+ * octet-stream for a file part): a statement of ignorance, not a claim, so the bytes decide.
+ */
+const GENERIC_TYPES = new Set(['application/octet-stream', 'binary/octet-stream', 'application/unknown', 'application/binary']);
+
+export function isGenericType(contentType: string | undefined): boolean {
+  return !contentType || GENERIC_TYPES.has(normalizeContentType(contentType)) || normalizeContentType(contentType) === '';
+}
+
+/**
  * The rule every upload passes: within the size limit (413), and of an allowed family judged by
  * its bytes, agreeing with what the client declared (415). A PNG renamed `.mp4` and sent as
  * `video/mp4` fails even where both images and videos are allowed. With `size` alone (before
  * the body arrives, e.g. from Content-Length) only the size and the declared type are checked.
+ * A generic declared type (octet-stream, none) counts as no declaration: the sniffed type wins.
  */
 export function assertUpload(check: UploadCheck): AcceptedUpload {
   const allowed = Array.isArray(check.allowed) ? check.allowed : [check.allowed];
   const size = Math.max(check.size ?? 0, check.bytes?.length ?? 0);
   if (size > check.maxBytes) throw tooLarge(check.maxBytes, size);
 
-  const declaredType = check.declaredType ? normalizeContentType(check.declaredType) : undefined;
+  const declaredType = check.declaredType && !isGenericType(check.declaredType) ? normalizeContentType(check.declaredType) : undefined;
   const declaredFamily = declaredType ? mediaFamily(declaredType) : undefined;
   if (declaredType && (!declaredFamily || !allowed.includes(declaredFamily)))
     throw unsupportedType(`Files of type ${declaredType} are not accepted here`, { declaredType, allowed });

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { AppConfig, DomainError } from '@genbot/core';
 import { Global, Module } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
@@ -101,6 +101,30 @@ describe('DiskStorageAdapter', () => {
     expect([...seen].every((size) => size === -1 || size === first.length || size === second.length)).toBe(true);
     expect((await stat(file)).size).toBe(second.length);
     expect(await readdir(join(dataDir, 'storage', '.tmp'))).toEqual([]);
+  });
+
+  it('streams a put of a known length, and refuses a stream that is short or long', async () => {
+    const key = objectKey('user-1', 'inputs', 'txt');
+    const bytes = Buffer.from('streamed, not buffered');
+    await storage.putStream(key, Readable.from([bytes.subarray(0, 5), bytes.subarray(5)]), { contentType: 'text/plain', size: bytes.length });
+    expect(await storage.head(key)).toMatchObject({ contentType: 'text/plain', size: bytes.length });
+    expect(await readAll((await storage.stream(key)).body)).toEqual(bytes);
+
+    const short = objectKey('user-1', 'inputs', 'txt');
+    await expect(storage.putStream(short, Readable.from([bytes]), { contentType: 'text/plain', size: bytes.length + 1 })).rejects.toThrow(/expected/);
+    expect(await storage.head(short)).toBeUndefined();
+    expect(await readdir(join(dataDir, 'storage', '.tmp'))).toEqual([]);
+  });
+
+  it('copies an object with its type; the copy does not follow later writes to the source', async () => {
+    const from = objectKey('user-1', 'inputs', 'png');
+    const to = objectKey('user-1', 'inputs', 'png');
+    await storage.put(from, Buffer.from('first'), { contentType: 'image/png' });
+    await storage.copy(from, to);
+    await storage.put(from, Buffer.from('overwritten'), { contentType: 'image/png' });
+    expect(await storage.head(to)).toMatchObject({ contentType: 'image/png', size: 5 });
+    expect(await readAll((await storage.stream(to)).body)).toEqual(Buffer.from('first'));
+    expect(await codeOf(storage.copy(objectKey('user-1', 'inputs', 'png'), objectKey('user-1', 'inputs', 'png')))).toBe('STORAGE_NOT_FOUND');
   });
 
   it('signs GET and PUT URLs for public-api /files, expiring and bound to the content type', async () => {

@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { copyFile, mkdir, open, readFile, rename, rm, stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import { assertObjectKey } from '../domain/object-key';
 import { invalidKey, objectNotFound } from '../domain/storage.errors';
@@ -41,6 +44,32 @@ export class DiskStorageAdapter extends ObjectStorage {
     // Meta first: once the object is visible under its name, its type is there too.
     await this.writeAtomic(file + META_SUFFIX, Buffer.from(JSON.stringify({ contentType: options.contentType })));
     await this.writeAtomic(file, body);
+  }
+
+  async putStream(key: string, body: Readable, options: { contentType: string; size: number }): Promise<void> {
+    const file = this.pathOf(key);
+    await mkdir(dirname(file), { recursive: true });
+    await this.writeAtomic(file + META_SUFFIX, Buffer.from(JSON.stringify({ contentType: options.contentType })));
+    await this.writeAtomic(file, body, options.size);
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    const source = this.pathOf(from);
+    const target = this.pathOf(to);
+    const info = await stat(source).catch(() => undefined);
+    if (!info?.isFile()) throw objectNotFound(from);
+    await mkdir(dirname(target), { recursive: true });
+    await this.writeAtomic(target + META_SUFFIX, Buffer.from(JSON.stringify({ contentType: await this.contentTypeOf(source) })));
+    await mkdir(this.tmpDir, { recursive: true });
+    const tmp = join(this.tmpDir, randomUUID());
+    try {
+      // A copy, not a link: a later PUT to `from` must not show through `to`.
+      await copyFile(source, tmp);
+      await rename(tmp, target);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw (error as NodeJS.ErrnoException).code === 'ENOENT' ? objectNotFound(from) : error;
+    }
   }
 
   async stream(key: string): Promise<StoredObject> {
@@ -114,13 +143,17 @@ export class DiskStorageAdapter extends ObjectStorage {
     }
   }
 
-  private async writeAtomic(file: string, data: Buffer): Promise<void> {
+  private async writeAtomic(file: string, data: Buffer | Readable, expectedSize?: number): Promise<void> {
     await mkdir(this.tmpDir, { recursive: true });
     const tmp = join(this.tmpDir, randomUUID());
     try {
-      const handle = await open(tmp, 'wx', 0o600);
+      // A stream goes through its own write stream (which owns and closes its descriptor);
+      // the file is then reopened to check its length and flush it.
+      if (!Buffer.isBuffer(data)) await pipeline(data, createWriteStream(tmp, { flags: 'wx', mode: 0o600 }));
+      const handle = await open(tmp, Buffer.isBuffer(data) ? 'wx' : 'r+', 0o600);
       try {
-        await handle.writeFile(data);
+        if (Buffer.isBuffer(data)) await handle.writeFile(data);
+        else if ((await handle.stat()).size !== expectedSize) throw new Error(`putStream got ${(await handle.stat()).size} bytes, expected ${expectedSize}`);
         // Flushed before the rename, so a crash cannot leave a short file under the final name.
         await handle.datasync();
       } finally {

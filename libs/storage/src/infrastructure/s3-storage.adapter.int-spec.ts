@@ -3,7 +3,7 @@ import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import S3rver from 's3rver';
 import { imageSample } from '../../test/media-samples';
 import { objectKey } from '../domain/object-key';
@@ -55,6 +55,20 @@ describe('S3StorageAdapter against s3rver', () => {
     expect(await storage.head(key)).toBeUndefined();
     await expect(storage.stream(key)).rejects.toMatchObject({ name: 'DomainError', code: 'STORAGE_NOT_FOUND' });
     await storage.delete(key);
+  });
+
+  it('streams a put of a known length and copies objects with their type', async () => {
+    const png = await imageSample('png');
+    const key = objectKey('user-4', 'inputs', 'png');
+    await storage.putStream(key, Readable.from([png.subarray(0, 10), png.subarray(10)]), { contentType: 'image/png', size: png.length });
+    expect(await storage.head(key)).toMatchObject({ contentType: 'image/png', size: png.length });
+
+    const copy = objectKey('user-4', 'inputs', 'png');
+    await storage.copy(key, copy);
+    await storage.put(key, Buffer.from('overwritten'), { contentType: 'image/png' });
+    expect(await storage.head(copy)).toMatchObject({ contentType: 'image/png', size: png.length });
+    expect(await readAll((await storage.stream(copy)).body)).toEqual(png);
+    await expect(storage.copy(objectKey('user-4', 'inputs', 'png'), objectKey('user-4', 'inputs', 'png'))).rejects.toMatchObject({ code: 'STORAGE_NOT_FOUND' });
   });
 
   it('presigns a PUT that a plain HTTP client can use, then a GET that returns the bytes', async () => {

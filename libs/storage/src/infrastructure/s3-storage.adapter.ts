@@ -1,4 +1,4 @@
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { Readable } from 'node:stream';
 import { assertObjectKey } from '../domain/object-key';
@@ -41,6 +41,23 @@ export class S3StorageAdapter extends ObjectStorage {
   async put(key: string, body: Buffer, options: { contentType: string }): Promise<void> {
     assertObjectKey(key);
     await this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: body, ContentType: options.contentType, ContentLength: body.length }));
+  }
+
+  async putStream(key: string, body: Readable, options: { contentType: string; size: number }): Promise<void> {
+    assertObjectKey(key);
+    // With ContentLength given, the SDK streams the body in one PutObject instead of buffering it.
+    await this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: body, ContentType: options.contentType, ContentLength: options.size }));
+  }
+
+  async copy(from: string, to: string): Promise<void> {
+    assertObjectKey(from);
+    assertObjectKey(to);
+    try {
+      // Keys are checked to hold only URL-safe characters, so the copy source needs no escaping.
+      await this.client.send(new CopyObjectCommand({ Bucket: this.options.bucket, Key: to, CopySource: `${this.options.bucket}/${from}` }));
+    } catch (error) {
+      throw isNotFound(error) ? objectNotFound(from) : error;
+    }
   }
 
   async stream(key: string): Promise<StoredObject> {

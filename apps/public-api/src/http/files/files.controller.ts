@@ -2,7 +2,8 @@ import { Controller, Get, NotFoundException, Put, Req, Res } from '@nestjs/commo
 import { ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AppConfig } from '@genbot/core';
-import { assertUpload, FileUrlSigner, MediaFamily, mediaFamily, ObjectStorage, readCapped } from '@genbot/storage';
+import { PassThrough, Readable } from 'node:stream';
+import { assertUpload, FileUrlSigner, MediaFamily, mediaFamily, ObjectStorage, SpooledFile, spoolToTempFile } from '@genbot/storage';
 
 const ALL_FAMILIES: MediaFamily[] = ['image', 'video', 'audio', 'text'];
 
@@ -59,9 +60,19 @@ export class FilesController {
     // Refuse by Content-Length before reading anything; a chunked body is capped while read.
     const declaredLength = Number(request.headers['content-length']);
     if (Number.isSafeInteger(declaredLength)) assertUpload({ size: declaredLength, declaredType, allowed, maxBytes });
-    const bytes = await bodyOf(request, maxBytes);
-    const { contentType } = assertUpload({ bytes, declaredType, allowed, maxBytes });
-    await this.storage.put(key, bytes, { contentType });
+    if (Buffer.isBuffer(request.body) || typeof request.body === 'string') {
+      const bytes = Buffer.isBuffer(request.body) ? request.body : Buffer.from(request.body, 'utf8');
+      const { contentType } = assertUpload({ bytes, declaredType, allowed, maxBytes });
+      await this.storage.put(key, bytes, { contentType });
+    } else {
+      const spooled = await spoolRequest(request, maxBytes);
+      try {
+        const { contentType } = assertUpload({ bytes: spooled.head, size: spooled.size, declaredType, allowed, maxBytes });
+        await this.storage.putStream(key, spooled.open(), { contentType, size: spooled.size });
+      } finally {
+        await spooled.dispose();
+      }
+    }
     await reply.status(200).send();
   }
 
@@ -75,11 +86,21 @@ export class FilesController {
 }
 
 /**
- * The raw body. Binary types reach us unread (create-http-app registers a pass-through parser
- * for them) and are capped while streaming; a type some parser already buffered arrives whole.
+ * The raw body (binary types reach us unread: create-http-app registers a pass-through parser
+ * for them), spooled to a temporary file under the cap. Through a PassThrough, because a failed
+ * pipeline destroys its source, and a destroyed request kills the socket: the client would see
+ * a reset instead of our 413. The rest of an oversize body is drained instead.
  */
-function bodyOf(request: FastifyRequest, maxBytes: number): Promise<Buffer> {
-  if (Buffer.isBuffer(request.body)) return Promise.resolve(request.body);
-  if (typeof request.body === 'string') return Promise.resolve(Buffer.from(request.body, 'utf8'));
-  return readCapped(request.raw, maxBytes);
+async function spoolRequest(request: FastifyRequest, maxBytes: number): Promise<SpooledFile> {
+  // Already read by a body parser (which left nothing for us): piping it would never end.
+  if (request.raw.readableEnded) return spoolToTempFile(Readable.from([]), { maxBytes });
+  const body = new PassThrough();
+  request.raw.pipe(body);
+  try {
+    return await spoolToTempFile(body, { maxBytes });
+  } catch (error) {
+    request.raw.unpipe(body);
+    request.raw.resume();
+    throw error;
+  }
 }

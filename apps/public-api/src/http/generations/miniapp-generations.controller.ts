@@ -5,7 +5,7 @@ import { DomainError, Principal, RateLimit, TelegramIdParam, UuidParam, idempote
 import { CatalogService, DataService, Generation, GenerationsService, SubmitInputItem } from '@genbot/generations';
 import { User, UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal, assertOwnTelegramId } from '../../auth/auth.guard';
-import { readSingleFile } from '../multipart';
+import { withSingleFile } from '../multipart';
 import { GenerationDto, PriceRequestDto, QuoteDto, ResultDto, ResultsDto, SubmitRequestDto, TelegramIdQueryDto, ToolRequestDto, optionsOf } from './dto/generation.dto';
 
 const TOOLS = ['watermark-remove', 'upscale', 'denoise', 'restore', 'enhance'] as const;
@@ -145,9 +145,8 @@ export class MiniAppGenerationsController {
   @ApiOperation({ summary: 'Upload an input image (multipart field `file`); returns the id to pass as media_ids' })
   async upload(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<{ id: string; url: string; contentType: string; sizeBytes: number }> {
     const user = await this.caller(principal);
-    const file = await readSingleFile(request);
-    const data = await this.data.upload({ userId: user.id, type: 'image', data: file.data, declaredType: file.contentType });
-    return { id: data.id, url: await this.data.url(data.storageKey), contentType: data.contentType, sizeBytes: data.sizeBytes ?? file.data.length };
+    const data = await withSingleFile(request, this.data.maxUploadBytes, ({ file, contentType }) => this.data.upload({ userId: user.id, type: 'image', data: file, declaredType: contentType }));
+    return { id: data.id, url: await this.data.url(data.storageKey), contentType: data.contentType, sizeBytes: data.sizeBytes ?? 0 };
   }
 
   private async caller(principal: Principal, telegramId?: string): Promise<User> {

@@ -6,7 +6,7 @@ import { CatalogService, DataService, Generation, GenerationsService, SubmitInpu
 import { ObjectStorage } from '@genbot/storage';
 import { UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal } from '../../auth/auth.guard';
-import { readSingleFile } from '../multipart';
+import { withSingleFile } from '../multipart';
 import { CreateJobDto, DataDto, DataTypeDto, JobDto, JobsQueryDto, PresignDto, PresignResponseDto } from './dto/jobs.dto';
 
 const SERVICE_MODELS: Record<string, string> = { animate: 'animate', restore: 'restore', drawing: 'drawing' };
@@ -29,12 +29,13 @@ export class JobsController {
   @ApiOperation({ operationId: 'dataUploadMultipart', summary: 'Upload a file (fields `file` and `type`)' })
   @ApiCreatedResponse({ type: DataDto })
   async upload(@Req() request: FastifyRequest): Promise<DataDto> {
-    const file = await readSingleFile(request);
-    const type = file.fields.type;
-    if (!['image', 'video', 'text', 'audio'].includes(type)) {
-      throw new DomainError('VALIDATION_FAILED', 'type must be one of image, video, text, audio', { fields: [{ field: 'type', problems: ['must be one of image, video, text, audio'] }] });
-    }
-    const data = await this.data.upload({ userId: null, type: type as DataTypeDto['type'], data: file.data, declaredType: file.contentType });
+    const data = await withSingleFile(request, this.data.maxUploadBytes, async ({ file, contentType, fields }) => {
+      const type = fields.type;
+      if (!['image', 'video', 'text', 'audio'].includes(type)) {
+        throw new DomainError('VALIDATION_FAILED', 'type must be one of image, video, text, audio', { fields: [{ field: 'type', problems: ['must be one of image, video, text, audio'] }] });
+      }
+      return this.data.upload({ userId: null, type: type as DataTypeDto['type'], data: file, declaredType: contentType });
+    });
     return this.dataView(data);
   }
 
@@ -67,7 +68,7 @@ export class JobsController {
         throw new DomainError('VALIDATION_FAILED', 'Each input needs exactly one of dataId or url', { fields: [{ field: `input[${i}]`, problems: ['exactly one of dataId or url'] }] });
       }
       // A url is fetched by submit into storage; the worker never fetches client URLs.
-      inputs.push(...(io.dataId ? await this.data.asInputs([io.dataId], user.id) : [{ type: io.type, url: io.url, field: `input[${i}].url` }]));
+      inputs.push(...(io.dataId ? await this.data.asInputs([io.dataId], user.id, { serviceClient: true }) : [{ type: io.type, url: io.url, field: `input[${i}].url` }]));
     }
     const model = await this.catalog.forServiceType(SERVICE_MODELS[body.serviceType]);
     const given = idempotencyKeyFrom(key);
