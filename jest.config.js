@@ -5,7 +5,14 @@ const { compilerOptions } = require('./tsconfig.json');
 
 const moduleNameMapper = pathsToModuleNameMapper(compilerOptions.paths, { prefix: '<rootDir>/' });
 const transform = { '^.+\\.ts$': 'ts-jest' };
-const common = { rootDir: __dirname, testEnvironment: 'node', modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.data'], moduleFileExtensions: ['ts', 'js', 'json'], transform, moduleNameMapper };
+const common = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  modulePathIgnorePatterns: ['<rootDir>/dist', '<rootDir>/.data'],
+  moduleFileExtensions: ['ts', 'js', 'json'],
+  transform,
+  moduleNameMapper,
+};
 
 module.exports = {
   // Real databases on a loaded 2-core machine: generous, so only a hang fails on time. (A global

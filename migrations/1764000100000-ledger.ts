@@ -77,7 +77,9 @@ export class Ledger1764000100000 implements MigrationInterface {
         RETURN NEW;
       END $$`);
     await q.query(`CREATE TRIGGER users_ledger_account AFTER INSERT ON users FOR EACH ROW EXECUTE FUNCTION ledger_create_user_account()`);
-    await q.query(`INSERT INTO ledger_accounts (id, code, user_id, debits_must_not_exceed_credits) SELECT id, 'user', id, true FROM users ON CONFLICT DO NOTHING`);
+    await q.query(
+      `INSERT INTO ledger_accounts (id, code, user_id, debits_must_not_exceed_credits) SELECT id, 'user', id, true FROM users ON CONFLICT DO NOTHING`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -16,7 +16,9 @@ export class GenerationsWorker1764000600000 implements MigrationInterface {
     await q.query(`CREATE INDEX generations_running_idx ON generations (started_at) WHERE status = 'running'`);
     // Cleanup removes every upload past its expiry, confirmed or not (the old index covered pending ones).
     await q.query(`CREATE INDEX data_objects_expiry_idx ON data_objects (expires_at)`);
-    await q.query(`CREATE INDEX generations_undelivered_idx ON generations (finished_at) WHERE status = 'succeeded' AND delivered_at IS NULL AND chat_id IS NOT NULL`);
+    await q.query(
+      `CREATE INDEX generations_undelivered_idx ON generations (finished_at) WHERE status = 'succeeded' AND delivered_at IS NULL AND chat_id IS NOT NULL`,
+    );
   }
 
   async down(q: QueryRunner): Promise<void> {

@@ -85,7 +85,13 @@ async function seed(): Promise<number[]> {
     for (let i = 0; i < USERS; i++) {
       const telegramId = FIRST_TELEGRAM_ID + i;
       const { user } = await users.register({ telegramId: String(telegramId), firstName: `Bench ${i}`, languageCode: 'en' });
-      await ledger.transfer({ idempotencyKey: `bench:fund:${user.id}`, from: { system: 'purchases' }, to: { userId: user.id }, amount: 1000, kind: 'purchase' });
+      await ledger.transfer({
+        idempotencyKey: `bench:fund:${user.id}`,
+        from: { system: 'purchases' },
+        to: { userId: user.id },
+        amount: 1000,
+        kind: 'purchase',
+      });
       await redis.set(`bench:balance:${telegramId}`, JSON.stringify(await ledger.balance(user.id)));
       ids.push(telegramId);
     }
@@ -99,11 +105,18 @@ async function seed(): Promise<number[]> {
 async function startServer(server: ServerKind): Promise<{ port: number; stop: () => Promise<void> }> {
   const child: ChildProcess = fork(join(__dirname, 'server.ts'), [], {
     execArgv: ['-r', require.resolve('ts-node/register/transpile-only'), '-r', require.resolve('tsconfig-paths/register')],
-    env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json'), BENCH_SERVER: server, BENCH_API_SERVER: JSON.stringify({ botToken: BOT_TOKEN, databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, config: genbotConfig() }) },
+    env: {
+      ...process.env,
+      TS_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json'),
+      BENCH_SERVER: server,
+      BENCH_API_SERVER: JSON.stringify({ botToken: BOT_TOKEN, databaseUrl: DATABASE_URL, redisUrl: REDIS_URL, config: genbotConfig() }),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
-    child.once('message', (message: { type: string; port?: number; message?: string }) => (message.type === 'ready' ? resolve(message.port!) : reject(new Error(message.message))));
+    child.once('message', (message: { type: string; port?: number; message?: string }) =>
+      message.type === 'ready' ? resolve(message.port!) : reject(new Error(message.message)),
+    );
     child.once('exit', (code) => reject(new Error(`${server} exited with ${code} before it was ready`)));
   });
   return {
@@ -150,9 +163,17 @@ async function main(): Promise<void> {
     try {
       await fire(server.port, target, telegramIds, WARMUP_SECONDS);
       const result = await fire(server.port, target, telegramIds, RUN_SECONDS);
-      const row = { route: target.route, reqPerSec: result.requests.mean, p50: result.latency.p50, p99: result.latency.p99, failures: result.errors + result.timeouts + result.non2xx };
+      const row = {
+        route: target.route,
+        reqPerSec: result.requests.mean,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        failures: result.errors + result.timeouts + result.non2xx,
+      };
       rows.push(row);
-      process.stdout.write(`  ${row.route}: ${Math.round(row.reqPerSec)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms${row.failures ? `, ${row.failures} failures` : ''}\n`);
+      process.stdout.write(
+        `  ${row.route}: ${Math.round(row.reqPerSec)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms${row.failures ? `, ${row.failures} failures` : ''}\n`,
+      );
     } finally {
       // Requests still in flight when the run ended finish first, so closing logs no errors.
       await new Promise((resolve) => setTimeout(resolve, 500));
@@ -166,7 +187,15 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\n${table(
       ['route', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'req/s vs Redis reference', 'p99 vs Redis reference'],
-      rows.map((r) => [r.route, Math.round(r.reqPerSec), r.p50, r.p99, r.failures, `${(Number(ratio(r.reqPerSec, bar.reqPerSec)) * 100).toFixed(0)} %`, `${ratio(r.p99, bar.p99)}x`]),
+      rows.map((r) => [
+        r.route,
+        Math.round(r.reqPerSec),
+        r.p50,
+        r.p99,
+        r.failures,
+        `${(Number(ratio(r.reqPerSec, bar.reqPerSec)) * 100).toFixed(0)} %`,
+        `${ratio(r.p99, bar.p99)}x`,
+      ]),
     )}\n`,
   );
   process.stdout.write(`targets: genbot reads >= 50 % of the reference's req/s, p99 <= 2x its p99\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
@@ -179,6 +208,6 @@ async function main(): Promise<void> {
 main()
   .finally(() => rmSync(DATA_DIR, { recursive: true, force: true }))
   .catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exit(1);
-});
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  });

@@ -26,7 +26,10 @@ interface Settings {
 const settings = JSON.parse(process.env.BENCH_API_SERVER ?? '{}') as Settings;
 const kind = process.env.BENCH_SERVER;
 
-async function reference(read: (telegramId: string) => Promise<string | null>, close: () => Promise<void>): Promise<{ port: number; close: () => Promise<void> }> {
+async function reference(
+  read: (telegramId: string) => Promise<string | null>,
+  close: () => Promise<void>,
+): Promise<{ port: number; close: () => Promise<void> }> {
   const app = Fastify({ logger: false });
   app.get<{ Params: { id: string } }>('/api/v1/users/:id/balance', async (request, reply) => {
     const raw = parseAuthorizationInitData(request.headers as Record<string, string | undefined>);

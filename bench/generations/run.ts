@@ -117,7 +117,8 @@ async function main(): Promise<void> {
   let worker: WorkerHandle | undefined;
   let failed = false;
   try {
-    if (!(STEADY_RATE > 0 && STEADY_RATE <= 1000)) throw new Error(`BENCH_RATE must be a number of submissions per second, 1-1000 (got ${process.env.BENCH_RATE})`);
+    if (!(STEADY_RATE > 0 && STEADY_RATE <= 1000))
+      throw new Error(`BENCH_RATE must be a number of submissions per second, 1-1000 (got ${process.env.BENCH_RATE})`);
     await warnIfBusy();
     log(`preparing ${redact(DATABASE_URL)} and ${REDIS_URL}`);
     await prepareDatabase(DATABASE_URL);
@@ -212,7 +213,8 @@ function prepareDatabase(url: string): Promise<void> {
 /** Empties only the bench's Redis database; db 0 (what `npm start` uses) is refused. */
 async function flushRedis(url: string): Promise<void> {
   const db = Number(new URL(url).pathname.slice(1) || 0);
-  if (!Number.isInteger(db) || db === 0) throw new Error(`Refusing to FLUSHDB Redis database ${db} of ${url}: name a spare one, e.g. redis://127.0.0.1:6379/12 (set BENCH_REDIS_URL)`);
+  if (!Number.isInteger(db) || db === 0)
+    throw new Error(`Refusing to FLUSHDB Redis database ${db} of ${url}: name a spare one, e.g. redis://127.0.0.1:6379/12 (set BENCH_REDIS_URL)`);
   const redis = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 1 });
   try {
     await redis.connect();
@@ -283,7 +285,13 @@ async function createUsers(api: NestFastifyApplication): Promise<string[]> {
   const ids: string[] = [];
   for (let i = 0; i < USERS; i++) {
     const { user } = await users.register({ telegramId: String(9_100_000_000 + i), firstName: `Bench ${i}`, languageCode: 'en' });
-    await ledger.transfer({ idempotencyKey: `bench:fund:${user.id}`, from: { system: 'purchases' }, to: { userId: user.id }, amount: CREDITS_PER_USER, kind: 'purchase' });
+    await ledger.transfer({
+      idempotencyKey: `bench:fund:${user.id}`,
+      from: { system: 'purchases' },
+      to: { userId: user.id },
+      amount: CREDITS_PER_USER,
+      kind: 'purchase',
+    });
     await db.query(`INSERT INTO trial_uses (user_id, model_id, generation_id) VALUES ($1, $2, $3)`, [user.id, model.id, randomUUID()]);
     ids.push(user.id);
   }
@@ -365,7 +373,10 @@ async function sampleBackends(url: string): Promise<{ stop(): Promise<BackendSam
 async function waitUntilFinal(db: DataSource, ids: string[]): Promise<void> {
   const until = Date.now() + PHASE_TIMEOUT_MS;
   for (;;) {
-    const [{ open }]: { open: string }[] = await db.query(`SELECT count(*) AS open FROM generations WHERE id = ANY($1) AND status NOT IN ('succeeded', 'failed', 'cancelled')`, [ids]);
+    const [{ open }]: { open: string }[] = await db.query(
+      `SELECT count(*) AS open FROM generations WHERE id = ANY($1) AND status NOT IN ('succeeded', 'failed', 'cancelled')`,
+      [ids],
+    );
     if (Number(open) === 0) return;
     if (Date.now() > until) throw new Error(`${open} of ${ids.length} generations still unfinished after ${PHASE_TIMEOUT_MS / 1000} s`);
     await sleep(50);
@@ -457,7 +468,9 @@ function report(steady: PhaseResult, burst: PhaseResult): void {
 
   const span = (p: PhaseResult) => (Math.max(...p.timings.map((t) => t.finished)) - Math.min(...p.timings.map((t) => t.created))) / 1000;
   const perJob = (ms: number | undefined, n: number) => (ms === undefined ? 'n/a' : `${(ms / n).toFixed(1)} ms`);
-  console.log(`\ngenerations bench, ${new Date().toISOString()}, ${MODEL} ${OPTIONS.size}, worker ${WORKER_MODE}, ${cpus().length} × ${cpus()[0]?.model.trim()}`);
+  console.log(
+    `\ngenerations bench, ${new Date().toISOString()}, ${MODEL} ${OPTIONS.size}, worker ${WORKER_MODE}, ${cpus().length} × ${cpus()[0]?.model.trim()}`,
+  );
   console.log(`\nlatency phase: ${steady.timings.length} submissions at ${STEADY_RATE}/s (offered), sent in ${steady.submitSeconds.toFixed(1)} s`);
   console.log(`throughput phase: ${burst.timings.length} submissions, ${BURST_CONCURRENCY} at a time\n`);
   console.log(table(lines));
@@ -471,9 +484,21 @@ function report(steady: PhaseResult, burst: PhaseResult): void {
       ['jobs per second (first created_at → last finished_at)', (steady.timings.length / steadySpan).toFixed(1), (burst.timings.length / burstSpan).toFixed(1)],
       ['span (first created_at → last finished_at)', `${steadySpan.toFixed(2)} s`, `${burstSpan.toFixed(2)} s`],
       ['worker process CPU per job', perJob(steady.workerCpuMs, steady.timings.length), perJob(burst.workerCpuMs, burst.timings.length)],
-      [`bench process CPU per job (public-api${WORKER_MODE === 'inline' ? ' + worker' : ''})`, perJob(steady.benchCpuMs, steady.timings.length), perJob(burst.benchCpuMs, burst.timings.length)],
-      ['PostgreSQL CPU per job (all its local processes)', perJob(steady.serverCpuMs?.postgres, steady.timings.length), perJob(burst.serverCpuMs?.postgres, burst.timings.length)],
-      ['Redis CPU per job', perJob(steady.serverCpuMs?.['redis-server'], steady.timings.length), perJob(burst.serverCpuMs?.['redis-server'], burst.timings.length)],
+      [
+        `bench process CPU per job (public-api${WORKER_MODE === 'inline' ? ' + worker' : ''})`,
+        perJob(steady.benchCpuMs, steady.timings.length),
+        perJob(burst.benchCpuMs, burst.timings.length),
+      ],
+      [
+        'PostgreSQL CPU per job (all its local processes)',
+        perJob(steady.serverCpuMs?.postgres, steady.timings.length),
+        perJob(burst.serverCpuMs?.postgres, burst.timings.length),
+      ],
+      [
+        'Redis CPU per job',
+        perJob(steady.serverCpuMs?.['redis-server'], steady.timings.length),
+        perJob(burst.serverCpuMs?.['redis-server'], burst.timings.length),
+      ],
       ['machine CPU busy (all cores, all processes)', percent(steady.machineBusy), percent(burst.machineBusy)],
       ['PostgreSQL backends running, on average', steady.backends.running.toFixed(2), burst.backends.running.toFixed(2)],
       ['  waiting on a row lock', steady.backends.lockWait.toFixed(2), burst.backends.lockWait.toFixed(2)],
@@ -498,7 +523,9 @@ function summary(values: number[]): string[] {
 function table(rows: string[][]): string {
   const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
   const line = (r: string[]) => '| ' + r.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]) : cell.padStart(widths[c]))).join(' | ') + ' |';
-  return [line(rows[0]), '|' + widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|', ...rows.slice(1).map(line)].join('\n');
+  return [line(rows[0]), '|' + widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|', ...rows.slice(1).map(line)].join(
+    '\n',
+  );
 }
 
 /** Busy and total jiffies of all CPUs together, from /proc/stat (Linux only). */

@@ -106,11 +106,17 @@ async function checkResponses(adapter: AdapterName, baseUrl: string): Promise<vo
   const json = { 'Content-Type': 'application/json' };
   const ok = await fetch(`${baseUrl}/api/v1/users/register-or-login`, { method: 'POST', headers: json, body: REGISTER_BODY });
   const okBody = (await ok.json()) as Record<string, unknown>;
-  const rejected = await fetch(`${baseUrl}/api/v1/users/register-or-login`, { method: 'POST', headers: json, body: JSON.stringify({ telegramId: 'x', extra: 1 }) });
+  const rejected = await fetch(`${baseUrl}/api/v1/users/register-or-login`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ telegramId: 'x', extra: 1 }),
+  });
   await rejected.text();
   const problems = [
     health.status !== 200 || healthText !== 'ok' ? `GET /health gave ${health.status} ${healthText}` : '',
-    ok.status !== 200 || Object.keys(okBody).length !== 11 || okBody.telegramId !== '123456789' ? `register-or-login gave ${ok.status} ${JSON.stringify(okBody)}` : '',
+    ok.status !== 200 || Object.keys(okBody).length !== 11 || okBody.telegramId !== '123456789'
+      ? `register-or-login gave ${ok.status} ${JSON.stringify(okBody)}`
+      : '',
     rejected.status !== 400 ? `an invalid body gave ${rejected.status}, not 400` : '',
   ].filter(Boolean);
   if (problems.length) throw new Error(`${adapter}: ${problems.join('; ')}`);

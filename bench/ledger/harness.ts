@@ -177,12 +177,19 @@ let runs = 0;
 const DEADLOCK_NOTE = ' (see "Deadlocks" in bench/ledger/README.md)';
 
 /** A warm-up that is thrown away, then the measured run, reported on one line. `op` gets a tag no other run uses. */
-export async function measure(label: string, clients: number, op: (tag: string) => (client: number, seq: number) => Promise<void>, warm?: () => Promise<void>): Promise<Run> {
+export async function measure(
+  label: string,
+  clients: number,
+  op: (tag: string) => (client: number, seq: number) => Promise<void>,
+  warm?: () => Promise<void>,
+): Promise<Run> {
   if (warm) await warm();
   const tag = `${label}:${clients}:${++runs}`;
   await drive(clients, WARMUP_SECONDS, op(`${tag}:warm`));
   const run = await drive(clients, SECONDS, op(tag));
-  process.stdout.write(`  ${label} c=${clients}: ${run.ops} ops in ${run.seconds.toFixed(2)} s = ${rate(run).toFixed(0)}/s, p50 ${pct(run, 0.5)} ms, p99 ${pct(run, 0.99)} ms, errors ${run.errors}\n`);
+  process.stdout.write(
+    `  ${label} c=${clients}: ${run.ops} ops in ${run.seconds.toFixed(2)} s = ${rate(run).toFixed(0)}/s, p50 ${pct(run, 0.5)} ms, p99 ${pct(run, 0.99)} ms, errors ${run.errors}\n`,
+  );
   for (const [message, n] of run.errorsByMessage) process.stdout.write(`    ${n} x ${message}${message.includes('deadlock') ? DEADLOCK_NOTE : ''}\n`);
   return run;
 }
@@ -255,7 +262,9 @@ export class Pgbench {
     if (!match) throw new Error(`no tps in pgbench's output:\n${out}`);
     const failed = Number(/number of failed transactions: (\d+)/.exec(out)?.[1] ?? 0);
     const latency = /latency average = ([\d.]+) ms/.exec(out);
-    process.stdout.write(`  ${label} c=${clients} j=${threads}: ${Number(match[1]).toFixed(0)} tps, mean latency ${latency?.[1] ?? '?'} ms, failed ${failed}\n`);
+    process.stdout.write(
+      `  ${label} c=${clients} j=${threads}: ${Number(match[1]).toFixed(0)} tps, mean latency ${latency?.[1] ?? '?'} ms, failed ${failed}\n`,
+    );
     return { tps: Number(match[1]), failed };
   }
 }
@@ -276,11 +285,19 @@ export async function checkInvariant({ url }: Target): Promise<InvariantReport> 
     const sums = await one<{ posted: string; pending: string }>(
       `SELECT coalesce(sum(credits_posted - debits_posted), 0) AS posted, coalesce(sum(credits_pending - debits_pending), 0) AS pending FROM ledger_accounts`,
     );
-    const overdrawn = await one<{ n: string }>(`SELECT count(*) AS n FROM ledger_accounts WHERE user_id IS NOT NULL AND debits_posted + debits_pending > credits_posted`);
+    const overdrawn = await one<{ n: string }>(
+      `SELECT count(*) AS n FROM ledger_accounts WHERE user_id IS NOT NULL AND debits_posted + debits_pending > credits_posted`,
+    );
     const transfers = await one<{ n: string }>(`SELECT count(*) AS n FROM ledger_transfers`);
     // verifyLedger wants TypeORM's query(), which returns the rows themselves.
     const violation = await verifyLedger({ query: async (sql: string, params?: unknown[]) => (await client.query(sql, params)).rows } as unknown as DataSource);
-    const report = { sum: Number(sums.posted), pendingSum: Number(sums.pending), overdrawn: Number(overdrawn.n), transfers: Number(transfers.n), verifier: violation ? `${violation.check} ${JSON.stringify(violation.detail)}` : undefined };
+    const report = {
+      sum: Number(sums.posted),
+      pendingSum: Number(sums.pending),
+      overdrawn: Number(overdrawn.n),
+      transfers: Number(transfers.n),
+      verifier: violation ? `${violation.check} ${JSON.stringify(violation.detail)}` : undefined,
+    };
     return { ...report, sound: report.sum === 0 && report.pendingSum === 0 && report.overdrawn === 0 && !report.verifier };
   });
 }

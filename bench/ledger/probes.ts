@@ -171,16 +171,16 @@ function pgbenchScripts(): Record<Script, string> {
     .replace('$7', `'charge'`)
     .replace('$8', 'NULL')
     .replace('$9', `'{}'`);
-  const update = flat(UPDATE_SQL)
-    .replace(/\$1/g, user)
-    .replace(/\$2/g, spend)
-    .replace(/\$3/g, '0')
-    .replace(/\$4/g, '1');
+  const update = flat(UPDATE_SQL).replace(/\$1/g, user).replace(/\$2/g, spend).replace(/\$3/g, '0').replace(/\$4/g, '1');
   return {
     F: [pickUser, 'BEGIN;', `${insert};`, `${update};`, 'END;'].join('\n'),
     J: [pickUser, 'BEGIN;', `${update};`, `${insert};`, 'END;'].join('\n'),
     G: [pickUser, `${flat(ONE_STATEMENT_SQL('gen_random_uuid()::text', user, spend, '1'))};`].join('\n'),
-    H: [pickUser, `\\set s random(1, ${SHARDS})`, `${flat(ONE_STATEMENT_SQL('gen_random_uuid()::text', user, `('00000000-0000-4000-8000-0000000001' || lpad(:s::text, 2, '0'))::uuid`, '1'))};`].join('\n'),
+    H: [
+      pickUser,
+      `\\set s random(1, ${SHARDS})`,
+      `${flat(ONE_STATEMENT_SQL('gen_random_uuid()::text', user, `('00000000-0000-4000-8000-0000000001' || lpad(:s::text, 2, '0'))::uuid`, '1'))};`,
+    ].join('\n'),
   };
 }
 
@@ -246,7 +246,13 @@ async function main(): Promise<void> {
         };
         const ops = {
           A: (tag: string) => async (c: number, s: number) => {
-            await ledger.transfer({ idempotencyKey: `${tag}:${c}:${s}`, from: { userId: randomUser() }, to: { system: 'generation_spend' }, amount: 1, kind: 'charge' });
+            await ledger.transfer({
+              idempotencyKey: `${tag}:${c}:${s}`,
+              from: { userId: randomUser() },
+              to: { system: 'generation_spend' },
+              amount: 1,
+              kind: 'charge',
+            });
           },
           B: (tag: string) => async (c: number, s: number) => {
             const from = randomUser();
@@ -354,7 +360,13 @@ async function main(): Promise<void> {
   const yardstick = probes.find((p) => p.name === NAMES.P);
   process.stdout.write(
     `\n${table(
-      ['probe', ...CONCURRENCY.map((c) => `c=${c} ops/s`), ...(yardstick ? CONCURRENCY.map((c) => `c=${c} vs tpcb-like`) : []), ...CONCURRENCY.map((c) => `c=${c} p50 ms`), 'errors'],
+      [
+        'probe',
+        ...CONCURRENCY.map((c) => `c=${c} ops/s`),
+        ...(yardstick ? CONCURRENCY.map((c) => `c=${c} vs tpcb-like`) : []),
+        ...CONCURRENCY.map((c) => `c=${c} p50 ms`),
+        'errors',
+      ],
       probes.map((p) => [
         p.name,
         ...CONCURRENCY.map((c) => (p.runs.has(c) ? p.runs.get(c)!.toFixed(0) : '')),

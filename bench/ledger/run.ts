@@ -86,7 +86,13 @@ async function benchLedger(target: Target, clients: number, userIds: string[]): 
       'transfer',
       clients,
       (tag) => async (client, seq) => {
-        await ledger.transfer({ idempotencyKey: `bench:${tag}:${client}:${seq}`, from: { userId: randomUser() }, to: { system: 'generation_spend' }, amount: 1, kind: 'charge' });
+        await ledger.transfer({
+          idempotencyKey: `bench:${tag}:${client}:${seq}`,
+          from: { userId: randomUser() },
+          to: { system: 'generation_spend' },
+          amount: 1,
+          kind: 'charge',
+        });
       },
       warm,
     );
@@ -180,7 +186,9 @@ async function main(): Promise<void> {
       const missed = rows.filter((r) => !r.pgbench || rate(pick(r)) < TARGET * r.pgbench).map((r) => r.clients);
       return missed.length ? `missed at ${missed.join(', ')} client(s)` : 'met at every concurrency';
     };
-    process.stdout.write(`target ≥ ${TARGET * 100} % of pgbench tps: transfers ${verdict((r) => r.transfers)}; reserve+capture pairs ${verdict((r) => r.pairs)}\n`);
+    process.stdout.write(
+      `target ≥ ${TARGET * 100} % of pgbench tps: transfers ${verdict((r) => r.transfers)}; reserve+capture pairs ${verdict((r) => r.pairs)}\n`,
+    );
   } else {
     process.stdout.write('pgbench is not on PATH: no yardstick, so no ratios (it ships with the PostgreSQL client packages)\n');
   }

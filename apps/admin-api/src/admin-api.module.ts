@@ -11,7 +11,14 @@ export class AdminApiModule {
   static register(config: AppConfig, jwtSecret: string): DynamicModule {
     return {
       module: AdminApiModule,
-      imports: [CoreModule.forRoot(config, 'admin-api'), JwtModule.register({ secret: jwtSecret, signOptions: { algorithm: 'HS256', issuer: 'genbot-admin' }, verifyOptions: { algorithms: ['HS256'], issuer: 'genbot-admin' } })],
+      imports: [
+        CoreModule.forRoot(config, 'admin-api'),
+        JwtModule.register({
+          secret: jwtSecret,
+          signOptions: { algorithm: 'HS256', issuer: 'genbot-admin' },
+          verifyOptions: { algorithms: ['HS256'], issuer: 'genbot-admin' },
+        }),
+      ],
       controllers: [AdminHealthController, AdminAuthController],
       providers: [AdminAuthService, AdminGuard],
     };

@@ -7,7 +7,11 @@ import { AdminApiModule } from './admin-api.module';
 export function bootstrapAdminApi(config: AppConfig, options: { port?: number } = {}): Promise<NestFastifyApplication> {
   return createHttpApp(AdminApiModule.register(config, jwtSecret(config)), config, 'admin-api', {
     port: options.port,
-    docs: { title: 'genbot admin API', description: 'Operator endpoints. Log in with the Telegram Login Widget, then send the JWT as a Bearer token.', auth: ['bearer'] },
+    docs: {
+      title: 'genbot admin API',
+      description: 'Operator endpoints. Log in with the Telegram Login Widget, then send the JWT as a Bearer token.',
+      auth: ['bearer'],
+    },
   });
 }
 

@@ -17,7 +17,10 @@ describe('admin-api: Telegram Login Widget -> JWT', () => {
   afterAll(() => app.close());
 
   it('logs an allow-listed admin in and recognises the token', async () => {
-    const login = await http.post('/api/v1/admin/auth/login').send(signLoginWidget(BOT_TOKEN, { id: ADMIN_ID, first_name: 'Ops', username: 'ops' })).expect(200);
+    const login = await http
+      .post('/api/v1/admin/auth/login')
+      .send(signLoginWidget(BOT_TOKEN, { id: ADMIN_ID, first_name: 'Ops', username: 'ops' }))
+      .expect(200);
     expect(login.body).toEqual({
       accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
       tokenType: 'Bearer',
@@ -29,7 +32,10 @@ describe('admin-api: Telegram Login Widget -> JWT', () => {
   });
 
   it('refuses a Telegram account that is not on the allow-list with 403', async () => {
-    const res = await http.post('/api/v1/admin/auth/login').send(signLoginWidget(BOT_TOKEN, { id: 31337, first_name: 'Eve' })).expect(403);
+    const res = await http
+      .post('/api/v1/admin/auth/login')
+      .send(signLoginWidget(BOT_TOKEN, { id: 31337, first_name: 'Eve' }))
+      .expect(403);
     expect(res.body.code).toBe('ADMIN_NOT_ALLOWED');
   });
 

@@ -6,9 +6,14 @@ import { bootstrapAdminApi } from '../src/bootstrap';
 const PANEL = 'https://ops.example.com';
 
 describe('admin-api at the edge', () => {
-  const boot = (env: Record<string, string>) => bootstrapAdminApi(testConfig({ JWT_SECRET: 'x'.repeat(40), MINI_APP_URL: 'https://mini.example.com', ...env }), { port: 0 });
+  const boot = (env: Record<string, string>) =>
+    bootstrapAdminApi(testConfig({ JWT_SECRET: 'x'.repeat(40), MINI_APP_URL: 'https://mini.example.com', ...env }), { port: 0 });
   const preflight = (http: ReturnType<typeof request>, origin: string) =>
-    http.options('/api/v1/admin/auth/me').set('Origin', origin).set('Access-Control-Request-Method', 'GET').set('Access-Control-Request-Headers', 'authorization');
+    http
+      .options('/api/v1/admin/auth/me')
+      .set('Origin', origin)
+      .set('Access-Control-Request-Method', 'GET')
+      .set('Access-Control-Request-Headers', 'authorization');
 
   it('allows no cross-origin caller by default (the panel is served by admin-api itself), not even the Mini App', async () => {
     const app: NestFastifyApplication = await boot({});

@@ -21,7 +21,10 @@ describe('admin-api: malformed input', () => {
 
   it('refuses a login body nested 10 000 deep with 400 MALFORMED_JSON, before anyone is authenticated', async () => {
     expect((await login('['.repeat(10_000) + ']'.repeat(10_000)).expect(400)).body.code).toBe('MALFORMED_JSON');
-    const deepField = JSON.stringify(signLoginWidget(BOT_TOKEN, { id: ADMIN_ID, first_name: 'Ops' })).replace('{', `{"x":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)},`);
+    const deepField = JSON.stringify(signLoginWidget(BOT_TOKEN, { id: ADMIN_ID, first_name: 'Ops' })).replace(
+      '{',
+      `{"x":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)},`,
+    );
     expect((await login(deepField).expect(400)).body.code).toBe('MALFORMED_JSON');
   });
 
@@ -40,7 +43,12 @@ describe('admin-api: malformed input', () => {
   });
 
   it('answers every route of the OpenAPI document with < 500 for malformed input', async () => {
-    const token = (await http.post('/api/v1/admin/auth/login').send(signLoginWidget(BOT_TOKEN, { id: ADMIN_ID, first_name: 'Ops' })).expect(200)).body.accessToken as string;
+    const token = (
+      await http
+        .post('/api/v1/admin/auth/login')
+        .send(signLoginWidget(BOT_TOKEN, { id: ADMIN_ID, first_name: 'Ops' }))
+        .expect(200)
+    ).body.accessToken as string;
     const result = await sweepMalformedInput(http, { auth: { bearer: () => ({ headers: { Authorization: `Bearer ${token}` } }) } });
     expect(result.failures).toEqual([]);
     expect(result.operations).toBeGreaterThanOrEqual(3);

@@ -67,7 +67,8 @@ describe('bot: webhook, /start, /help, /language', () => {
     expect(row).toMatchObject({ username: 'alice', first_name: 'Alice', language_code: 'en' });
     const [greeting] = messagesTo(id);
     expect(greeting.params.text).toContain('Welcome, Alice!');
-    const keyboard = (greeting.params.reply_markup as { inline_keyboard: { text: string; web_app?: { url: string }; callback_data?: string }[][] }).inline_keyboard;
+    const keyboard = (greeting.params.reply_markup as { inline_keyboard: { text: string; web_app?: { url: string }; callback_data?: string }[][] })
+      .inline_keyboard;
     expect(keyboard.flat()).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ text: '🚀 Open the app', web_app: { url: 'https://app.example.com' } }),

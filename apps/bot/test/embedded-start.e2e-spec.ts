@@ -26,7 +26,11 @@ describe('npm start defaults from a private checkout', () => {
       symlinkSync(embeddedPostgresPackage, join(checkout, 'native'));
       const config = testConfig({ DATABASE_URL: undefined, DATA_DIR: join(checkout, '.data'), REDIS_URL: TEST_REDIS_URL });
       const lines: string[] = [];
-      const infra = await startEmbeddedInfra(config, (line) => lines.push(line), { postgresPort: await freePort(), nativeDir: join(checkout, 'native'), systemDir });
+      const infra = await startEmbeddedInfra(config, (line) => lines.push(line), {
+        postgresPort: await freePort(),
+        nativeDir: join(checkout, 'native'),
+        systemDir,
+      });
       try {
         expect(infra.config.databaseUrl).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/genbot$/);
         expect(lines.join('\n')).toContain(`data in ${systemDir}/`);
@@ -58,7 +62,12 @@ describe('npm start defaults from a private checkout', () => {
       await expect(assertPortsFree(config, ['bot'])).rejects.toThrow(new ConfigError(expected));
       // …and an app whose listen fails later (a race) says the same. (A raw listen stands in for
       // the app: Nest leaves a failed app's connections open, which would keep jest waiting.)
-      const listen = () => new Promise((resolve, reject) => createServer().once('error', reject).listen(port, '127.0.0.1', () => resolve(undefined)));
+      const listen = () =>
+        new Promise((resolve, reject) =>
+          createServer()
+            .once('error', reject)
+            .listen(port, '127.0.0.1', () => resolve(undefined)),
+        );
       const error = await startingApp('bot', config, listen).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ConfigError);
       expect((error as Error).message).toBe(expected);

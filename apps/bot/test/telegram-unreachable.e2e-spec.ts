@@ -84,7 +84,11 @@ describe('bot: Telegram unreachable for a while', () => {
         const refused = await post().expect(503);
         expect(refused.body.code).toBe('SERVICE_UNAVAILABLE');
         telegram.reset(); // Telegram is back
-        await eventually(async () => (await post()).status, (status) => status === 200, 10_000);
+        await eventually(
+          async () => (await post()).status,
+          (status) => status === 200,
+          10_000,
+        );
         expect(telegram.sentTo(id).filter((c) => c.method === 'sendMessage')).toHaveLength(1);
       } finally {
         await app.close();
@@ -96,7 +100,11 @@ describe('bot: Telegram unreachable for a while', () => {
   describe('polling', () => {
     it.each([
       ['getMe fails at launch', (telegram: FakeTelegramApi) => telegram.failNext('getMe', unreachable, { times: 2 })],
-      ['the first getUpdates is refused', (telegram: FakeTelegramApi) => telegram.failNext('getUpdates', { kind: 'error', code: 409, description: 'Conflict: terminated by other getUpdates request' })],
+      [
+        'the first getUpdates is refused',
+        (telegram: FakeTelegramApi) =>
+          telegram.failNext('getUpdates', { kind: 'error', code: 409, description: 'Conflict: terminated by other getUpdates request' }),
+      ],
     ])('recovers when %s', async (_, breakTelegram) => {
       const telegram = await FakeTelegramApi.start({ maxLongPollMs: 200 });
       breakTelegram(telegram);

@@ -22,7 +22,17 @@ export class PublicApiModule {
     return {
       module: PublicApiModule,
       imports: [CoreModule.forRoot(config, 'public-api'), UsersModule, LedgerModule, GrowthModule, GenerationsModule, StorageModule],
-      controllers: [SystemController, ServiceUsersController, MiniAppUsersController, BalanceController, CreditsController, CatalogController, MiniAppGenerationsController, JobsController, FilesController],
+      controllers: [
+        SystemController,
+        ServiceUsersController,
+        MiniAppUsersController,
+        BalanceController,
+        CreditsController,
+        CatalogController,
+        MiniAppGenerationsController,
+        JobsController,
+        FilesController,
+      ],
       providers: [AuthGuard],
     };
   }

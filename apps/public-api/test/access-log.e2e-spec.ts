@@ -21,11 +21,15 @@ describe('public-api access logs', () => {
 
   it("keeps signed URLs' signatures and credentials out of the request log", async () => {
     const requestId = `log-test-${Date.now()}`;
-    const url = '/files/u/1/a.png?expires=1700000000&sig=SECRET-SIG-1&Signature=SECRET-SIG-2&token=SECRET-TOKEN&X-Amz-Signature=SECRET-AMZ&X-Amz-Credential=AKIA-SECRET%2F20250101&keep=visible';
+    const url =
+      '/files/u/1/a.png?expires=1700000000&sig=SECRET-SIG-1&Signature=SECRET-SIG-2&token=SECRET-TOKEN&X-Amz-Signature=SECRET-AMZ&X-Amz-Credential=AKIA-SECRET%2F20250101&keep=visible';
     await http.get(url).set('X-Request-ID', requestId).set('Authorization', 'Bearer SECRET-BEARER').set('X-API-Key', TEST_API_KEY);
     const logged = logFor(requestId);
-    expect(logged).toContain('"url":"/files/u/1/a.png?expires=1700000000&sig=[REDACTED]&Signature=[REDACTED]&token=[REDACTED]&X-Amz-Signature=[REDACTED]&X-Amz-Credential=[REDACTED]&keep=visible"');
-    for (const secret of ['SECRET-SIG-1', 'SECRET-SIG-2', 'SECRET-TOKEN', 'SECRET-AMZ', 'AKIA-SECRET', 'SECRET-BEARER', TEST_API_KEY]) expect(logged).not.toContain(secret);
+    expect(logged).toContain(
+      '"url":"/files/u/1/a.png?expires=1700000000&sig=[REDACTED]&Signature=[REDACTED]&token=[REDACTED]&X-Amz-Signature=[REDACTED]&X-Amz-Credential=[REDACTED]&keep=visible"',
+    );
+    for (const secret of ['SECRET-SIG-1', 'SECRET-SIG-2', 'SECRET-TOKEN', 'SECRET-AMZ', 'AKIA-SECRET', 'SECRET-BEARER', TEST_API_KEY])
+      expect(logged).not.toContain(secret);
   });
 
   it('logs the request it redacts: method, status and id stay readable', async () => {

@@ -15,9 +15,15 @@ describe('public-api: credits bounds and idempotency', () => {
   });
   afterAll(() => app.close());
 
-  const post = (path: string, body: unknown, headers: Record<string, string> = {}) => http.post(`/api/v1/${path}`).set('X-API-Key', TEST_API_KEY).set(headers).send(body as object);
+  const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+    http
+      .post(`/api/v1/${path}`)
+      .set('X-API-Key', TEST_API_KEY)
+      .set(headers)
+      .send(body as object);
   const add = (body: Record<string, unknown>, headers: Record<string, string> = {}) => post('credits/add', { reason: 'e2e', ...body }, headers);
-  const balanceOf = async (userId: string) => (await http.get(`/api/v1/users/${userId}/balance`).set('X-API-Key', TEST_API_KEY).expect(200)).body.balanceTokens as number;
+  const balanceOf = async (userId: string) =>
+    (await http.get(`/api/v1/users/${userId}/balance`).set('X-API-Key', TEST_API_KEY).expect(200)).body.balanceTokens as number;
   const newUser = async () => {
     const res = await post('users/register-or-login', { telegramId: String(uniqueTelegramId()) }).expect(200);
     const welcome = res.body.balanceTokens as number;
@@ -62,7 +68,9 @@ describe('public-api: credits bounds and idempotency', () => {
   describe('idempotency keys', () => {
     it('answers 400 when the Idempotency-Key header and the body idempotencyKey differ, moving nothing', async () => {
       const user = await newUser();
-      const res = await add({ userId: user.id, amount: 3, idempotencyKey: `body-${randomUUID()}` }, { 'Idempotency-Key': `header-${randomUUID()}` }).expect(400);
+      const res = await add({ userId: user.id, amount: 3, idempotencyKey: `body-${randomUUID()}` }, { 'Idempotency-Key': `header-${randomUUID()}` }).expect(
+        400,
+      );
       expect(res.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field: 'idempotencyKey' }] } });
       expect(await balanceOf(user.id)).toBe(0);
       const key = randomUUID();
@@ -74,10 +82,18 @@ describe('public-api: credits bounds and idempotency', () => {
     it('replays a retry whose fields come in another order or name the user the other way; another reason is 409', async () => {
       const user = await newUser();
       const key = randomUUID();
-      const first = await http.post('/api/v1/credits/add').set('X-API-Key', TEST_API_KEY).set('Content-Type', 'application/json')
-        .send(`{"userId":"${user.id}","amount":4,"reason":"promo","idempotencyKey":"${key}"}`).expect(200);
-      const reordered = await http.post('/api/v1/credits/add').set('X-API-Key', TEST_API_KEY).set('Content-Type', 'application/json')
-        .send(`{"idempotencyKey":"${key}","reason":"promo","amount":4,"userId":"${user.id}"}`).expect(200);
+      const first = await http
+        .post('/api/v1/credits/add')
+        .set('X-API-Key', TEST_API_KEY)
+        .set('Content-Type', 'application/json')
+        .send(`{"userId":"${user.id}","amount":4,"reason":"promo","idempotencyKey":"${key}"}`)
+        .expect(200);
+      const reordered = await http
+        .post('/api/v1/credits/add')
+        .set('X-API-Key', TEST_API_KEY)
+        .set('Content-Type', 'application/json')
+        .send(`{"idempotencyKey":"${key}","reason":"promo","amount":4,"userId":"${user.id}"}`)
+        .expect(200);
       expect(reordered.body.transferId).toBe(first.body.transferId);
       const byTelegram = await add({ telegramId: user.telegramId, amount: 4, reason: 'promo', idempotencyKey: key }).expect(200);
       expect(byTelegram.body.transferId).toBe(first.body.transferId);
@@ -90,14 +106,24 @@ describe('public-api: credits bounds and idempotency', () => {
       await add({ userId: user.id, amount: 10 }).expect(200);
       const key = randomUUID();
       const first = await post('credits/holds', { userId: user.id, amount: 2, ttlSeconds: 600, idempotencyKey: key }).expect(201);
-      expect((await post('credits/holds', { ttlSeconds: 600, amount: 2, userId: user.id, idempotencyKey: key }).expect(201)).body.holdId).toBe(first.body.holdId);
-      expect((await post('credits/holds', { userId: user.id, amount: 2, ttlSeconds: 60, idempotencyKey: key }).expect(409)).body.code).toBe('LEDGER_IDEMPOTENCY_CONFLICT');
+      expect((await post('credits/holds', { ttlSeconds: 600, amount: 2, userId: user.id, idempotencyKey: key }).expect(201)).body.holdId).toBe(
+        first.body.holdId,
+      );
+      expect((await post('credits/holds', { userId: user.id, amount: 2, ttlSeconds: 60, idempotencyKey: key }).expect(409)).body.code).toBe(
+        'LEDGER_IDEMPOTENCY_CONFLICT',
+      );
     });
 
     it('fingerprints @Idempotent routes canonically: the same fields reordered replay, other values are 409', async () => {
       const key = randomUUID();
       const telegramId = String(uniqueTelegramId());
-      const send = (raw: string) => http.post('/api/v1/users/register-or-login').set('X-API-Key', TEST_API_KEY).set('Idempotency-Key', key).set('Content-Type', 'application/json').send(raw);
+      const send = (raw: string) =>
+        http
+          .post('/api/v1/users/register-or-login')
+          .set('X-API-Key', TEST_API_KEY)
+          .set('Idempotency-Key', key)
+          .set('Content-Type', 'application/json')
+          .send(raw);
       const first = await send(`{"telegramId":"${telegramId}","username":"ann"}`).expect(200);
       const again = await send(`{"username":"ann","telegramId":"${telegramId}"}`).expect(200);
       expect(again.headers['idempotent-replayed']).toBe('true');

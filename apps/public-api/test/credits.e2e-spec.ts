@@ -25,9 +25,14 @@ describe('public-api: credits (X-API-Key) and balances', () => {
   afterAll(() => app.close());
 
   const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-    http.post(`/api/v1/${path}`).set('X-API-Key', TEST_API_KEY).set(headers).send(body as object);
+    http
+      .post(`/api/v1/${path}`)
+      .set('X-API-Key', TEST_API_KEY)
+      .set(headers)
+      .send(body as object);
   const add = (body: Record<string, unknown>, headers: Record<string, string> = {}) => post('credits/add', { reason: 'e2e_bonus', ...body }, headers);
-  const spend = (body: Record<string, unknown>, headers: Record<string, string> = {}) => post('credits/spend', { reason: 'ugc_video_creation', ...body }, headers);
+  const spend = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    post('credits/spend', { reason: 'ugc_video_creation', ...body }, headers);
   const hold = (body: Record<string, unknown>) => post('credits/holds', body);
   const capture = (holdId: string, body: Record<string, unknown> = {}) => post(`credits/holds/${holdId}/capture`, body);
   const release = (holdId: string) => post(`credits/holds/${holdId}/release`, {});
@@ -203,13 +208,25 @@ describe('public-api: credits (X-API-Key) and balances', () => {
       const user = await newUser();
       const key = `shared-${randomUUID()}`;
       const seedbot = await add({ userId: user.id, amount: 10, idempotencyKey: key }).expect(200);
-      const crm = await http.post('/api/v1/credits/add').set('X-API-Key', CRM_API_KEY).send({ userId: user.id, amount: 10, reason: 'crm', idempotencyKey: key }).expect(200);
+      const crm = await http
+        .post('/api/v1/credits/add')
+        .set('X-API-Key', CRM_API_KEY)
+        .send({ userId: user.id, amount: 10, reason: 'crm', idempotencyKey: key })
+        .expect(200);
       expect(crm.body.transferId).not.toBe(seedbot.body.transferId);
       expect(crm.body.balance).toBe(20);
-      const crmRetry = await http.post('/api/v1/credits/add').set('X-API-Key', CRM_API_KEY).send({ userId: user.id, amount: 10, reason: 'crm', idempotencyKey: key }).expect(200);
+      const crmRetry = await http
+        .post('/api/v1/credits/add')
+        .set('X-API-Key', CRM_API_KEY)
+        .send({ userId: user.id, amount: 10, reason: 'crm', idempotencyKey: key })
+        .expect(200);
       expect(crmRetry.body.transferId).toBe(crm.body.transferId);
       // A different amount under the same key is only a conflict for the client that used it.
-      const crmOther = await http.post('/api/v1/credits/spend').set('X-API-Key', CRM_API_KEY).send({ userId: user.id, amount: 3, reason: 'crm', idempotencyKey: key }).expect(200);
+      const crmOther = await http
+        .post('/api/v1/credits/spend')
+        .set('X-API-Key', CRM_API_KEY)
+        .send({ userId: user.id, amount: 3, reason: 'crm', idempotencyKey: key })
+        .expect(200);
       expect(crmOther.body.balance).toBe(17);
       expect(await balanceOf(user.id)).toEqual({ balanceTokens: 17, available: 17, reserved: 0 });
     });
@@ -339,7 +356,10 @@ describe('public-api: credits (X-API-Key) and balances', () => {
       const res = await http.get(`/api/v1/users/${user.telegramId}/balance`).set('X-Telegram-Init-Data', initDataFor(user.telegramId)).expect(200);
       expect(res.body).toEqual({ balance: 42, available: 42, reserved: 0 });
       await hold({ userId: user.id, amount: 2 }).expect(201);
-      const after = await http.get(`/api/v1/users/${user.telegramId}/balance`).set('Authorization', `tma ${initDataFor(user.telegramId)}`).expect(200);
+      const after = await http
+        .get(`/api/v1/users/${user.telegramId}/balance`)
+        .set('Authorization', `tma ${initDataFor(user.telegramId)}`)
+        .expect(200);
       expect(after.body).toEqual({ balance: 42, available: 40, reserved: 2 });
     });
 

@@ -36,7 +36,9 @@ describe('seed 001 data on S3 with a public base URL', () => {
       { port: 0 },
     );
     http = request(api.getHttpServer());
-    photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 10, g: 20, b: 30 } } }).jpeg().toBuffer();
+    photo = await sharp({ create: { width: 8, height: 8, channels: 3, background: { r: 10, g: 20, b: 30 } } })
+      .jpeg()
+      .toBuffer();
   });
   afterAll(async () => {
     await api?.close();
@@ -48,7 +50,10 @@ describe('seed 001 data on S3 with a public base URL', () => {
   const publicUrl = new RegExp(`^${CDN.replace(/[./]/g, '\\$&')}/users/service/inputs/[0-9a-f-]{36}\\.jpg$`);
 
   it('answers a multipart upload with its public URL', async () => {
-    const res = await service(http.post('/api/v1/data')).field('type', 'image').attach('file', photo, { filename: 'p.jpg', contentType: 'image/jpeg' }).expect(201);
+    const res = await service(http.post('/api/v1/data'))
+      .field('type', 'image')
+      .attach('file', photo, { filename: 'p.jpg', contentType: 'image/jpeg' })
+      .expect(201);
     expect(res.body).toMatchObject({ type: 'image', publicS3Url: expect.stringMatching(publicUrl) });
   });
 

@@ -12,7 +12,8 @@ const MINI_APP = 'https://mini.example.com';
  */
 const LIMITS = { RATE_LIMIT_RPS: '0.001', RATE_LIMIT_BURST: '3', RATE_LIMIT_IP_RPS: '0.001', RATE_LIMIT_IP_BURST: '2' };
 
-const boot = (env: Record<string, string> = {}) => bootstrapPublicApi(testConfig({ BOT_TOKEN, MINI_APP_URL: `${MINI_APP}/app/`, ...LIMITS, ...env }), { port: 0 });
+const boot = (env: Record<string, string> = {}) =>
+  bootstrapPublicApi(testConfig({ BOT_TOKEN, MINI_APP_URL: `${MINI_APP}/app/`, ...LIMITS, ...env }), { port: 0 });
 
 describe('public-api at the edge: CORS, client IPs, global rate limits', () => {
   let app: NestFastifyApplication;
@@ -71,7 +72,11 @@ describe('public-api at the edge: CORS, client IPs, global rate limits', () => {
       expect(limited.headers['x-ratelimit-remaining']).toBe('0');
       // Another user, and a service client, have buckets of their own.
       const { id: bobId } = (await sync(bob).expect(200)).body;
-      for (let i = 0; i < 4; i++) await http.get(`/api/v1/users/${bobId}/balance`).set('X-API-Key', TEST_API_KEY).expect(i < 3 ? 200 : 429);
+      for (let i = 0; i < 4; i++)
+        await http
+          .get(`/api/v1/users/${bobId}/balance`)
+          .set('X-API-Key', TEST_API_KEY)
+          .expect(i < 3 ? 200 : 429);
     });
 
     it('limits unauthenticated calls per IP, ignores X-Forwarded-For by default, and never limits health', async () => {

@@ -35,7 +35,10 @@ async function createFilesApp(dataDir: string): Promise<NestFastifyApplication> 
 
 const errorOf = async (res: Response) => (await res.json()) as ErrorBody;
 
-const png = () => sharp({ create: { width: 4, height: 4, channels: 3, background: '#3a7' } }).png().toBuffer();
+const png = () =>
+  sharp({ create: { width: 4, height: 4, channels: 3, background: '#3a7' } })
+    .png()
+    .toBuffer();
 
 describe('public-api: /files (signed URLs of the disk storage)', () => {
   let dataDir: string;
@@ -106,7 +109,11 @@ describe('public-api: /files (signed URLs of the disk storage)', () => {
       ];
       for (const link of tampered) {
         const res = await fetch(link);
-        expect({ link, status: res.status, body: await errorOf(res) }).toEqual({ link, status: 403, body: { code: 'STORAGE_URL_INVALID', message: 'This file link is not valid' } });
+        expect({ link, status: res.status, body: await errorOf(res) }).toEqual({
+          link,
+          status: 403,
+          body: { code: 'STORAGE_URL_INVALID', message: 'This file link is not valid' },
+        });
       }
       // A presigned PUT does not open the file for reading.
       const put = new URL((await storage.presignPut(mine, { contentType: 'image/png', expiresInSeconds: 60 })).url);

@@ -7,7 +7,18 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
-import { FakeElevenLabs, FakeGemini, FakeTelegramApi, FakeWavespeed, TEST_API_KEY, eventually, freePort, signInitData, testConfig, uniqueTelegramId } from '@genbot/testing';
+import {
+  FakeElevenLabs,
+  FakeGemini,
+  FakeTelegramApi,
+  FakeWavespeed,
+  TEST_API_KEY,
+  eventually,
+  freePort,
+  signInitData,
+  testConfig,
+  uniqueTelegramId,
+} from '@genbot/testing';
 import { bootstrapWorker } from '../../worker/src/bootstrap';
 import { bootstrapPublicApi } from '../src/bootstrap';
 
@@ -67,7 +78,8 @@ describe('generations: Mini App submit → worker → provider → storage → c
   async function newUser(credits: number, opts: { trial?: boolean } = {}): Promise<{ telegramId: number; userId: string }> {
     const telegramId = uniqueTelegramId();
     const { body } = await http.post('/api/v1/users/sync').set(asUser(telegramId)).send({}).expect(200);
-    if (credits > 0) await ledger.transfer({ idempotencyKey: randomUUID(), from: { system: 'purchases' }, to: { userId: body.id }, amount: credits, kind: 'purchase' });
+    if (credits > 0)
+      await ledger.transfer({ idempotencyKey: randomUUID(), from: { system: 'purchases' }, to: { userId: body.id }, amount: credits, kind: 'purchase' });
     if (!opts.trial) await useTrial(body.id);
     return { telegramId, userId: body.id };
   }
@@ -143,7 +155,14 @@ describe('generations: Mini App submit → worker → provider → storage → c
 
   it('submits, runs at the provider, stores the result, charges once and sends it to the chat', async () => {
     const { telegramId, userId } = await newUser(100);
-    const res = await submit(telegramId, { model_id: 'seedream-v4', prompt: 'a fox', chat_id: telegramId, message_id: 7, prompt_message_id: 6, language: 'ru' }).expect(201);
+    const res = await submit(telegramId, {
+      model_id: 'seedream-v4',
+      prompt: 'a fox',
+      chat_id: telegramId,
+      message_id: 7,
+      prompt_message_id: 6,
+      language: 'ru',
+    }).expect(201);
     expect(res.body).toMatchObject({ modelId: 'seedream-v4', status: 'queued', price: 27, trial: false });
     expect(await balanceOf(userId)).toEqual({ balanceTokens: 100, available: 73, reserved: 27 });
 
@@ -157,7 +176,12 @@ describe('generations: Mini App submit → worker → provider → storage → c
     // The progress message (id 7) said it started, and says it is done once the photo is out.
     const progress = (c: { params: Record<string, unknown> }) => String(c.params.chat_id) === String(telegramId) && Number(c.params.message_id) === 7;
     await telegram.waitForCall('editMessageText', (c) => progress(c) && c.params.text === '✅ Готово · Seedream 4.0');
-    expect(telegram.calls('editMessageText').filter(progress).map((c) => c.params.text)).toEqual(['⏳ Seedream 4.0: генерирую…', '✅ Готово · Seedream 4.0']);
+    expect(
+      telegram
+        .calls('editMessageText')
+        .filter(progress)
+        .map((c) => c.params.text),
+    ).toEqual(['⏳ Seedream 4.0: генерирую…', '✅ Готово · Seedream 4.0']);
     expect(photo.files[0].size).toBe(wavespeed.png.length);
     expect(wavespeed.lastSubmit()!.body).toMatchObject({ prompt: 'a fox', size: '2048*2048' });
 
@@ -185,7 +209,10 @@ describe('generations: Mini App submit → worker → provider → storage → c
     try {
       const res = await submit(telegramId, { model_id: 'seedream-v4', prompt: 'unseen', chat_id: telegramId }).expect(201);
       expect((await finished(telegramId, res.body.id)).status).toBe('succeeded');
-      const [user] = await eventually(() => api.get(DataSource).query(`SELECT blocked_at FROM users WHERE id = $1`, [userId]), (rows: { blocked_at: Date | null }[]) => rows[0].blocked_at !== null);
+      const [user] = await eventually(
+        () => api.get(DataSource).query(`SELECT blocked_at FROM users WHERE id = $1`, [userId]),
+        (rows: { blocked_at: Date | null }[]) => rows[0].blocked_at !== null,
+      );
       expect(user.blocked_at).toBeInstanceOf(Date);
       expect((await http.get(`/api/v1/generations/${res.body.id}/results`).set(asUser(telegramId)).expect(200)).body.results).toHaveLength(1);
       expect(await balanceOf(userId)).toEqual({ balanceTokens: 0, available: 0, reserved: 0 });
@@ -212,7 +239,11 @@ describe('generations: Mini App submit → worker → provider → storage → c
     expect(results.filter((r) => r.status === 201)).toHaveLength(2);
     expect(results.filter((r) => r.status === 402).every((r) => r.body.code === 'LEDGER_INSUFFICIENT_CREDITS')).toBe(true);
     expect(results.filter((r) => r.status === 402)).toHaveLength(18);
-    await eventually(() => balanceOf(userId), (b) => b.reserved === 0, 30_000);
+    await eventually(
+      () => balanceOf(userId),
+      (b) => b.reserved === 0,
+      30_000,
+    );
     expect(await balanceOf(userId)).toEqual({ balanceTokens: 0, available: 0, reserved: 0 });
   });
 
@@ -233,7 +264,10 @@ describe('generations: Mini App submit → worker → provider → storage → c
   it('keeps one generation per Idempotency-Key', async () => {
     const { telegramId, userId } = await newUser(100);
     const key = randomUUID();
-    const [a, b] = await Promise.all([submit(telegramId, { model_id: 'qwen', prompt: 'once' }, { 'Idempotency-Key': key }), submit(telegramId, { model_id: 'qwen', prompt: 'once' }, { 'Idempotency-Key': key })]);
+    const [a, b] = await Promise.all([
+      submit(telegramId, { model_id: 'qwen', prompt: 'once' }, { 'Idempotency-Key': key }),
+      submit(telegramId, { model_id: 'qwen', prompt: 'once' }, { 'Idempotency-Key': key }),
+    ]);
     expect(a.body.id).toBe(b.body.id);
     await finished(telegramId, a.body.id);
     expect((await balanceOf(userId)).balanceTokens).toBe(80);
@@ -256,7 +290,11 @@ describe('generations: Mini App submit → worker → provider → storage → c
 
   it('answers 503 for a model whose provider has no key, holding nothing', async () => {
     const { telegramId, userId } = await newUser(500);
-    const photo = await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', wavespeed.png, { filename: 'in.png', contentType: 'image/png' }).expect(201);
+    const photo = await http
+      .post('/api/v1/media/upload')
+      .set(asUser(telegramId))
+      .attach('file', wavespeed.png, { filename: 'in.png', contentType: 'image/png' })
+      .expect(201);
     const res = await submit(telegramId, { model_id: 'animate', media_ids: [photo.body.id] }).expect(503);
     expect(res.body.code).toBe('GENERATION_PROVIDER_UNAVAILABLE');
     expect(await balanceOf(userId)).toEqual({ balanceTokens: 500, available: 500, reserved: 0 });
@@ -264,7 +302,12 @@ describe('generations: Mini App submit → worker → provider → storage → c
 
   it('speaks a text through ElevenLabs and sends the audio to the chat', async () => {
     const { telegramId, userId } = await newUser(5);
-    const res = await submit(telegramId, { model_id: 'text-to-speech', prompt: 'Salom, dunyo', voice_id: elevenlabs.voices[0].voice_id, chat_id: telegramId }).expect(201);
+    const res = await submit(telegramId, {
+      model_id: 'text-to-speech',
+      prompt: 'Salom, dunyo',
+      voice_id: elevenlabs.voices[0].voice_id,
+      chat_id: telegramId,
+    }).expect(201);
     expect((await finished(telegramId, res.body.id)).status).toBe('succeeded');
     const audio = await telegram.waitForCall('sendAudio', (c) => String(c.params.chat_id) === String(telegramId));
     expect(audio.files[0].size).toBeGreaterThan(0);
@@ -274,7 +317,11 @@ describe('generations: Mini App submit → worker → provider → storage → c
 
   it('turns a drawing into an album of four images through Gemini', async () => {
     const { telegramId } = await newUser(1);
-    const drawing = await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', wavespeed.png, { filename: 'drawing.png', contentType: 'image/png' }).expect(201);
+    const drawing = await http
+      .post('/api/v1/media/upload')
+      .set(asUser(telegramId))
+      .attach('file', wavespeed.png, { filename: 'drawing.png', contentType: 'image/png' })
+      .expect(201);
     const res = await submit(telegramId, { model_id: 'animate-drawing', media_ids: [drawing.body.id], chat_id: telegramId }).expect(201);
     expect((await finished(telegramId, res.body.id)).status).toBe('succeeded');
     const album = await telegram.waitForCall('sendMediaGroup', (c) => String(c.params.chat_id) === String(telegramId));
@@ -285,7 +332,11 @@ describe('generations: Mini App submit → worker → provider → storage → c
 
   it('runs a photo tool on an uploaded image', async () => {
     const { telegramId, userId } = await newUser(20);
-    const upload = await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', wavespeed.png, { filename: 'in.png', contentType: 'image/png' }).expect(201);
+    const upload = await http
+      .post('/api/v1/media/upload')
+      .set(asUser(telegramId))
+      .attach('file', wavespeed.png, { filename: 'in.png', contentType: 'image/png' })
+      .expect(201);
     const res = await http.post('/api/v1/tools/restore').set(asUser(telegramId)).send({ media_id: upload.body.id }).expect(201);
     expect(res.body).toMatchObject({ modelId: 'restore', price: 20 });
     expect((await finished(telegramId, res.body.id)).status).toBe('succeeded');
@@ -296,9 +347,15 @@ describe('generations: Mini App submit → worker → provider → storage → c
   it('refuses oversize and mislabelled uploads', async () => {
     const { telegramId } = await newUser(0);
     const big = Buffer.concat([wavespeed.png, Buffer.alloc(70 * 1024)]);
-    expect((await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', big, { filename: 'big.png', contentType: 'image/png' }).expect(413)).body.code).toBe('STORAGE_TOO_LARGE');
+    expect(
+      (await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', big, { filename: 'big.png', contentType: 'image/png' }).expect(413)).body
+        .code,
+    ).toBe('STORAGE_TOO_LARGE');
     const fake = Buffer.from('this is not a picture at all');
-    expect((await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', fake, { filename: 'x.png', contentType: 'image/png' }).expect(415)).body.code).toBe('STORAGE_UNSUPPORTED_TYPE');
+    expect(
+      (await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', fake, { filename: 'x.png', contentType: 'image/png' }).expect(415)).body
+        .code,
+    ).toBe('STORAGE_UNSUPPORTED_TYPE');
   });
 
   it('finishes once and charges once when the worker stops mid-job and another takes over', async () => {
@@ -308,7 +365,10 @@ describe('generations: Mini App submit → worker → provider → storage → c
     const res = await submit(telegramId, { model_id: 'seedream-v4', prompt: 'relay', chat_id: telegramId }).expect(201);
     const db = api.get(DataSource);
     // The first worker has submitted to the provider and is waiting on it (a delayed poll job)…
-    await eventually(async () => (await db.query(`SELECT external_id FROM generations WHERE id = $1`, [res.body.id]))[0].external_id, (id) => id !== null);
+    await eventually(
+      async () => (await db.query(`SELECT external_id FROM generations WHERE id = $1`, [res.body.id]))[0].external_id,
+      (id) => id !== null,
+    );
     await worker.close();
     // … then it is gone, and a new one picks up where it stopped.
     worker = await bootstrapWorker(config, { port: 0 });

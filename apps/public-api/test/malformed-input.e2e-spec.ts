@@ -34,7 +34,8 @@ describe('public-api: malformed input', () => {
 
   const initDataFor = (id: number, user: { first_name?: string; username?: string; last_name?: string } = {}) =>
     signInitData(BOT_TOKEN, { user: { id, first_name: 'Mia', ...user } });
-  const register = (raw: string) => http.post('/api/v1/users/register-or-login').set('X-API-Key', TEST_API_KEY).set('Content-Type', 'application/json').send(raw);
+  const register = (raw: string) =>
+    http.post('/api/v1/users/register-or-login').set('X-API-Key', TEST_API_KEY).set('Content-Type', 'application/json').send(raw);
   const fieldsOf = (body: { details?: { fields?: { field: string }[] } }) => (body.details?.fields ?? []).map((f) => f.field);
 
   describe('JSON nesting', () => {
@@ -48,7 +49,12 @@ describe('public-api: malformed input', () => {
     });
 
     it('reads brackets inside strings as text, and lets a shallow body through to validation', async () => {
-      const res = await register(JSON.stringify({ telegramId: String(uniqueTelegramId()), username: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{"' })).expect(400);
+      const res = await register(
+        JSON.stringify({
+          telegramId: String(uniqueTelegramId()),
+          username: '[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{{"',
+        }),
+      ).expect(400);
       expect(res.body.code).toBe('VALIDATION_FAILED');
       const ok = await register(JSON.stringify({ telegramId: String(uniqueTelegramId()), username: '[{"x":1}]' })).expect(200);
       expect(ok.body.username).toBe('[{"x":1}]');
@@ -121,7 +127,10 @@ describe('public-api: malformed input', () => {
     });
 
     it('refuses a telegram_id of 19 digits beyond PostgreSQL bigint', async () => {
-      const res = await http.get('/api/v1/generations/active?telegram_id=9999999999999999999').set('X-Telegram-Init-Data', initDataFor(uniqueTelegramId())).expect(400);
+      const res = await http
+        .get('/api/v1/generations/active?telegram_id=9999999999999999999')
+        .set('X-Telegram-Init-Data', initDataFor(uniqueTelegramId()))
+        .expect(400);
       expect(fieldsOf(res.body)).toEqual(['telegram_id']);
     });
   });
@@ -147,7 +156,8 @@ describe('public-api: malformed input', () => {
           return { headers: { 'X-Telegram-Init-Data': user.initData }, telegramId: String(user.id) };
         },
       },
-      pathValue: (name, auth) => (/telegram/i.test(name) ? (auth.telegramId ?? String(uniqueTelegramId())) : /^id$/.test(name) && auth.telegramId ? auth.telegramId : service.body.id),
+      pathValue: (name, auth) =>
+        /telegram/i.test(name) ? (auth.telegramId ?? String(uniqueTelegramId())) : /^id$/.test(name) && auth.telegramId ? auth.telegramId : service.body.id,
     });
     expect(result.failures).toEqual([]);
     expect(result.operations).toBeGreaterThan(15);

@@ -18,7 +18,11 @@ describe('public-api: Mini App (initData)', () => {
   afterAll(() => app.close());
 
   const initDataFor = (id: number, extra: { authDate?: Date; startParam?: string; token?: string; language_code?: string } = {}) =>
-    signInitData(extra.token ?? BOT_TOKEN, { user: { id, first_name: 'Mia', username: `mia${id}`, language_code: extra.language_code ?? 'uz' }, authDate: extra.authDate, startParam: extra.startParam });
+    signInitData(extra.token ?? BOT_TOKEN, {
+      user: { id, first_name: 'Mia', username: `mia${id}`, language_code: extra.language_code ?? 'uz' },
+      authDate: extra.authDate,
+      startParam: extra.startParam,
+    });
   const sync = (initData: string) => http.post('/api/v1/users/sync').set('X-Telegram-Init-Data', initData).send({});
 
   it('creates the caller on sync and returns the profile; a second sync updates it', async () => {
@@ -37,7 +41,10 @@ describe('public-api: Mini App (initData)', () => {
     const inviter = (await sync(initDataFor(uniqueTelegramId())).expect(200)).body;
     const id = uniqueTelegramId();
     await sync(initDataFor(id, { startParam: `ref_${inviter.referralCode}` })).expect(200);
-    const referrals = await http.get(`/api/v1/referrals/${inviter.telegramId}`).set('X-Telegram-Init-Data', initDataFor(Number(inviter.telegramId))).expect(200);
+    const referrals = await http
+      .get(`/api/v1/referrals/${inviter.telegramId}`)
+      .set('X-Telegram-Init-Data', initDataFor(Number(inviter.telegramId)))
+      .expect(200);
     expect(referrals.body).toEqual({
       referralCode: inviter.referralCode,
       referralLink: `https://t.me/genbot_test_bot?start=ref_${inviter.referralCode}`,
@@ -83,7 +90,11 @@ describe('public-api: Mini App (initData)', () => {
     await app.get(DataSource).query('UPDATE users SET is_banned = true WHERE telegram_id = $1', [id]);
     const res = await sync(initDataFor(id)).expect(403);
     expect(res.body.code).toBe('USER_BANNED');
-    await http.post('/api/v1/users/register-or-login').set('X-API-Key', TEST_API_KEY).send({ telegramId: String(id) }).expect(403);
+    await http
+      .post('/api/v1/users/register-or-login')
+      .set('X-API-Key', TEST_API_KEY)
+      .send({ telegramId: String(id) })
+      .expect(403);
   });
 
   it('does not accept an API key on Mini App routes, nor initData on service routes', async () => {
@@ -137,7 +148,21 @@ describe('public-api: system endpoints and docs', () => {
       'init-data': expect.objectContaining({ type: 'apiKey', in: 'header', name: 'X-Telegram-Init-Data' }),
     });
     expect(Object.keys(doc.components.schemas.ServiceUserDto.properties).sort()).toEqual(
-      ['anonUserId', 'avatarUrl', 'balanceTokens', 'consentPd', 'createdAt', 'email', 'hasLeftReview', 'id', 'refCode', 'referrerId', 'telegramId', 'updatedAt', 'username'].sort(),
+      [
+        'anonUserId',
+        'avatarUrl',
+        'balanceTokens',
+        'consentPd',
+        'createdAt',
+        'email',
+        'hasLeftReview',
+        'id',
+        'refCode',
+        'referrerId',
+        'telegramId',
+        'updatedAt',
+        'username',
+      ].sort(),
     );
     const register = doc.paths['/api/v1/users/register-or-login'].post;
     expect(register.operationId).toBe('usersRegisterOrLogin');

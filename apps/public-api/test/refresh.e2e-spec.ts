@@ -59,8 +59,14 @@ describe('POST /api/v1/generations/:id/refresh', () => {
     wavespeed.completeAfterPolls(1000); // still processing throughout
     const telegramId = uniqueTelegramId();
     const { body: user } = await http.post('/api/v1/users/sync').set(asUser(telegramId)).send({}).expect(200);
-    await api.get(LedgerService).transfer({ idempotencyKey: randomUUID(), from: { system: 'purchases' }, to: { userId: user.id }, amount: 100, kind: 'purchase' });
-    const { body: submitted } = await http.post('/api/v1/generations/submit').set(asUser(telegramId)).send({ model_id: 'seedream-v4', prompt: 'slow fox' }).expect(201);
+    await api
+      .get(LedgerService)
+      .transfer({ idempotencyKey: randomUUID(), from: { system: 'purchases' }, to: { userId: user.id }, amount: 100, kind: 'purchase' });
+    const { body: submitted } = await http
+      .post('/api/v1/generations/submit')
+      .set(asUser(telegramId))
+      .send({ model_id: 'seedream-v4', prompt: 'slow fox' })
+      .expect(201);
     const db = api.get(DataSource);
     const [running] = await eventually<{ external_id: string }[]>(
       () => db.query(`SELECT external_id FROM generations WHERE id = $1 AND status = 'running' AND external_id IS NOT NULL`, [submitted.id]),
@@ -68,9 +74,15 @@ describe('POST /api/v1/generations/:id/refresh', () => {
     );
     const externalId = running.external_id;
     // Stop the generation's own chain, so every poll from here on is a refresh's.
-    const chain = await eventually(() => jobsOf(submitted.id, ['delayed', 'waiting']), (jobs) => jobs.length > 0);
+    const chain = await eventually(
+      () => jobsOf(submitted.id, ['delayed', 'waiting']),
+      (jobs) => jobs.length > 0,
+    );
     for (const job of chain) await job.remove();
-    await eventually(() => jobsOf(submitted.id, ['active']), (jobs) => jobs.length === 0);
+    await eventually(
+      () => jobsOf(submitted.id, ['active']),
+      (jobs) => jobs.length === 0,
+    );
     const before = pollsOf(externalId);
 
     const answers = await Promise.all(Array.from({ length: 20 }, () => http.post(`/api/v1/generations/${submitted.id}/refresh`).set(asUser(telegramId))));
@@ -79,7 +91,10 @@ describe('POST /api/v1/generations/:id/refresh', () => {
 
     // The refresh job runs once and is gone; no poll job follows it.
     const refreshJobs = () => jobsOf(submitted.id, ['delayed', 'waiting', 'active']);
-    await eventually(() => Promise.resolve(pollsOf(externalId)), (n) => n > before);
+    await eventually(
+      () => Promise.resolve(pollsOf(externalId)),
+      (n) => n > before,
+    );
     await eventually(refreshJobs, (jobs) => jobs.length === 0);
     const after = pollsOf(externalId);
     expect(after - before).toBe(1);

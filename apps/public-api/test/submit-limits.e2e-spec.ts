@@ -48,11 +48,17 @@ describe('submit limits and idempotent replays', () => {
   async function newUser(credits: number): Promise<{ telegramId: number; userId: string }> {
     const telegramId = uniqueTelegramId();
     const { body } = await http.post('/api/v1/users/sync').set(asUser(telegramId)).send({}).expect(200);
-    if (credits > 0) await api.get(LedgerService).transfer({ idempotencyKey: randomUUID(), from: { system: 'purchases' }, to: { userId: body.id }, amount: credits, kind: 'purchase' });
-    await api.get(DataSource).query(`INSERT INTO trial_uses (user_id, model_id, generation_id) SELECT $1, id, $2 FROM models WHERE slug = 'seedream-v4'`, [body.id, randomUUID()]);
+    if (credits > 0)
+      await api
+        .get(LedgerService)
+        .transfer({ idempotencyKey: randomUUID(), from: { system: 'purchases' }, to: { userId: body.id }, amount: credits, kind: 'purchase' });
+    await api
+      .get(DataSource)
+      .query(`INSERT INTO trial_uses (user_id, model_id, generation_id) SELECT $1, id, $2 FROM models WHERE slug = 'seedream-v4'`, [body.id, randomUUID()]);
     return { telegramId, userId: body.id };
   }
-  const submit = (telegramId: number, body: Record<string, unknown>, headers: Record<string, string> = {}) => http.post('/api/v1/generations/submit').set(asUser(telegramId)).set(headers).send(body);
+  const submit = (telegramId: number, body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+    http.post('/api/v1/generations/submit').set(asUser(telegramId)).set(headers).send(body);
   const balanceOf = async (userId: string) => (await service(http.get(`/api/v1/users/${userId}/balance`)).expect(200)).body;
 
   describe('active generations per user', () => {
@@ -93,12 +99,22 @@ describe('submit limits and idempotent replays', () => {
 
     it('caps service jobs too, but not jobs parked waiting for payment', async () => {
       const { userId } = await newUser(1000);
-      const photo = await service(http.post('/api/v1/data')).field('type', 'image').attach('file', wavespeed.png, { filename: 'p.png', contentType: 'image/png' }).expect(201);
+      const photo = await service(http.post('/api/v1/data'))
+        .field('type', 'image')
+        .attach('file', wavespeed.png, { filename: 'p.png', contentType: 'image/png' })
+        .expect(201);
       const job = () => service(http.post('/api/v1/jobs')).send({ userId, serviceType: 'restore', input: [{ type: 'image', dataId: photo.body.id }] });
       for (let i = 0; i < 3; i++) await job().expect(201);
       expect((await job().expect(429)).body.code).toBe('GENERATION_TOO_MANY_ACTIVE');
       const poor = await newUser(0);
-      for (let i = 0; i < 4; i++) expect((await service(http.post('/api/v1/jobs')).send({ userId: poor.userId, serviceType: 'restore', input: [{ type: 'image', dataId: photo.body.id }] }).expect(201)).body.status).toBe('waiting_payment');
+      for (let i = 0; i < 4; i++)
+        expect(
+          (
+            await service(http.post('/api/v1/jobs'))
+              .send({ userId: poor.userId, serviceType: 'restore', input: [{ type: 'image', dataId: photo.body.id }] })
+              .expect(201)
+          ).body.status,
+        ).toBe('waiting_payment');
     });
   });
 
@@ -108,7 +124,11 @@ describe('submit limits and idempotent replays', () => {
       ['submit', 30, (t: number) => http.post('/api/v1/generations/submit').set(asUser(t)).send({})],
       ['tools', 30, (t: number) => http.post('/api/v1/tools/restore').set(asUser(t)).send({})],
       ['refresh', 60, (t: number) => http.post(`/api/v1/generations/${randomUUID()}/refresh`).set(asUser(t))],
-      ['media upload', 30, (t: number) => http.post('/api/v1/media/upload').set(asUser(t)).set('content-type', 'multipart/form-data; boundary=x').send('--x--\r\n')],
+      [
+        'media upload',
+        30,
+        (t: number) => http.post('/api/v1/media/upload').set(asUser(t)).set('content-type', 'multipart/form-data; boundary=x').send('--x--\r\n'),
+      ],
     ])('limits %s to %i a minute', async (_name, limit, call) => {
       const { telegramId } = await newUser(0);
       for (let i = 0; i < limit; i++) expect((await call(telegramId)).status).not.toBe(429);
@@ -152,10 +172,19 @@ describe('submit limits and idempotent replays', () => {
     it('refuses a service key reused for another user or other inputs', async () => {
       const a = await newUser(100);
       const b = await newUser(100);
-      const photo = await service(http.post('/api/v1/data')).field('type', 'image').attach('file', wavespeed.png, { filename: 'p.png', contentType: 'image/png' }).expect(201);
-      const other = await service(http.post('/api/v1/data')).field('type', 'image').attach('file', wavespeed.png, { filename: 'q.png', contentType: 'image/png' }).expect(201);
+      const photo = await service(http.post('/api/v1/data'))
+        .field('type', 'image')
+        .attach('file', wavespeed.png, { filename: 'p.png', contentType: 'image/png' })
+        .expect(201);
+      const other = await service(http.post('/api/v1/data'))
+        .field('type', 'image')
+        .attach('file', wavespeed.png, { filename: 'q.png', contentType: 'image/png' })
+        .expect(201);
       const key = randomUUID();
-      const job = (userId: string, dataId: string) => service(http.post('/api/v1/jobs')).set('Idempotency-Key', key).send({ userId, serviceType: 'restore', input: [{ type: 'image', dataId }] });
+      const job = (userId: string, dataId: string) =>
+        service(http.post('/api/v1/jobs'))
+          .set('Idempotency-Key', key)
+          .send({ userId, serviceType: 'restore', input: [{ type: 'image', dataId }] });
       const first = await job(a.userId, photo.body.id).expect(201);
       expect((await job(a.userId, photo.body.id).expect(201)).body.id).toBe(first.body.id);
       expect(first.body.meta).not.toHaveProperty('requestFingerprint');

@@ -27,9 +27,17 @@ describe('public-api: upload memory', () => {
   beforeAll(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'genbot-upload-mem-'));
     port = await freePort();
-    const config = testConfig({ DATA_DIR: dataDir, PUBLIC_API_PORT: String(port), PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, FILE_URL_SECRET: 'm'.repeat(40), UPLOAD_MAX_BYTES: String(20 * MB) });
+    const config = testConfig({
+      DATA_DIR: dataDir,
+      PUBLIC_API_PORT: String(port),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
+      FILE_URL_SECRET: 'm'.repeat(40),
+      UPLOAD_MAX_BYTES: String(20 * MB),
+    });
     api = await bootstrapPublicApi(config, { port });
-    png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#777' } }).png().toBuffer();
+    png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#777' } })
+      .png()
+      .toBuffer();
   });
   afterAll(async () => {
     await api?.close();
@@ -38,7 +46,9 @@ describe('public-api: upload memory', () => {
 
   /** POST /api/v1/data with a PNG header and FILE_BYTES in all, written chunk by chunk. */
   function upload(): Promise<number> {
-    const head = Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="type"\r\n\r\nimage\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n`);
+    const head = Buffer.from(
+      `--${BOUNDARY}\r\nContent-Disposition: form-data; name="type"\r\n\r\nimage\r\n--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="big.png"\r\nContent-Type: image/png\r\n\r\n`,
+    );
     const tail = Buffer.from(`\r\n--${BOUNDARY}--\r\n`);
     const chunk = Buffer.alloc(64 * 1024, 0x5a);
     const padding = FILE_BYTES - png.length;
@@ -49,7 +59,11 @@ describe('public-api: upload memory', () => {
           port,
           method: 'POST',
           path: '/api/v1/data',
-          headers: { 'x-api-key': TEST_API_KEY, 'content-type': `multipart/form-data; boundary=${BOUNDARY}`, 'content-length': head.length + png.length + padding + tail.length },
+          headers: {
+            'x-api-key': TEST_API_KEY,
+            'content-type': `multipart/form-data; boundary=${BOUNDARY}`,
+            'content-length': head.length + png.length + padding + tail.length,
+          },
         },
         (res) => {
           res.resume();
@@ -82,7 +96,9 @@ describe('public-api: upload memory', () => {
     const statuses = await Promise.all(Array.from({ length: PARALLEL }, () => upload())).finally(() => clearInterval(sampler));
     peak = Math.max(peak, process.memoryUsage().rss);
     const growthMb = (peak - baseline) / MB;
-    console.log(`${PARALLEL} × ${FILE_BYTES / MB} MB uploads in ${Date.now() - started} ms: RSS ${Math.round(baseline / MB)} MB → peak ${Math.round(peak / MB)} MB (+${growthMb.toFixed(1)} MB)`);
+    console.log(
+      `${PARALLEL} × ${FILE_BYTES / MB} MB uploads in ${Date.now() - started} ms: RSS ${Math.round(baseline / MB)} MB → peak ${Math.round(peak / MB)} MB (+${growthMb.toFixed(1)} MB)`,
+    );
     expect(statuses).toEqual(Array(PARALLEL).fill(201));
     expect(growthMb).toBeLessThan(150);
   }, 120_000);

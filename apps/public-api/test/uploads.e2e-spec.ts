@@ -47,8 +47,12 @@ describe('public-api: uploads', () => {
     });
     api = await bootstrapPublicApi(config, { port });
     http = request(api.getHttpServer());
-    png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c83' } }).png().toBuffer();
-    otherPng = await sharp({ create: { width: 9, height: 9, channels: 3, background: '#38c' } }).png().toBuffer();
+    png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#c83' } })
+      .png()
+      .toBuffer();
+    otherPng = await sharp({ create: { width: 9, height: 9, channels: 3, background: '#38c' } })
+      .png()
+      .toBuffer();
   });
   afterAll(async () => {
     await api?.close();
@@ -95,7 +99,10 @@ describe('public-api: uploads', () => {
     });
 
     it('answers 413 for a second file', async () => {
-      const res = await send(multipart([...extra, { name: 'file', file: png, contentType: 'image/png' }, { name: 'file2', file: png, contentType: 'image/png' }]), multipartType);
+      const res = await send(
+        multipart([...extra, { name: 'file', file: png, contentType: 'image/png' }, { name: 'file2', file: png, contentType: 'image/png' }]),
+        multipartType,
+      );
       expect(res.status).toBe(413);
       expect(res.body.code).toBe('MULTIPART_TOO_MANY_PARTS');
     });
@@ -120,18 +127,34 @@ describe('public-api: uploads', () => {
     it.each(['application/octet-stream', 'binary/octet-stream', undefined])('takes PNG bytes declared %s as image/png', async (declared) => {
       const { telegramId } = await newMiniAppUser();
       const body = multipart([{ name: 'file', file: png, contentType: declared }]);
-      const mini = await http.post('/api/v1/media/upload').set(asUser(telegramId)).set('Content-Type', `multipart/form-data; boundary=${BOUNDARY}`).send(body).expect(201);
+      const mini = await http
+        .post('/api/v1/media/upload')
+        .set(asUser(telegramId))
+        .set('Content-Type', `multipart/form-data; boundary=${BOUNDARY}`)
+        .send(body)
+        .expect(201);
       expect(mini.body).toMatchObject({ id: expect.any(String), contentType: 'image/png', sizeBytes: png.length });
 
-      const viaService = await service(http.post('/api/v1/data')).field('type', 'image').attach('file', png, { filename: 'x', contentType: declared ?? 'application/octet-stream' }).expect(201);
+      const viaService = await service(http.post('/api/v1/data'))
+        .field('type', 'image')
+        .attach('file', png, { filename: 'x', contentType: declared ?? 'application/octet-stream' })
+        .expect(201);
       expect(viaService.body).toMatchObject({ type: 'image', s3Url: expect.stringMatching(/\.png\?/) });
     });
 
     it('still refuses a specific declared type the bytes contradict', async () => {
       const { telegramId } = await newMiniAppUser();
-      const res = await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', png, { filename: 'x.jpg', contentType: 'audio/mpeg' }).expect(415);
+      const res = await http
+        .post('/api/v1/media/upload')
+        .set(asUser(telegramId))
+        .attach('file', png, { filename: 'x.jpg', contentType: 'audio/mpeg' })
+        .expect(415);
       expect(res.body.code).toBe('STORAGE_UNSUPPORTED_TYPE');
-      const octet = await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', Buffer.from('%PDF-1.7\n\x00\x01'), { filename: 'x.pdf', contentType: 'application/octet-stream' }).expect(415);
+      const octet = await http
+        .post('/api/v1/media/upload')
+        .set(asUser(telegramId))
+        .attach('file', Buffer.from('%PDF-1.7\n\x00\x01'), { filename: 'x.pdf', contentType: 'application/octet-stream' })
+        .expect(415);
       expect(octet.body.code).toBe('STORAGE_UNSUPPORTED_TYPE');
     });
   });
@@ -140,12 +163,20 @@ describe('public-api: uploads', () => {
     it('answers 413 past UPLOAD_MAX_BYTES and leaves nothing in storage', async () => {
       const { telegramId, userId } = await newMiniAppUser();
       const big = Buffer.concat([png, Buffer.alloc(MAX_BYTES + 1024, 7)]);
-      const res = await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', big, { filename: 'big.png', contentType: 'image/png' }).expect(413);
+      const res = await http
+        .post('/api/v1/media/upload')
+        .set(asUser(telegramId))
+        .attach('file', big, { filename: 'big.png', contentType: 'image/png' })
+        .expect(413);
       expect(res.body).toMatchObject({ code: 'STORAGE_TOO_LARGE', details: { maxBytes: MAX_BYTES } });
       expect(storedFiles(userId)).toEqual([]);
       // Exactly at the cap is fine.
       const atCap = Buffer.concat([png, Buffer.alloc(MAX_BYTES - png.length, 7)]);
-      const ok = await http.post('/api/v1/media/upload').set(asUser(telegramId)).attach('file', atCap, { filename: 'cap.png', contentType: 'image/png' }).expect(201);
+      const ok = await http
+        .post('/api/v1/media/upload')
+        .set(asUser(telegramId))
+        .attach('file', atCap, { filename: 'cap.png', contentType: 'image/png' })
+        .expect(201);
       expect(ok.body.sizeBytes).toBe(MAX_BYTES);
       const back = await fetch(ok.body.url);
       expect(Buffer.from(await back.arrayBuffer())).toEqual(atCap);
@@ -156,13 +187,24 @@ describe('public-api: uploads', () => {
     it('lets a Mini App user use only their own uploads', async () => {
       const alice = await newMiniAppUser();
       const bob = await newMiniAppUser();
-      const upload = await http.post('/api/v1/media/upload').set(asUser(alice.telegramId)).attach('file', png, { filename: 'a.png', contentType: 'image/png' }).expect(201);
+      const upload = await http
+        .post('/api/v1/media/upload')
+        .set(asUser(alice.telegramId))
+        .attach('file', png, { filename: 'a.png', contentType: 'image/png' })
+        .expect(201);
       const theirs = await http.post('/api/v1/tools/restore').set(asUser(bob.telegramId)).send({ media_id: upload.body.id }).expect(403);
       expect(theirs.body.code).toBe('FORBIDDEN');
 
       // An upload by a service client has no owner; it is not a free-for-all for Mini App users.
-      const serviceData = await service(http.post('/api/v1/data')).field('type', 'image').attach('file', png, { filename: 'p.png', contentType: 'image/png' }).expect(201);
-      const unowned = await http.post('/api/v1/generations/submit').set(asUser(bob.telegramId)).send({ model_id: 'seedream-v4', prompt: 'x', media_ids: [serviceData.body.id] }).expect(403);
+      const serviceData = await service(http.post('/api/v1/data'))
+        .field('type', 'image')
+        .attach('file', png, { filename: 'p.png', contentType: 'image/png' })
+        .expect(201);
+      const unowned = await http
+        .post('/api/v1/generations/submit')
+        .set(asUser(bob.telegramId))
+        .send({ model_id: 'seedream-v4', prompt: 'x', media_ids: [serviceData.body.id] })
+        .expect(403);
       expect(unowned.body.code).toBe('FORBIDDEN');
     });
   });

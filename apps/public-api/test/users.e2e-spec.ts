@@ -21,7 +21,9 @@ describe('public-api: seed 001 users (X-API-Key)', () => {
     const telegramId = String(uniqueTelegramId());
     const res = await register({ telegramId, username: 'alice', anonUserId: 'web-1' }).expect(200);
     // Seed 001 types these fields without null: what the user lacks (email, avatar, referrer) is left out.
-    expect(Object.keys(res.body).sort()).toEqual(['anonUserId', 'balanceTokens', 'consentPd', 'createdAt', 'hasLeftReview', 'id', 'refCode', 'telegramId', 'updatedAt', 'username'].sort());
+    expect(Object.keys(res.body).sort()).toEqual(
+      ['anonUserId', 'balanceTokens', 'consentPd', 'createdAt', 'hasLeftReview', 'id', 'refCode', 'telegramId', 'updatedAt', 'username'].sort(),
+    );
     expect(res.body).toMatchObject({ telegramId, username: 'alice', anonUserId: 'web-1', consentPd: false, hasLeftReview: false, balanceTokens: 0 });
     expect(res.body.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.body.refCode).toMatch(/^[a-z0-9]{8}$/);
@@ -110,7 +112,12 @@ describe('public-api: seed 001 users (X-API-Key)', () => {
   });
 
   it('answers malformed JSON with 400, never 500', async () => {
-    const res = await http.post('/api/v1/users/register-or-login').set('X-API-Key', TEST_API_KEY).set('Content-Type', 'application/json').send('{"telegramId": "1",').expect(400);
+    const res = await http
+      .post('/api/v1/users/register-or-login')
+      .set('X-API-Key', TEST_API_KEY)
+      .set('Content-Type', 'application/json')
+      .send('{"telegramId": "1",')
+      .expect(400);
     expect(res.body).toEqual({ code: 'MALFORMED_JSON', message: expect.any(String) });
   });
 

@@ -9,7 +9,17 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { QUEUES } from '@genbot/core';
 import { LedgerService, verifyLedger } from '@genbot/ledger';
-import { FakeTelegramApi, FakeWavespeed, TEST_DATABASE_URL, TEST_REDIS_URL, eventually, freePort, signInitData, testConfig, uniqueTelegramId } from '@genbot/testing';
+import {
+  FakeTelegramApi,
+  FakeWavespeed,
+  TEST_DATABASE_URL,
+  TEST_REDIS_URL,
+  eventually,
+  freePort,
+  signInitData,
+  testConfig,
+  uniqueTelegramId,
+} from '@genbot/testing';
 import { bootstrapPublicApi } from '../../public-api/src/bootstrap';
 import { WorkerProcess } from './worker-process';
 
@@ -86,9 +96,17 @@ describe('worker crash mid-generation', () => {
       if (paid) {
         await ledger.transfer({ idempotencyKey: randomUUID(), from: { system: 'purchases' }, to: { userId: user.id }, amount: credits, kind: 'purchase' });
         // The trial used up already, so this one is charged.
-        await db.query(`INSERT INTO trial_uses (user_id, model_id, generation_id) SELECT $1, id, $2 FROM models WHERE slug = $3`, [user.id, randomUUID(), model]);
+        await db.query(`INSERT INTO trial_uses (user_id, model_id, generation_id) SELECT $1, id, $2 FROM models WHERE slug = $3`, [
+          user.id,
+          randomUUID(),
+          model,
+        ]);
       }
-      const { body } = await http.post('/api/v1/generations/submit').set(asUser(telegramId)).send({ model_id: model, prompt: `crash test ${i}`, chat_id: telegramId, ...extra }).expect(201);
+      const { body } = await http
+        .post('/api/v1/generations/submit')
+        .set(asUser(telegramId))
+        .send({ model_id: model, prompt: `crash test ${i}`, chat_id: telegramId, ...extra })
+        .expect(201);
       batch.push({ id: body.id, telegramId, userId: user.id, paid, credits });
     }
     return batch;
@@ -116,7 +134,12 @@ describe('worker crash mid-generation', () => {
     // The minute sweep, sooner: nothing here waits for the clock but for the dead worker's locks.
     const sweeping = setInterval(() => void queue.add('generations.sweep', {}, { removeOnComplete: true, removeOnFail: true }).catch(() => undefined), 2000);
     try {
-      await eventually(() => statuses(ids), (rows) => rows.every((g) => (g.status === 'succeeded' && g.delivered_at) || ['failed', 'cancelled'].includes(g.status)), 55_000, 250);
+      await eventually(
+        () => statuses(ids),
+        (rows) => rows.every((g) => (g.status === 'succeeded' && g.delivered_at) || ['failed', 'cancelled'].includes(g.status)),
+        55_000,
+        250,
+      );
     } finally {
       clearInterval(sweeping);
     }
@@ -130,7 +153,12 @@ describe('worker crash mid-generation', () => {
     for (const g of batch) {
       const balance = await ledger.balance(g.userId);
       // Charged exactly once when paid, never when free; no hold left open either way.
-      expect({ user: g.telegramId, ...balance }).toEqual({ user: g.telegramId, balance: g.paid ? g.credits - price : 0, reserved: 0, available: g.paid ? g.credits - price : 0 });
+      expect({ user: g.telegramId, ...balance }).toEqual({
+        user: g.telegramId,
+        balance: g.paid ? g.credits - price : 0,
+        reserved: 0,
+        available: g.paid ? g.credits - price : 0,
+      });
       const results = telegram.sentTo(g.telegramId).filter((call) => RESULT_METHODS.includes(call.method));
       expect({ user: g.telegramId, results: results.length }).toEqual({ user: g.telegramId, results: 1 });
     }

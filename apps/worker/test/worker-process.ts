@@ -25,7 +25,15 @@ export class WorkerProcess {
     const child = spawn(process.execPath, ['-r', 'ts-node/register', '-r', 'tsconfig-paths/register', 'apps/worker/src/main.ts'], {
       cwd: ROOT,
       // Nothing from the shell: what the test passes is the whole config.
-      env: { PATH: process.env.PATH ?? '', TS_NODE_TRANSPILE_ONLY: 'true', NODE_ENV: 'test', LOG_LEVEL: 'error', HOST: '127.0.0.1', ...env, WORKER_PORT: String(port) },
+      env: {
+        PATH: process.env.PATH ?? '',
+        TS_NODE_TRANSPILE_ONLY: 'true',
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'error',
+        HOST: '127.0.0.1',
+        ...env,
+        WORKER_PORT: String(port),
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const worker = new WorkerProcess(child, port);
@@ -33,7 +41,10 @@ export class WorkerProcess {
       await eventually(
         async () => {
           if (child.exitCode !== null) throw new Error(`worker exited with ${child.exitCode}: ${worker.output}`);
-          return fetch(`http://127.0.0.1:${port}/health`).then((r) => r.ok, () => false);
+          return fetch(`http://127.0.0.1:${port}/health`).then(
+            (r) => r.ok,
+            () => false,
+          );
         },
         (up) => up,
         60_000,

@@ -25,7 +25,12 @@ describe('worker', () => {
 
   it('schedules hold expiry and its processor voids expired holds', async () => {
     const queue = app.get<Queue>(getQueueToken(QUEUES.ledger));
-    const schedulers = await eventually(async () => (await queue.getJobSchedulers()).filter((s) => s.key === 'ledger.expire-holds'), (found) => found.length > 0, 5000, 50);
+    const schedulers = await eventually(
+      async () => (await queue.getJobSchedulers()).filter((s) => s.key === 'ledger.expire-holds'),
+      (found) => found.length > 0,
+      5000,
+      50,
+    );
     expect(schedulers[0]).toMatchObject({ key: 'ledger.expire-holds', every: 30_000 });
 
     // The worker has no users module; a user row is all the ledger needs (its account comes with it).

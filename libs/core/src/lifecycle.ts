@@ -6,7 +6,10 @@ import type { INestApplicationContext } from '@nestjs/common';
  * cut the others short. Apps close in reverse start order so the bot stops taking updates before
  * the worker it feeds stops.
  */
-export function closeOnSignal(apps: INestApplicationContext[], options: { afterClose?: () => Promise<void>; log?: (line: string) => void; graceMs?: number } = {}): void {
+export function closeOnSignal(
+  apps: INestApplicationContext[],
+  options: { afterClose?: () => Promise<void>; log?: (line: string) => void; graceMs?: number } = {},
+): void {
   const { afterClose, log = console.log, graceMs = 25_000 } = options;
   let closing = false;
   const shutdown = async (signal: string) => {

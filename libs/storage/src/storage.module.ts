@@ -47,7 +47,11 @@ export function createObjectStorage(config: AppConfig, signer: FileUrlSigner): O
       provide: SafeDownloader,
       inject: [AppConfig],
       useFactory: ({ env }: AppConfig) =>
-        new SafeDownloader({ allowHttpHosts: env.DOWNLOAD_ALLOW_HTTP_HOSTS, timeoutMs: env.DOWNLOAD_TIMEOUT_MS, minBytesPerSecond: env.DOWNLOAD_MIN_BYTES_PER_SECOND }),
+        new SafeDownloader({
+          allowHttpHosts: env.DOWNLOAD_ALLOW_HTTP_HOSTS,
+          timeoutMs: env.DOWNLOAD_TIMEOUT_MS,
+          minBytesPerSecond: env.DOWNLOAD_MIN_BYTES_PER_SECOND,
+        }),
     },
   ],
   exports: [ObjectStorage, FileUrlSigner, SafeDownloader],

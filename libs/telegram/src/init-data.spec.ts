@@ -187,16 +187,20 @@ describe('validateInitData', () => {
   it('reports empty input as missing', () => {
     expect(codeOf('')).toBe('AUTH_INIT_DATA_MISSING');
     expect(codeOf('   ')).toBe('AUTH_INIT_DATA_MISSING');
-    expect(errorOf(() => validateInitData(undefined as unknown as string, BOT_TOKEN, { maxAgeSeconds: DAY })).code).toBe(
-      'AUTH_INIT_DATA_MISSING',
-    );
+    expect(errorOf(() => validateInitData(undefined as unknown as string, BOT_TOKEN, { maxAgeSeconds: DAY })).code).toBe('AUTH_INIT_DATA_MISSING');
   });
 
   it('rejects malformed data even when it is correctly signed', () => {
     const authDate = String(Math.floor(secondsAgo(60).getTime() / 1000));
     const userField = (u: unknown): [string, string] => ['user', typeof u === 'string' ? u : JSON.stringify(u)];
     const cases: [string, [string, string][]][] = [
-      ['no user', [['auth_date', authDate], ['query_id', 'q']]],
+      [
+        'no user',
+        [
+          ['auth_date', authDate],
+          ['query_id', 'q'],
+        ],
+      ],
       ['user not JSON', [userField('{"id":42,'), ['auth_date', authDate]]],
       ['user is an array', [userField([42]), ['auth_date', authDate]]],
       ['user without first_name', [userField({ id: 42 }), ['auth_date', authDate]]],
@@ -231,7 +235,10 @@ describe('validateInitData', () => {
       ['user', JSON.stringify({ id: 42, first_name: 'Ann' })],
       ['auth_date', String(Math.floor(secondsAgo(60).getTime() / 1000))],
     ];
-    const dataCheckString = [...fields].sort().map(([k, v]) => `${k}=${v}`).join('\n');
+    const dataCheckString = [...fields]
+      .sort()
+      .map(([k, v]) => `${k}=${v}`)
+      .join('\n');
     const widgetSecret = createHash('sha256').update(BOT_TOKEN).digest();
     const hash = createHmac('sha256', widgetSecret).update(dataCheckString).digest('hex');
     expect(codeOf(new URLSearchParams([...fields, ['hash', hash]]).toString())).toBe('AUTH_INIT_DATA_INVALID');

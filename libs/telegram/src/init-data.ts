@@ -96,10 +96,7 @@ export function validateInitData(raw: string, botToken: string, opts: InitDataVa
  * Reads init data from `X-Telegram-Init-Data: <raw>` or `Authorization: tma <raw>`; the dedicated
  * header wins when both are sent. Blank values count as absent.
  */
-export function parseAuthorizationInitData(headers: {
-  authorization?: string;
-  'x-telegram-init-data'?: string;
-}): string | undefined {
+export function parseAuthorizationInitData(headers: { authorization?: string; 'x-telegram-init-data'?: string }): string | undefined {
   const direct = headers['x-telegram-init-data']?.trim();
   if (direct) return direct;
   const match = /^tma\s+(\S.*)$/is.exec(headers.authorization?.trim() ?? '');

@@ -90,7 +90,10 @@ describe('verifyLoginWidget', () => {
 
   it('rejects a login signed the Mini App way (HMAC "WebAppData" secret)', () => {
     const fields = fullLogin();
-    const dataCheckString = Object.keys(fields).sort().map((k) => `${k}=${fields[k]}`).join('\n');
+    const dataCheckString = Object.keys(fields)
+      .sort()
+      .map((k) => `${k}=${fields[k]}`)
+      .join('\n');
     const webAppSecret = createHmac('sha256', 'WebAppData').update(BOT_TOKEN).digest();
     const hash = createHmac('sha256', webAppSecret).update(dataCheckString).digest('hex');
     expect(codeOf({ ...fields, hash })).toBe('AUTH_LOGIN_INVALID');

@@ -27,11 +27,7 @@ const invalid = (message: string): DomainError => new DomainError('AUTH_LOGIN_IN
  * The signature is checked before any field is trusted, so a forged login is always
  * `AUTH_LOGIN_INVALID` and `AUTH_LOGIN_EXPIRED` is only ever said about a genuine one.
  */
-export function verifyLoginWidget(
-  data: Record<string, string | number>,
-  botToken: string,
-  opts: LoginWidgetVerificationOptions,
-): LoginWidgetUser {
+export function verifyLoginWidget(data: Record<string, string | number>, botToken: string, opts: LoginWidgetVerificationOptions): LoginWidgetUser {
   if (!Number.isFinite(opts.maxAgeSeconds) || opts.maxAgeSeconds < 0) {
     // A NaN here would make every age comparison false, i.e. a login that never expires.
     throw new RangeError('maxAgeSeconds must be a non-negative finite number');

@@ -31,7 +31,10 @@ export class TelegramSender {
   }
 
   async sendText(chatId: string, text: string, replyTo?: number | null): Promise<number | undefined> {
-    return this.call(async (tg) => (await tg.sendMessage(chatId, text, replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {})).message_id);
+    return this.call(
+      async (tg) =>
+        (await tg.sendMessage(chatId, text, replyTo ? { reply_parameters: { message_id: replyTo, allow_sending_without_reply: true } } : {})).message_id,
+    );
   }
 
   /** Edits a progress message; an edit that fails (message gone, unchanged text) is not worth a retry. */
@@ -50,7 +53,9 @@ export class TelegramSender {
     const photos = files.filter((f) => f.contentType.startsWith('image/') && f.data.length <= PHOTO_MAX_BYTES);
     if (files.length > 1 && photos.length === files.length) {
       for (let i = 0; i < files.length; i += 10) {
-        const media: InputMediaPhoto[] = files.slice(i, i + 10).map((f, j) => ({ type: 'photo', media: Input.fromBuffer(f.data, f.filename), ...(i + j === 0 ? { caption } : {}) }));
+        const media: InputMediaPhoto[] = files
+          .slice(i, i + 10)
+          .map((f, j) => ({ type: 'photo', media: Input.fromBuffer(f.data, f.filename), ...(i + j === 0 ? { caption } : {}) }));
         await this.call((tg) => tg.sendMediaGroup(chatId, media, reply));
       }
       return;
@@ -71,7 +76,8 @@ export class TelegramSender {
       return await send(this.telegram);
     } catch (error) {
       if (error instanceof TelegramError) {
-        if (error.code === 429) throw new DomainError('TELEGRAM_RATE_LIMITED', 'Telegram asked us to slow down', { retryAfterSeconds: error.parameters?.retry_after ?? 5 });
+        if (error.code === 429)
+          throw new DomainError('TELEGRAM_RATE_LIMITED', 'Telegram asked us to slow down', { retryAfterSeconds: error.parameters?.retry_after ?? 5 });
         if (error.code === 403) throw new DomainError('TELEGRAM_BLOCKED', 'The user has blocked the bot');
       }
       throw error;

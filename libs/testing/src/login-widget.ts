@@ -5,7 +5,11 @@ import { createHash, createHmac } from 'node:crypto';
  * token, HMAC-SHA-256 over the sorted `key=value` lines). Written from the spec, independently of
  * libs/telegram's verifier.
  */
-export function signLoginWidget(botToken: string, user: { id: number; first_name: string; username?: string }, authDate = new Date()): Record<string, string | number> {
+export function signLoginWidget(
+  botToken: string,
+  user: { id: number; first_name: string; username?: string },
+  authDate = new Date(),
+): Record<string, string | number> {
   const fields: Record<string, string | number> = { ...user, auth_date: Math.floor(authDate.getTime() / 1000) };
   const checkString = Object.keys(fields)
     .sort()

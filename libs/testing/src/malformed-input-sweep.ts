@@ -2,8 +2,19 @@ import { randomUUID } from 'node:crypto';
 import type { Response, SuperTest, Test } from 'supertest';
 
 type Http = SuperTest<Test> | ReturnType<typeof import('supertest')>;
-type Schema = Record<string, unknown> & { $ref?: string; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[]; oneOf?: Schema[]; required?: string[] };
-type Operation = { parameters?: { name: string; in: string; schema?: Schema }[]; requestBody?: { content?: Record<string, { schema?: Schema }> }; security?: Record<string, string[]>[] };
+type Schema = Record<string, unknown> & {
+  $ref?: string;
+  properties?: Record<string, Schema>;
+  items?: Schema;
+  allOf?: Schema[];
+  oneOf?: Schema[];
+  required?: string[];
+};
+type Operation = {
+  parameters?: { name: string; in: string; schema?: Schema }[];
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+  security?: Record<string, string[]>[];
+};
 
 /** How the sweep authenticates for one OpenAPI security scheme; called per request, so it may rotate callers. */
 export type SweepAuth = () => { headers: Record<string, string>; telegramId?: string };
@@ -32,12 +43,19 @@ const HUGE = ['1e19', '-1e19', '9007199254740993', '1e400'];
  * answer may be a 5xx. Variants are built from the document, so a new route is swept unasked.
  */
 export async function sweepMalformedInput(http: Http, options: SweepOptions): Promise<{ operations: number; requests: number; failures: SweepFailure[] }> {
-  const doc = (await http.get('/docs-json').expect(200)).body as { paths: Record<string, Record<string, Operation>>; components?: { schemas?: Record<string, Schema> } };
+  const doc = (await http.get('/docs-json').expect(200)).body as {
+    paths: Record<string, Record<string, Operation>>;
+    components?: { schemas?: Record<string, Schema> };
+  };
   const schemas = doc.components?.schemas ?? {};
   const resolve = (schema: Schema | undefined, depth = 0): Schema => {
     if (!schema || depth > 8) return {};
     if (schema.$ref) return resolve(schemas[schema.$ref.split('/').pop()!], depth + 1);
-    if (schema.allOf) return schema.allOf.reduce<Schema>((acc, part) => { const r = resolve(part, depth + 1); return { ...acc, ...r, properties: { ...acc.properties, ...r.properties } }; }, {});
+    if (schema.allOf)
+      return schema.allOf.reduce<Schema>((acc, part) => {
+        const r = resolve(part, depth + 1);
+        return { ...acc, ...r, properties: { ...acc.properties, ...r.properties } };
+      }, {});
     return schema;
   };
 
@@ -72,12 +90,14 @@ export async function sweepMalformedInput(http: Http, options: SweepOptions): Pr
         const minimal = jsonSchema ? exampleOf(jsonSchema, resolve, 0, true) : undefined;
         const body = () => (base === undefined ? undefined : JSON.stringify(base));
 
-        for (const p of pathParams) for (const bad of ['%00', '%ED%A0%80', '%F0', '99999999999999999999', '-1', '1e19', 'null', 'x'.repeat(300)]) {
-          send(`path ${p.name}=${bad}`, (auth) => ({ url: urlWith(auth, { [p.name]: bad }), raw: body() }));
-        }
-        for (const q of queryParams) for (const bad of ['%00', '%ED%A0%80', '99999999999999999999', '-1', '1e19', 'x'.repeat(300)]) {
-          send(`query ${q.name}=${bad}`, (auth) => ({ url: urlWith(auth, {}, `?${q.name}=${bad}`) }));
-        }
+        for (const p of pathParams)
+          for (const bad of ['%00', '%ED%A0%80', '%F0', '99999999999999999999', '-1', '1e19', 'null', 'x'.repeat(300)]) {
+            send(`path ${p.name}=${bad}`, (auth) => ({ url: urlWith(auth, { [p.name]: bad }), raw: body() }));
+          }
+        for (const q of queryParams)
+          for (const bad of ['%00', '%ED%A0%80', '99999999999999999999', '-1', '1e19', 'x'.repeat(300)]) {
+            send(`query ${q.name}=${bad}`, (auth) => ({ url: urlWith(auth, {}, `?${q.name}=${bad}`) }));
+          }
         if (!jsonSchema) continue;
         for (const [variant, raw] of wholeBodies()) send(variant, (auth) => ({ url: urlWith(auth), raw }));
         for (const field of fieldPaths(jsonSchema, resolve)) {

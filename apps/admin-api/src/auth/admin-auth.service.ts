@@ -35,7 +35,11 @@ export class AdminAuthService {
     this.assertAllowed(telegramId);
     const claims: AdminClaims = { sub: telegramId, firstName: user.firstName, role: 'admin', ...(user.username ? { username: user.username } : {}) };
     const expiresIn = this.config.env.JWT_TTL_SECONDS;
-    return { accessToken: await this.jwt.signAsync(claims, { expiresIn, algorithm: 'HS256', issuer: TOKEN_RULES.issuer, audience: TOKEN_RULES.audience }), expiresIn, claims };
+    return {
+      accessToken: await this.jwt.signAsync(claims, { expiresIn, algorithm: 'HS256', issuer: TOKEN_RULES.issuer, audience: TOKEN_RULES.audience }),
+      expiresIn,
+      claims,
+    };
   }
 
   /** Checked on every request too, so removing an id from the allow-list takes effect at once. */

@@ -11,7 +11,9 @@ export function AdminOnly() {
   return applyDecorators(UseGuards(AdminGuard), ApiBearerAuth('bearer'));
 }
 
-export const CurrentAdmin = createParamDecorator((_: unknown, ctx: ExecutionContext) => (ctx.switchToHttp().getRequest<FastifyRequest>() as unknown as Record<symbol, AdminClaims>)[CLAIMS]);
+export const CurrentAdmin = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext) => (ctx.switchToHttp().getRequest<FastifyRequest>() as unknown as Record<symbol, AdminClaims>)[CLAIMS],
+);
 
 @Injectable()
 export class AdminGuard implements CanActivate {

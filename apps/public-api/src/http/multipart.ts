@@ -44,7 +44,9 @@ export async function withSingleFile<T>(request: FastifyRequest, maxBytes: numbe
       }
       if (part.fieldname !== 'file' || file) {
         part.file.resume();
-        throw new DomainError('VALIDATION_FAILED', 'Send exactly one file, in the field `file`', { fields: [{ field: part.fieldname, problems: ['unexpected file'] }] });
+        throw new DomainError('VALIDATION_FAILED', 'Send exactly one file, in the field `file`', {
+          fields: [{ field: part.fieldname, problems: ['unexpected file'] }],
+        });
       }
       // busboy reports a part without Content-Type as text/plain (RFC 7578's default), so that
       // spelling is no claim at all: the bytes decide, and a PNG stays a PNG.
@@ -107,7 +109,8 @@ function multipartError(error: unknown, maxBytes: number): unknown {
   if (error instanceof DomainError) return error;
   const { code, errno, message } = error as { code?: string; errno?: number; message?: string };
   if (code === 'FST_REQ_FILE_TOO_LARGE') return tooLarge(maxBytes);
-  if (code && TOO_MANY.has(code)) return new DomainError('MULTIPART_TOO_MANY_PARTS', 'Too many fields or files: send one file (field `file`) and a few short fields');
+  if (code && TOO_MANY.has(code))
+    return new DomainError('MULTIPART_TOO_MANY_PARTS', 'Too many fields or files: send one file (field `file`) and a few short fields');
   if (errno !== undefined) return error;
   if ((code && code.startsWith('FST_')) || code === 'ERR_STREAM_PREMATURE_CLOSE' || code === undefined)
     return new DomainError('MULTIPART_MALFORMED', 'The multipart body is malformed or cut short', { reason: String(message ?? 'unknown').slice(0, 200) });

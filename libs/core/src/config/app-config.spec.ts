@@ -5,7 +5,13 @@ const load = (env: Record<string, string>) => AppConfig.load({}, { readDotenv: f
 describe('AppConfig', () => {
   it('applies defaults for an empty environment (the embedded default)', () => {
     const config = load({});
-    expect(config.env).toMatchObject({ PUBLIC_API_PORT: 3000, ADMIN_API_PORT: 3001, BOT_PORT: 3002, TELEGRAM_API_ROOT: 'https://api.telegram.org', INIT_DATA_MAX_AGE_SECONDS: 86400 });
+    expect(config.env).toMatchObject({
+      PUBLIC_API_PORT: 3000,
+      ADMIN_API_PORT: 3001,
+      BOT_PORT: 3002,
+      TELEGRAM_API_ROOT: 'https://api.telegram.org',
+      INIT_DATA_MAX_AGE_SECONDS: 86400,
+    });
     expect(config.env.SERVICE_API_KEYS).toEqual([]);
     expect(config.botMode).toBe('polling');
   });
@@ -37,7 +43,9 @@ describe('AppConfig', () => {
   });
 
   it('names a missing variable an app requires', () => {
-    expect(() => load({}).databaseUrl).toThrow('Config error: DATABASE_URL is required to reach PostgreSQL (npm start alone runs an embedded one) (it is not set)');
+    expect(() => load({}).databaseUrl).toThrow(
+      'Config error: DATABASE_URL is required to reach PostgreSQL (npm start alone runs an embedded one) (it is not set)',
+    );
   });
 
   it('never prints a long secret in full', () => {

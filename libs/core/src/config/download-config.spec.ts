@@ -8,7 +8,12 @@ describe('download settings', () => {
   });
 
   it('reads host names and IP literals, lower-cased', () => {
-    expect(load({ DOWNLOAD_ALLOW_HTTP_HOSTS: 'localhost, Images.Dev.Local,127.0.0.1,[::1]' }).env.DOWNLOAD_ALLOW_HTTP_HOSTS).toEqual(['localhost', 'images.dev.local', '127.0.0.1', '[::1]']);
+    expect(load({ DOWNLOAD_ALLOW_HTTP_HOSTS: 'localhost, Images.Dev.Local,127.0.0.1,[::1]' }).env.DOWNLOAD_ALLOW_HTTP_HOSTS).toEqual([
+      'localhost',
+      'images.dev.local',
+      '127.0.0.1',
+      '[::1]',
+    ]);
   });
 
   it.each([['http://localhost'], ['localhost:8080'], ['images.dev/path'], ['*.example.com']])('stops at boot on %s, naming the variable', (value) => {

@@ -11,7 +11,11 @@ describe('AppConfig: CORS, proxies and rate limits', () => {
   });
 
   it('takes CORS_ORIGINS and ADMIN_CORS_ORIGINS as comma-separated origins, replacing the default', () => {
-    const config = load({ MINI_APP_URL: 'https://app.example.com', CORS_ORIGINS: 'https://a.example.com, http://localhost:5173/', ADMIN_CORS_ORIGINS: 'https://ops.example.com' });
+    const config = load({
+      MINI_APP_URL: 'https://app.example.com',
+      CORS_ORIGINS: 'https://a.example.com, http://localhost:5173/',
+      ADMIN_CORS_ORIGINS: 'https://ops.example.com',
+    });
     expect(config.corsOrigins('public-api')).toEqual(['https://a.example.com', 'http://localhost:5173']);
     expect(config.corsOrigins('admin-api')).toEqual(['https://ops.example.com']);
     expect(config.corsOrigins('bot')).toEqual([]);
@@ -26,7 +30,10 @@ describe('AppConfig: CORS, proxies and rate limits', () => {
 
   it('has per-caller and per-IP limits, 0 turning one off', () => {
     expect(load({}).rateLimits).toEqual({ principal: { kind: 'bucket', perSecond: 10, burst: 30 }, ip: { kind: 'bucket', perSecond: 10, burst: 50 } });
-    expect(load({ RATE_LIMIT_RPS: '0.5', RATE_LIMIT_BURST: '3', RATE_LIMIT_IP_RPS: '0' }).rateLimits).toEqual({ principal: { kind: 'bucket', perSecond: 0.5, burst: 3 }, ip: undefined });
+    expect(load({ RATE_LIMIT_RPS: '0.5', RATE_LIMIT_BURST: '3', RATE_LIMIT_IP_RPS: '0' }).rateLimits).toEqual({
+      principal: { kind: 'bucket', perSecond: 0.5, burst: 3 },
+      ip: undefined,
+    });
   });
 
   it.each([

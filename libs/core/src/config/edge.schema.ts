@@ -8,10 +8,16 @@ export const origins = z
   .transform((raw, ctx) => {
     if (raw === undefined) return undefined;
     const list: string[] = [];
-    for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const item of raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const origin = originOf(item);
       if (!origin || origin !== item.replace(/\/$/, '')) {
-        ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be origins like https://app.example.com (scheme, host and port only), separated by commas' });
+        ctx.addIssue({
+          code: z.ZodIssueCode.custom,
+          message: 'must be origins like https://app.example.com (scheme, host and port only), separated by commas',
+        });
         return z.NEVER;
       }
       list.push(origin);
@@ -42,7 +48,10 @@ export const trustProxy = z
     const value = raw?.trim().toLowerCase();
     if (value === undefined || value === 'none' || value === 'false' || value === '0') return false;
     if (/^\d{1,2}$/.test(value)) return Number(value);
-    const list = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const list = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (list.length > 0 && list.every((item) => RANGE_NAMES.has(item) || isAddressOrRange(item))) return list;
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be a hop count or IP addresses / CIDR ranges separated by commas (or "none")' });
     return z.NEVER;
@@ -58,8 +67,10 @@ function isAddressOrRange(item: string): boolean {
   }
 }
 
-const perSecond = (fallback: number) => z.coerce.number({ invalid_type_error: 'must be a number of requests per second (0 turns the limit off)' }).min(0).max(100_000).default(fallback);
-const burst = (fallback: number) => z.coerce.number({ invalid_type_error: 'must be a whole number of requests, at least 1' }).int().min(1).max(100_000).default(fallback);
+const perSecond = (fallback: number) =>
+  z.coerce.number({ invalid_type_error: 'must be a number of requests per second (0 turns the limit off)' }).min(0).max(100_000).default(fallback);
+const burst = (fallback: number) =>
+  z.coerce.number({ invalid_type_error: 'must be a whole number of requests, at least 1' }).int().min(1).max(100_000).default(fallback);
 
 /** HTTP edge: cross-origin callers, proxies in front, global rate limits. */
 export const edgeEnv = {

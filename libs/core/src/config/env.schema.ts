@@ -2,7 +2,12 @@ import { z } from 'zod';
 import { edgeEnv } from './edge.schema';
 
 const port = (fallback: number) =>
-  z.coerce.number({ invalid_type_error: 'must be a port number 1-65535' }).int('must be a port number 1-65535').min(1, 'must be a port number 1-65535').max(65535, 'must be a port number 1-65535').default(fallback);
+  z.coerce
+    .number({ invalid_type_error: 'must be a port number 1-65535' })
+    .int('must be a port number 1-65535')
+    .min(1, 'must be a port number 1-65535')
+    .max(65535, 'must be a port number 1-65535')
+    .default(fallback);
 const optionalUrl = z.string().url().optional();
 const optionalText = z.string().min(1).optional();
 
@@ -12,7 +17,10 @@ const serviceApiKeys = z
   .default('')
   .transform((raw, ctx) => {
     const keys: { name: string; key: string }[] = [];
-    for (const item of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+    for (const item of raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean)) {
       const at = item.indexOf(':');
       const name = item.slice(0, at);
       const key = item.slice(at + 1);
@@ -30,7 +38,10 @@ const telegramIds = z
   .string()
   .default('')
   .transform((raw, ctx) => {
-    const ids = raw.split(',').map((s) => s.trim()).filter(Boolean);
+    const ids = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     if (ids.some((id) => !/^\d{1,20}$/.test(id))) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be Telegram user ids separated by commas' });
       return z.NEVER;
@@ -47,7 +58,10 @@ const downloadAllowHttpHosts = z
   .string()
   .default('')
   .transform((raw, ctx) => {
-    const hosts = raw.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean);
+    const hosts = raw
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
     if (hosts.some((host) => !/^(?:[a-z0-9-]+(?:\.[a-z0-9-]+)*|\[?[0-9a-f:.]+\]?)$/.test(host))) {
       ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be host names or IP addresses separated by commas (no scheme, port or path)' });
       return z.NEVER;
@@ -65,14 +79,29 @@ export const envSchema = z.object({
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('.data'),
 
-  DATABASE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL').optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// URL')
+    .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// URL')
+    .optional(),
 
-  BOT_TOKEN: z.string().regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)').optional(),
-  BOT_USERNAME: z.string().regex(/^\w{3,64}$/, 'must be the bot username without @').optional(),
+  BOT_TOKEN: z
+    .string()
+    .regex(/^\d+:[\w-]{20,}$/, 'must look like 123456:ABC… (from @BotFather)')
+    .optional(),
+  BOT_USERNAME: z
+    .string()
+    .regex(/^\w{3,64}$/, 'must be the bot username without @')
+    .optional(),
   TELEGRAM_API_ROOT: z.string().url().default('https://api.telegram.org'),
-  TELEGRAM_WEBHOOK_SECRET: z.string().regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z a-z 0-9 _ -').optional(),
+  TELEGRAM_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{16,256}$/, 'must be 16-256 characters of A-Z a-z 0-9 _ -')
+    .optional(),
   BOT_MODE: z.enum(['webhook', 'polling']).optional(),
   BOT_WEBHOOK_URL: optionalUrl,
   MINI_APP_URL: optionalUrl,
@@ -91,7 +120,11 @@ export const envSchema = z.object({
 
   /** Signs the expiring URLs of files kept on local disk (generated under DATA_DIR outside production). */
   FILE_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  UPLOAD_MAX_BYTES: z.coerce.number().int().min(1024).default(20 * 1024 * 1024),
+  UPLOAD_MAX_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(20 * 1024 * 1024),
   /** Most credits one ledger transfer may move; with the accounts' 9e15 counter bound no counter can overflow. */
   LEDGER_MAX_TRANSFER_CREDITS: z.coerce.number().int().min(1).max(1e15, 'must be at most 1e15').default(1e12),
   S3_ENDPOINT: optionalUrl,
@@ -107,7 +140,15 @@ export const envSchema = z.object({
   FAL_BASE_URL: z.string().url().default('https://queue.fal.run'),
   ELEVENLABS_API_KEY: optionalText,
   ELEVENLABS_BASE_URL: z.string().url().default('https://api.elevenlabs.io'),
-  GEMINI_API_KEYS: z.string().default('').transform((raw) => raw.split(',').map((s) => s.trim()).filter(Boolean)),
+  GEMINI_API_KEYS: z
+    .string()
+    .default('')
+    .transform((raw) =>
+      raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    ),
   GEMINI_BASE_URL: z.string().url().default('https://generativelanguage.googleapis.com'),
 
   YOOKASSA_SHOP_ID: optionalText,
@@ -121,7 +162,11 @@ export const envSchema = z.object({
   /** Fetching URLs clients give (image_urls, jobs' url inputs): see SafeDownloader. */
   DOWNLOAD_ALLOW_HTTP_HOSTS: downloadAllowHttpHosts,
   DOWNLOAD_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
-  DOWNLOAD_MIN_BYTES_PER_SECOND: z.coerce.number().int().min(0).default(16 * 1024),
+  DOWNLOAD_MIN_BYTES_PER_SECOND: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(16 * 1024),
 });
 
 export type Env = z.infer<typeof envSchema>;

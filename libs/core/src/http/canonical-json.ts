@@ -13,5 +13,9 @@ function sortKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortKeys);
   if (typeof value !== 'object' || value === null) return value;
   const source = value as Record<string, unknown>;
-  return Object.fromEntries(Object.keys(source).sort().map((key) => [key, sortKeys(source[key])]));
+  return Object.fromEntries(
+    Object.keys(source)
+      .sort()
+      .map((key) => [key, sortKeys(source[key])]),
+  );
 }

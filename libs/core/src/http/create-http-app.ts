@@ -24,7 +24,12 @@ export interface HttpAppOptions {
  * Builds and starts one HTTP app the same way in production and in e2e tests: Fastify (chosen by
  * measurement, see README), request ids, JSON logs, one validation pipe, one error filter, docs.
  */
-export async function createHttpApp(module: Type<unknown> | DynamicModule, config: AppConfig, app: AppName, options: HttpAppOptions = {}): Promise<NestFastifyApplication> {
+export async function createHttpApp(
+  module: Type<unknown> | DynamicModule,
+  config: AppConfig,
+  app: AppName,
+  options: HttpAppOptions = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     genReqId: requestIdFrom,
     requestIdHeader: false,
@@ -39,16 +44,22 @@ export async function createHttpApp(module: Type<unknown> | DynamicModule, confi
   registerRawUploadParsers(adapter);
   await registerCors(adapter, config.corsOrigins(app));
   // Uploads: one file per request, capped at UPLOAD_MAX_BYTES (the handler turns the cap into a 413).
-  await adapter.register(multipart as never, { limits: { fileSize: config.env.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 1024 }, throwFileSizeLimit: true });
+  await adapter.register(multipart as never, {
+    limits: { fileSize: config.env.UPLOAD_MAX_BYTES, files: 1, fields: 10, fieldSize: 1024 },
+    throwFileSizeLimit: true,
+  });
   // Nest's own body parser would turn a JSON syntax error into an anonymous 400; ours names it.
   const nest = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false, bodyParser: false });
   nest.useLogger(nest.get(Logger));
   nest.useGlobalFilters(new ErrorBodyFilter());
   nest.useGlobalPipes(createValidationPipe());
-  nest.getHttpAdapter().getInstance().addHook('onRequest', (request, reply, done) => {
-    void reply.header('x-request-id', request.id);
-    done();
-  });
+  nest
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      void reply.header('x-request-id', request.id);
+      done();
+    });
   if (options.docs) setupDocs(nest, options.docs);
   await nest.listen(options.port ?? config.port(app), config.env.HOST);
   return nest;
@@ -61,7 +72,8 @@ function registerJsonParser(adapter: FastifyAdapter): void {
     if ((body as Buffer).length === 0) return done(null, undefined);
     const text = (body as Buffer).toString('utf8');
     // Scanned before parsing: a 10 000-deep body parses fine but overflows the stack of whatever walks it next.
-    if (jsonDepthExceeds(text)) return done(new DomainError('MALFORMED_JSON', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`, { maxDepth: MAX_JSON_DEPTH }), undefined);
+    if (jsonDepthExceeds(text))
+      return done(new DomainError('MALFORMED_JSON', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`, { maxDepth: MAX_JSON_DEPTH }), undefined);
     parse(request, text, (error, value) => (error ? done(new DomainError('MALFORMED_JSON', 'Request body is not valid JSON'), undefined) : done(null, value)));
   });
 }
@@ -79,10 +91,15 @@ function registerRawUploadParsers(adapter: FastifyAdapter): void {
 
 function setupDocs(nest: NestFastifyApplication, docs: NonNullable<HttpAppOptions['docs']>): void {
   const builder = new DocumentBuilder().setTitle(docs.title).setDescription(docs.description).setVersion('1.0.0');
-  if (docs.auth.includes('api-key')) builder.addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Service key from SERVICE_API_KEYS' }, 'api-key');
+  if (docs.auth.includes('api-key'))
+    builder.addApiKey({ type: 'apiKey', in: 'header', name: 'X-API-Key', description: 'Service key from SERVICE_API_KEYS' }, 'api-key');
   if (docs.auth.includes('init-data'))
-    builder.addApiKey({ type: 'apiKey', in: 'header', name: 'X-Telegram-Init-Data', description: 'Raw Telegram Mini App initData (or `Authorization: tma <initData>`)' }, 'init-data');
-  if (docs.auth.includes('bearer')) builder.addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Admin JWT from POST /api/v1/admin/auth/login' }, 'bearer');
+    builder.addApiKey(
+      { type: 'apiKey', in: 'header', name: 'X-Telegram-Init-Data', description: 'Raw Telegram Mini App initData (or `Authorization: tma <initData>`)' },
+      'init-data',
+    );
+  if (docs.auth.includes('bearer'))
+    builder.addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Admin JWT from POST /api/v1/admin/auth/login' }, 'bearer');
   const document = SwaggerModule.createDocument(nest, builder.build());
   SwaggerModule.setup('docs', nest, document, { jsonDocumentUrl: 'docs-json', yamlDocumentUrl: 'docs-yaml' });
 }

@@ -43,13 +43,17 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
     const redisKey = `idem:${principalOf(request)?.name ?? 'anonymous'}:${route}:${header}`;
     // Canonical, so a retry that sends the same fields in another order is the same request.
-    const fingerprint = createHash('sha256').update(canonicalJson([route, request.params ?? {}, request.query ?? {}, request.body ?? null])).digest('hex');
+    const fingerprint = createHash('sha256')
+      .update(canonicalJson([route, request.params ?? {}, request.query ?? {}, request.body ?? null]))
+      .digest('hex');
 
     return from(this.claim(redisKey, fingerprint)).pipe(
       switchMap((stored) => {
         if (stored) return of(this.replay(stored, fingerprint, context));
         return next.handle().pipe(
-          switchMap((body) => from(this.redis.set(redisKey, JSON.stringify({ fingerprint, state: 'done', body } satisfies Stored), 'EX', DONE_TTL_SECONDS).then(() => body))),
+          switchMap((body) =>
+            from(this.redis.set(redisKey, JSON.stringify({ fingerprint, state: 'done', body } satisfies Stored), 'EX', DONE_TTL_SECONDS).then(() => body)),
+          ),
           catchError((error: unknown) => from(this.redis.del(redisKey)).pipe(switchMap(() => throwError(() => error)))),
         );
       }),
@@ -67,7 +71,8 @@ export class IdempotencyInterceptor implements NestInterceptor {
 
   private replay(stored: Stored, fingerprint: string, context: ExecutionContext): unknown {
     if (stored.fingerprint !== fingerprint) throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used with a different request');
-    if (stored.state === 'pending') throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed', { retryAfterSeconds: 1 });
+    if (stored.state === 'pending')
+      throw new DomainError('IDEMPOTENCY_IN_PROGRESS', 'A request with this Idempotency-Key is still being processed', { retryAfterSeconds: 1 });
     void context.switchToHttp().getResponse<FastifyReply>().header('idempotent-replayed', 'true');
     return stored.body;
   }

@@ -49,7 +49,8 @@ export function findUnsafeInput(value: unknown, root = ''): FieldProblem[] {
       if (problem) problems.push({ field, problems: [problem] });
     } else if (typeof node === 'number') {
       if (!Number.isFinite(node)) problems.push({ field, problems: ['must be a finite number'] });
-      else if (Math.abs(node) > Number.MAX_SAFE_INTEGER) problems.push({ field, problems: [`must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`] });
+      else if (Math.abs(node) > Number.MAX_SAFE_INTEGER)
+        problems.push({ field, problems: [`must be between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`] });
     } else if (Array.isArray(node)) {
       for (let i = node.length - 1; i >= 0; i--) stack.push([node[i], path ? `${path}.${i}` : String(i)]);
     } else if (typeof node === 'object' && node !== null) {
@@ -82,7 +83,8 @@ export function jsonDepthExceeds(text: string, max = MAX_JSON_DEPTH): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: the next character is escaped, a quote included
+      if (c === 0x5c)
+        i++; // backslash: the next character is escaped, a quote included
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {

@@ -39,8 +39,10 @@ export const IsTelegramId = (accept: { numbers?: boolean; strings?: boolean } = 
     name: 'isTelegramId',
     validator: {
       validate: (value) =>
-        (accept.numbers === true && typeof value === 'number' && Number.isSafeInteger(value) && value > 0) || (accept.strings === true && typeof value === 'string' && isTelegramId(value)),
-      defaultMessage: (args) => `${args?.property ?? 'value'} must be a positive integer Telegram id${accept.strings ? (accept.numbers ? ' (number or string of digits)' : ' given as a string of digits') : ''}`,
+        (accept.numbers === true && typeof value === 'number' && Number.isSafeInteger(value) && value > 0) ||
+        (accept.strings === true && typeof value === 'string' && isTelegramId(value)),
+      defaultMessage: (args) =>
+        `${args?.property ?? 'value'} must be a positive integer Telegram id${accept.strings ? (accept.numbers ? ' (number or string of digits)' : ' given as a string of digits') : ''}`,
     },
   });
 

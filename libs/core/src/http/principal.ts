@@ -2,9 +2,7 @@ import type { FastifyRequest } from 'fastify';
 
 /** Who is calling, as the auth guards establish it; used for scoping and for the logs. */
 export type Principal =
-  | { kind: 'service'; name: string }
-  | { kind: 'miniapp'; name: string; telegramId: string }
-  | { kind: 'admin'; name: string; telegramId: string };
+  { kind: 'service'; name: string } | { kind: 'miniapp'; name: string; telegramId: string } | { kind: 'admin'; name: string; telegramId: string };
 
 const PRINCIPAL = Symbol('genbot.principal');
 

@@ -15,7 +15,8 @@ const LIMIT = 'genbot:rate-limit';
  * guard: the caller is the principal, or the client IP for anonymous routes.
  */
 export function RateLimit(limit: number, windowSeconds: number, burst?: number) {
-  const rule: RateRule = burst === undefined ? { kind: 'window', limit, windowMs: windowSeconds * 1000 } : { kind: 'bucket', perSecond: limit / windowSeconds, burst };
+  const rule: RateRule =
+    burst === undefined ? { kind: 'window', limit, windowMs: windowSeconds * 1000 } : { kind: 'bucket', perSecond: limit / windowSeconds, burst };
   return applyDecorators(SetMetadata(LIMIT, rule), UseGuards(RateLimitGuard));
 }
 
@@ -33,7 +34,9 @@ export class RateLimiter {
     const decision = await this.storage.take(`rl:${key}`, rule, Date.now());
     // The most specific limit (the route's) owns the headers; a broader one fills them if unset.
     if (!options.keepHeaders || !reply.hasHeader('x-ratelimit-limit')) {
-      void reply.header('x-ratelimit-limit', String(rule.kind === 'window' ? rule.limit : rule.burst)).header('x-ratelimit-remaining', String(decision.remaining));
+      void reply
+        .header('x-ratelimit-limit', String(rule.kind === 'window' ? rule.limit : rule.burst))
+        .header('x-ratelimit-remaining', String(decision.remaining));
     }
     if (!decision.allowed) {
       const retryAfterSeconds = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));

@@ -17,7 +17,8 @@ describe('RateLimitStorage (Redis scripts, controlled time)', () => {
   afterAll(() => redis.quit());
 
   const key = () => `test:rl:${randomUUID()}`;
-  const takeAt = (k: string, rule: RateRule, times: number[]) => times.reduce<Promise<boolean[]>>(async (acc, t) => [...(await acc), (await storage.take(k, rule, t)).allowed], Promise.resolve([]));
+  const takeAt = (k: string, rule: RateRule, times: number[]) =>
+    times.reduce<Promise<boolean[]>>(async (acc, t) => [...(await acc), (await storage.take(k, rule, t)).allowed], Promise.resolve([]));
 
   describe('sliding window', () => {
     const rule: RateRule = { kind: 'window', limit: 3, windowMs: 1000 };

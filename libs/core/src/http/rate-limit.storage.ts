@@ -65,6 +65,11 @@ export class RateLimitStorage implements ThrottlerStorage {
   async increment(key: string, ttl: number, limit: number, _blockDuration: number, throttlerName: string) {
     const decision = await this.take(`rl:throttler:${throttlerName}:${key}`, { kind: 'window', limit, windowMs: ttl }, Date.now());
     const retryAfterSeconds = Math.ceil(decision.retryAfterMs / 1000);
-    return { totalHits: limit - decision.remaining + (decision.allowed ? 0 : 1), timeToExpire: Math.ceil(ttl / 1000), isBlocked: !decision.allowed, timeToBlockExpire: retryAfterSeconds };
+    return {
+      totalHits: limit - decision.remaining + (decision.allowed ? 0 : 1),
+      timeToExpire: Math.ceil(ttl / 1000),
+      isBlocked: !decision.allowed,
+      timeToBlockExpire: retryAfterSeconds,
+    };
   }
 }

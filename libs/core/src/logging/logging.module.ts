@@ -22,7 +22,13 @@ export function loggingModule(config: AppConfig, app: AppName) {
     level: config.env.LOG_LEVEL,
     base: { app: config.processLabel ?? app },
     // Headers are not logged at all (see serializers); these paths guard any log that adds them.
-    redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-telegram-init-data"]', 'req.headers["x-telegram-bot-api-secret-token"]', 'req.headers.cookie'],
+    redact: [
+      'req.headers.authorization',
+      'req.headers["x-api-key"]',
+      'req.headers["x-telegram-init-data"]',
+      'req.headers["x-telegram-bot-api-secret-token"]',
+      'req.headers.cookie',
+    ],
     customProps: (req: IncomingMessage) => {
       const principal = (req as IncomingMessage & { principalName?: string }).principalName;
       return principal ? { principal } : {};

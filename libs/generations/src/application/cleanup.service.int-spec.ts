@@ -30,7 +30,9 @@ describe('hourly cleanup and the minute sweep', () => {
   });
 
   async function newUser(): Promise<string> {
-    const [row] = await db.query(`INSERT INTO users (telegram_id, referral_code) VALUES ($1, substr(md5(random()::text), 1, 12)) RETURNING id`, [uniqueTelegramId()]);
+    const [row] = await db.query(`INSERT INTO users (telegram_id, referral_code) VALUES ($1, substr(md5(random()::text), 1, 12)) RETURNING id`, [
+      uniqueTelegramId(),
+    ]);
     return row.id;
   }
 
@@ -59,11 +61,17 @@ describe('hourly cleanup and the minute sweep', () => {
     expect(removed.uploads).toBeGreaterThanOrEqual(1);
     expect(removed.results).toBeGreaterThanOrEqual(1);
     expect(await Promise.all(keys.map(async (key) => (await storage.head(key)) !== undefined))).toEqual([false, true, false, true]);
-    expect((await db.query(`SELECT storage_key FROM data_objects WHERE user_id = $1`, [userId])).map((r: { storage_key: string }) => r.storage_key)).toEqual([keys[1]]);
+    expect((await db.query(`SELECT storage_key FROM data_objects WHERE user_id = $1`, [userId])).map((r: { storage_key: string }) => r.storage_key)).toEqual([
+      keys[1],
+    ]);
     expect((await db.query(`SELECT idx FROM generation_results WHERE generation_id = $1`, [generation.id])).map((r: { idx: number }) => r.idx)).toEqual([1]);
   });
 
-  async function localGeneration(userId: string, status: string, extra: { externalId?: string; inputs?: unknown[]; startedSecondsAgo?: number } = {}): Promise<string> {
+  async function localGeneration(
+    userId: string,
+    status: string,
+    extra: { externalId?: string; inputs?: unknown[]; startedSecondsAgo?: number } = {},
+  ): Promise<string> {
     const [model] = await db.query(`SELECT id FROM models WHERE slug = 'local-text-to-image'`);
     const [generation] = await db.query(
       `INSERT INTO generations (user_id, model_id, mode, status, prompt, options, inputs, price_credits, source, provider, provider_model, external_id, started_at, deadline_at)
@@ -89,7 +97,9 @@ describe('hourly cleanup and the minute sweep', () => {
 
     await moduleRef.get(CleanupService).run();
     expect(await Promise.all(keys.map(async (key) => (await storage.head(key)) !== undefined))).toEqual([false, true, true]);
-    const left = (await db.query(`SELECT storage_key FROM data_objects WHERE user_id = $1 ORDER BY storage_key`, [userId])).map((r: { storage_key: string }) => r.storage_key);
+    const left = (await db.query(`SELECT storage_key FROM data_objects WHERE user_id = $1 ORDER BY storage_key`, [userId])).map(
+      (r: { storage_key: string }) => r.storage_key,
+    );
     expect(left).toEqual([keys[2], keys[1]].sort());
   });
 
@@ -115,7 +125,9 @@ describe('hourly cleanup and the minute sweep', () => {
       // A result stored now expires by the setting too.
       const fresh = await localGeneration(userId, 'queued');
       await moduleRef.get(GenerationRunner).run(fresh);
-      const [result] = await db.query(`SELECT extract(epoch FROM expires_at - created_at) / 86400 AS days FROM generation_results WHERE generation_id = $1`, [fresh]);
+      const [result] = await db.query(`SELECT extract(epoch FROM expires_at - created_at) / 86400 AS days FROM generation_results WHERE generation_id = $1`, [
+        fresh,
+      ]);
       expect(Math.round(Number(result.days))).toBe(2);
     } finally {
       await settings.set({ result_retention_days: 30 });
@@ -140,7 +152,9 @@ describe('hourly cleanup and the minute sweep', () => {
       // The local provider had lost it: submitted again under the same generation.
       expect(done).toMatchObject({ status: 'succeeded', external_id: `local-${orphan}`, meta: { resubmits: 1 } });
       expect((await db.query(`SELECT status FROM generations WHERE id = $1`, [polled]))[0].status).toBe('running');
-      expect((await queue.getJobs(['delayed', 'waiting', 'active'])).filter((job) => job?.data?.generationId === polled).map((job) => job.id)).toEqual([chain.id]);
+      expect((await queue.getJobs(['delayed', 'waiting', 'active'])).filter((job) => job?.data?.generationId === polled).map((job) => job.id)).toEqual([
+        chain.id,
+      ]);
     } finally {
       await chain.remove();
       await db.query(`UPDATE generations SET status = 'failed' WHERE id = $1`, [polled]);

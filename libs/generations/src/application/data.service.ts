@@ -51,7 +51,8 @@ export class DataService {
       // The server's Content-Type is not passed on: only the bytes say what this is.
       return await this.upload({ userId: input.userId, type: input.type, data });
     } catch (error) {
-      if (error instanceof DomainError && (error.code === 'STORAGE_UNSUPPORTED_TYPE' || error.code === 'STORAGE_TOO_LARGE')) throw refuse(error.code, error.message);
+      if (error instanceof DomainError && (error.code === 'STORAGE_UNSUPPORTED_TYPE' || error.code === 'STORAGE_TOO_LARGE'))
+        throw refuse(error.code, error.message);
       throw error;
     }
   }
@@ -73,15 +74,35 @@ export class DataService {
     const key = this.key(input.userId, input.type, contentType);
     if (Buffer.isBuffer(data)) await this.storage.put(key, data, { contentType });
     else await this.storage.putStream(key, data.open(), { contentType, size });
-    return this.repository.insert({ userId: input.userId, type: input.type, storageKey: key, contentType, sizeBytes: size, status: 'ready', expiresAt: this.after(DATA_RETENTION_SECONDS) });
+    return this.repository.insert({
+      userId: input.userId,
+      type: input.type,
+      storageKey: key,
+      contentType,
+      sizeBytes: size,
+      status: 'ready',
+      expiresAt: this.after(DATA_RETENTION_SECONDS),
+    });
   }
 
-  async presign(input: { userId: string | null; type: MediaType; contentType: string }): Promise<{ data: DataObject; uploadUrl: string; headers: Record<string, string>; expiresInSeconds: number }> {
+  async presign(input: {
+    userId: string | null;
+    type: MediaType;
+    contentType: string;
+  }): Promise<{ data: DataObject; uploadUrl: string; headers: Record<string, string>; expiresInSeconds: number }> {
     // Size and bytes are checked at confirm; here the declared type must already fit.
     assertUpload({ size: 0, declaredType: input.contentType, allowed: input.type, maxBytes: this.maxUploadBytes });
     const key = this.key(input.userId, input.type, input.contentType);
     const presigned = await this.storage.presignPut(key, { contentType: input.contentType, expiresInSeconds: PRESIGN_TTL_SECONDS });
-    const data = await this.repository.insert({ userId: input.userId, type: input.type, storageKey: key, contentType: input.contentType, sizeBytes: null, status: 'pending', expiresAt: this.after(PRESIGN_TTL_SECONDS) });
+    const data = await this.repository.insert({
+      userId: input.userId,
+      type: input.type,
+      storageKey: key,
+      contentType: input.contentType,
+      sizeBytes: null,
+      status: 'pending',
+      expiresAt: this.after(PRESIGN_TTL_SECONDS),
+    });
     return { data, uploadUrl: presigned.url, headers: presigned.headers, expiresInSeconds: PRESIGN_TTL_SECONDS };
   }
 

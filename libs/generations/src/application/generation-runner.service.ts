@@ -55,7 +55,11 @@ export class GenerationRunner {
     if (generation.status === 'queued') {
       const model = await this.model(generation);
       const now = new Date();
-      generation = await this.repository.transition(generation.id, ['queued'], { status: 'running', started_at: now, deadline_at: new Date(now.getTime() + model.timeoutSeconds * 1000) });
+      generation = await this.repository.transition(generation.id, ['queued'], {
+        status: 'running',
+        started_at: now,
+        deadline_at: new Date(now.getTime() + model.timeoutSeconds * 1000),
+      });
       if (!generation) return; // cancelled, or another worker took it
       await this.progressMessage(generation, model, 0);
     }
@@ -197,7 +201,9 @@ export class GenerationRunner {
     // After marking: a failed edit of the progress message must not send the files again.
     if (generation.messageId) {
       const caption = texts(generation.language ?? 'en').resultCaption((await this.model(generation)).displayName);
-      await this.sender.editText(generation.chatId, generation.messageId, caption).catch((error: unknown) => this.logger.warn({ err: error, generationId: generation.id }, 'progress message not updated'));
+      await this.sender
+        .editText(generation.chatId, generation.messageId, caption)
+        .catch((error: unknown) => this.logger.warn({ err: error, generationId: generation.id }, 'progress message not updated'));
     }
     return true;
   }
@@ -207,7 +213,11 @@ export class GenerationRunner {
     const t = texts(generation.language ?? 'en');
     const results = await this.repository.results(generation.id);
     const files = await Promise.all(
-      results.map(async (r) => ({ data: await readCapped((await this.storage.stream(r.storageKey)).body, OUTPUT_MAX_BYTES), contentType: r.contentType, filename: r.storageKey.split('/').pop()! })),
+      results.map(async (r) => ({
+        data: await readCapped((await this.storage.stream(r.storageKey)).body, OUTPUT_MAX_BYTES),
+        contentType: r.contentType,
+        filename: r.storageKey.split('/').pop()!,
+      })),
     );
     try {
       await this.sender.sendFiles(chatId, files, t.resultCaption(model.displayName), generation.promptMessageId);
@@ -236,11 +246,17 @@ export class GenerationRunner {
         return;
       }
     }
-    const failed = await this.repository.transition(generation.id, ['queued', 'running'], { status: 'failed', error: reason.slice(0, 1000), finished_at: new Date() });
+    const failed = await this.repository.transition(generation.id, ['queued', 'running'], {
+      status: 'failed',
+      error: reason.slice(0, 1000),
+      finished_at: new Date(),
+    });
     if (!failed || !failed.chatId || !this.sender.enabled) return;
     const model = await this.model(failed);
     const t = texts(failed.language ?? 'en');
-    await this.sender.sendText(failed.chatId, t.generationFailed(model.displayName), failed.promptMessageId).catch((error: unknown) => this.logger.warn({ err: error }, 'failure notice not sent'));
+    await this.sender
+      .sendText(failed.chatId, t.generationFailed(model.displayName), failed.promptMessageId)
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'failure notice not sent'));
   }
 
   private async onProviderError(generation: Generation, error: unknown): Promise<void> {
@@ -253,7 +269,11 @@ export class GenerationRunner {
   private async progressMessage(generation: Generation, model: CatalogModel, percent: number): Promise<void> {
     if (!generation.chatId || !generation.messageId || !this.sender.enabled) return;
     const t = texts(generation.language ?? 'en');
-    await this.sender.editText(generation.chatId, generation.messageId, percent === 0 ? t.generationStarted(model.displayName) : t.generationProgress(model.displayName, percent));
+    await this.sender.editText(
+      generation.chatId,
+      generation.messageId,
+      percent === 0 ? t.generationStarted(model.displayName) : t.generationProgress(model.displayName, percent),
+    );
   }
 
   private async providerInput(generation: Generation): Promise<ProviderInput> {

@@ -80,7 +80,10 @@ export class GenerationsService {
     }
     const route = this.providers.routeOrThrow(model, mode);
     if (!(await route.provider.hasBalance())) {
-      throw new DomainError('GENERATION_PROVIDER_UNAVAILABLE', `${model.displayName} is paused: the provider balance is too low`, { model: model.slug, retryAfterSeconds: 300 });
+      throw new DomainError('GENERATION_PROVIDER_UNAVAILABLE', `${model.displayName} is paused: the provider balance is too low`, {
+        model: model.slug,
+        retryAfterSeconds: 300,
+      });
     }
     // Cheap refusals first: a download is the expensive part, and a probe must cost the prober.
     const maxActive = await this.maxActive();
@@ -148,8 +151,13 @@ export class GenerationsService {
    * no-op. A running one is the provider's already and is refused with 409.
    */
   async cancel(generation: Generation): Promise<Generation> {
-    if (isFinal(generation.status)) throw new DomainError('GENERATION_NOT_CANCELLABLE', `This generation is already ${generation.status}`, { status: generation.status });
-    const cancelled = await this.repository.transition(generation.id, ['waiting_payment', 'queued'], { status: 'cancelled', finished_at: new Date(), error: 'cancelled by the user' });
+    if (isFinal(generation.status))
+      throw new DomainError('GENERATION_NOT_CANCELLABLE', `This generation is already ${generation.status}`, { status: generation.status });
+    const cancelled = await this.repository.transition(generation.id, ['waiting_payment', 'queued'], {
+      status: 'cancelled',
+      finished_at: new Date(),
+      error: 'cancelled by the user',
+    });
     if (!cancelled) throw new DomainError('GENERATION_NOT_CANCELLABLE', 'The provider has already started this generation', { status: 'running' });
     if (cancelled.holdId) await this.ledger.release({ holdId: cancelled.holdId });
     return cancelled;
@@ -176,7 +184,10 @@ export class GenerationsService {
     return this.repository.dataSource.transaction(async (em) => {
       await this.assertBelowActiveCap(em, base.userId, maxActive, true);
       // The primary key on user_id makes the trial single-use whatever the concurrency.
-      const taken: unknown[] = await em.query(`INSERT INTO trial_uses (user_id, model_id, generation_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`, [base.userId, model.id, base.id]);
+      const taken: unknown[] = await em.query(
+        `INSERT INTO trial_uses (user_id, model_id, generation_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
+        [base.userId, model.id, base.id],
+      );
       if (taken.length === 0) return undefined;
       return this.repository.insert(em, { ...base, status: 'queued', priceCredits: 0, isTrial: true, holdId: null });
     });
@@ -262,9 +273,16 @@ export class GenerationsService {
   private async assertBelowActiveCap(em: EntityManager, userId: string, max: number, lock: boolean): Promise<void> {
     if (!(max > 0)) return;
     if (lock) await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('generations:active:' || $1, 0))`, [userId]);
-    const [{ active }]: { active: number }[] = await em.query(`SELECT count(*)::int AS active FROM generations WHERE user_id = $1 AND status IN ('queued', 'running')`, [userId]);
+    const [{ active }]: { active: number }[] = await em.query(
+      `SELECT count(*)::int AS active FROM generations WHERE user_id = $1 AND status IN ('queued', 'running')`,
+      [userId],
+    );
     if (active >= max) {
-      throw new DomainError('GENERATION_TOO_MANY_ACTIVE', `You already have ${active} generations in progress; at most ${max} may run at once. Try again when one finishes.`, { active, max, retryAfterSeconds: 15 });
+      throw new DomainError(
+        'GENERATION_TOO_MANY_ACTIVE',
+        `You already have ${active} generations in progress; at most ${max} may run at once. Try again when one finishes.`,
+        { active, max, retryAfterSeconds: 15 },
+      );
     }
   }
 }

@@ -26,7 +26,8 @@ export class ProviderRegistry {
   /** The route a new generation takes, or undefined when nobody can run the model now. */
   route(model: CatalogModel, mode: GenerationMode): Route | undefined {
     const primary = this.byName.get(model.provider);
-    if (primary?.isConfigured()) return { provider: primary, providerModel: mode === 'i2i' && model.providerModelI2i ? model.providerModelI2i : model.providerModel };
+    if (primary?.isConfigured())
+      return { provider: primary, providerModel: mode === 'i2i' && model.providerModelI2i ? model.providerModelI2i : model.providerModel };
     const fallback = model.fallbackProvider ? this.byName.get(model.fallbackProvider) : undefined;
     if (fallback?.isConfigured() && model.fallbackModel) return { provider: fallback, providerModel: model.fallbackModel };
     return undefined;
@@ -34,7 +35,12 @@ export class ProviderRegistry {
 
   routeOrThrow(model: CatalogModel, mode: GenerationMode): Route {
     const route = this.route(model, mode);
-    if (!route) throw new DomainError('GENERATION_PROVIDER_UNAVAILABLE', `${model.displayName} is unavailable right now: its provider (${model.provider}) is not configured`, { model: model.slug, provider: model.provider, retryAfterSeconds: 60 });
+    if (!route)
+      throw new DomainError(
+        'GENERATION_PROVIDER_UNAVAILABLE',
+        `${model.displayName} is unavailable right now: its provider (${model.provider}) is not configured`,
+        { model: model.slug, provider: model.provider, retryAfterSeconds: 60 },
+      );
     return route;
   }
 }

@@ -38,7 +38,12 @@ const model: CatalogModel = {
 describe('catalog rules', () => {
   it('fills defaults and refuses unknown options, values and options of another mode', () => {
     expect(resolveOptions(model, 't2i', {})).toEqual({ size: '1024*1024', quality: 'low', count: 2 });
-    expect(resolveOptions(model, 'i2i', { input_fidelity: 'high', count: '3' })).toEqual({ size: '1024*1024', quality: 'low', input_fidelity: 'high', count: 3 });
+    expect(resolveOptions(model, 'i2i', { input_fidelity: 'high', count: '3' })).toEqual({
+      size: '1024*1024',
+      quality: 'low',
+      input_fidelity: 'high',
+      count: 3,
+    });
     expect(() => resolveOptions(model, 't2i', { input_fidelity: 'high' })).toThrow('demo has no option input_fidelity in mode t2i');
     expect(() => resolveOptions(model, 't2i', { size: '1*1' })).toThrow('size must be one of 1024*1024, 1536*1024');
     expect(() => resolveOptions(model, 't2i', { colour: 'red' })).toThrow('demo has no option colour');

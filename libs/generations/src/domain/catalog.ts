@@ -47,7 +47,8 @@ function invalid(message: string, field: string): DomainError {
 /** The mode a request means: the one asked for, else image-to-image when images came, else the model's first. */
 export function resolveMode(model: CatalogModel, asked: string | undefined, imageCount: number): GenerationMode {
   if (asked !== undefined) {
-    if (!(model.modes as string[]).includes(asked)) throw invalid(`${model.slug} does not support mode ${asked} (it supports ${model.modes.join(', ')})`, 'mode');
+    if (!(model.modes as string[]).includes(asked))
+      throw invalid(`${model.slug} does not support mode ${asked} (it supports ${model.modes.join(', ')})`, 'mode');
     return asked as GenerationMode;
   }
   if (imageCount > 0 && model.modes.includes('i2i')) return 'i2i';
@@ -74,7 +75,8 @@ export function resolveOptions(model: CatalogModel, mode: GenerationMode, given:
       resolved[key] = value;
     } else if (spec.type === 'integer') {
       const number = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-      if (typeof number !== 'number' || !Number.isInteger(number) || number < spec.min || number > spec.max) throw invalid(`${key} must be an integer from ${spec.min} to ${spec.max}`, key);
+      if (typeof number !== 'number' || !Number.isInteger(number) || number < spec.min || number > spec.max)
+        throw invalid(`${key} must be an integer from ${spec.min} to ${spec.max}`, key);
       resolved[key] = number;
     } else {
       if (typeof value !== 'string' || value.length === 0 || value.length > (spec.maxLength ?? 1000)) throw invalid(`${key} must be a non-empty string`, key);
@@ -90,7 +92,9 @@ export function resolveOptions(model: CatalogModel, mode: GenerationMode, given:
  * the credits-per-USD setting, rounded up.
  */
 export function priceOf(model: CatalogModel, mode: GenerationMode, options: Options, creditsPerUsd: number): number {
-  const candidates = model.prices.filter((rule) => (rule.mode === null || rule.mode === mode) && Object.entries(rule.match).every(([key, value]) => String(options[key]) === value));
+  const candidates = model.prices.filter(
+    (rule) => (rule.mode === null || rule.mode === mode) && Object.entries(rule.match).every(([key, value]) => String(options[key]) === value),
+  );
   const best = candidates.sort((a, b) => specificity(b) - specificity(a))[0];
   if (!best) throw new DomainError('GENERATION_NO_PRICE', `No price is set for ${model.slug} with these options`, { model: model.slug, mode, options });
   return ruleCredits(best, creditsPerUsd);
@@ -112,6 +116,9 @@ export function assertInputCount(model: CatalogModel, mode: GenerationMode, coun
   const min = mode === 't2i' || mode === 'tts' ? 0 : Math.max(1, model.minInputImages);
   const max = mode === 't2i' || mode === 'tts' ? 0 : Math.max(model.maxInputImages, 1);
   if (count < min || count > max) {
-    throw invalid(max === 0 ? `${model.slug} (${mode}) takes no input images` : `${model.slug} (${mode}) takes ${min === max ? min : `${min} to ${max}`} input image(s)`, 'images');
+    throw invalid(
+      max === 0 ? `${model.slug} (${mode}) takes no input images` : `${model.slug} (${mode}) takes ${min === max ? min : `${min} to ${max}`} input image(s)`,
+      'images',
+    );
   }
 }

@@ -5,7 +5,10 @@ import type { Generation, GenerationResult, GenerationStatus } from '../domain/g
 
 type Row = Record<string, unknown>;
 
-export type NewGeneration = Omit<Generation, 'progress' | 'error' | 'externalId' | 'deliveredAt' | 'startedAt' | 'deadlineAt' | 'finishedAt' | 'createdAt' | 'updatedAt'> & {
+export type NewGeneration = Omit<
+  Generation,
+  'progress' | 'error' | 'externalId' | 'deliveredAt' | 'startedAt' | 'deadlineAt' | 'finishedAt' | 'createdAt' | 'updatedAt'
+> & {
   idempotencyKey: string | null;
 };
 
@@ -19,8 +22,28 @@ export class GenerationsRepository {
                                 source, service_type, description, chat_id, message_id, prompt_message_id, language, idempotency_key, meta)
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22) RETURNING *`,
       [
-        g.id, g.userId, g.modelId, g.mode, g.status, g.prompt, g.options, JSON.stringify(g.inputs), g.priceCredits, g.isTrial, g.holdId, g.provider, g.providerModel,
-        g.source, g.serviceType, g.description, g.chatId, g.messageId, g.promptMessageId, g.language, g.idempotencyKey, g.meta,
+        g.id,
+        g.userId,
+        g.modelId,
+        g.mode,
+        g.status,
+        g.prompt,
+        g.options,
+        JSON.stringify(g.inputs),
+        g.priceCredits,
+        g.isTrial,
+        g.holdId,
+        g.provider,
+        g.providerModel,
+        g.source,
+        g.serviceType,
+        g.description,
+        g.chatId,
+        g.messageId,
+        g.promptMessageId,
+        g.language,
+        g.idempotencyKey,
+        g.meta,
       ],
     );
     return toGeneration(row);
@@ -104,17 +127,26 @@ export class GenerationsRepository {
 
   /** Generations recorded as queued that have waited longer than `seconds` (their job may never have been added). */
   async queuedSince(seconds: number, limit: number): Promise<string[]> {
-    return this.ids(`SELECT id FROM generations WHERE status = 'queued' AND updated_at < now() - make_interval(secs => $1::double precision) LIMIT $2`, [seconds, limit]);
+    return this.ids(`SELECT id FROM generations WHERE status = 'queued' AND updated_at < now() - make_interval(secs => $1::double precision) LIMIT $2`, [
+      seconds,
+      limit,
+    ]);
   }
 
   /** Running generations started more than `seconds` ago, the sweep's candidates for a lost job. */
   async runningSince(seconds: number, limit: number): Promise<string[]> {
-    return this.ids(`SELECT id FROM generations WHERE status = 'running' AND started_at < now() - make_interval(secs => $1::double precision) ORDER BY started_at LIMIT $2`, [seconds, limit]);
+    return this.ids(
+      `SELECT id FROM generations WHERE status = 'running' AND started_at < now() - make_interval(secs => $1::double precision) ORDER BY started_at LIMIT $2`,
+      [seconds, limit],
+    );
   }
 
   /** Running generations whose deadline passed more than `graceSeconds` ago. */
   async overdue(graceSeconds: number, limit: number): Promise<string[]> {
-    return this.ids(`SELECT id FROM generations WHERE status = 'running' AND deadline_at < now() - make_interval(secs => $1::double precision) LIMIT $2`, [graceSeconds, limit]);
+    return this.ids(`SELECT id FROM generations WHERE status = 'running' AND deadline_at < now() - make_interval(secs => $1::double precision) LIMIT $2`, [
+      graceSeconds,
+      limit,
+    ]);
   }
 
   /** Finished more than `seconds` ago with a chat to deliver to, and never delivered. */

@@ -74,7 +74,11 @@ export class GenerationsCleanupScheduler implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.queue
-      .upsertJobScheduler('generations.cleanup', { every: 3600_000 }, { name: 'generations.cleanup', data: {}, opts: { removeOnComplete: 50, removeOnFail: 50 } })
+      .upsertJobScheduler(
+        'generations.cleanup',
+        { every: 3600_000 },
+        { name: 'generations.cleanup', data: {}, opts: { removeOnComplete: 50, removeOnFail: 50 } },
+      )
       .catch((error: unknown) => this.logger.error({ err: error }, 'could not schedule cleanup'));
     this.queue
       .upsertJobScheduler('generations.sweep', { every: 60_000 }, { name: 'generations.sweep', data: {}, opts: { removeOnComplete: 50, removeOnFail: 50 } })

@@ -36,8 +36,14 @@ describe('LedgerService bounds against PostgreSQL', () => {
   const move = (from: string, to: string, amount: number) =>
     ledger.transfer({ idempotencyKey: randomUUID(), from: { userId: from }, to: { userId: to }, amount, kind: 'admin_adjustment' });
   const counters = async (id: string) =>
-    (await db.query(`SELECT debits_pending::text, debits_posted::text, credits_pending::text, credits_posted::text FROM ledger_accounts WHERE id = $1`, [id]))[0];
-  const errorOf = (promise: Promise<unknown>) => promise.then(() => undefined, (error: DomainError) => error);
+    (
+      await db.query(`SELECT debits_pending::text, debits_posted::text, credits_pending::text, credits_posted::text FROM ledger_accounts WHERE id = $1`, [id])
+    )[0];
+  const errorOf = (promise: Promise<unknown>) =>
+    promise.then(
+      () => undefined,
+      (error: DomainError) => error,
+    );
 
   it('refuses a transfer that would take a counter past 9e15 with LEDGER_LIMIT_EXCEEDED, moving nothing, and keeps the account usable', async () => {
     const [source, target, other] = [await newAccount(), await newAccount(), await newAccount()];
@@ -77,15 +83,38 @@ describe('LedgerService bounds against PostgreSQL', () => {
   it('answers a replay only when every parameter matches, meta compared canonically', async () => {
     const [source, target] = [await newAccount(), await newAccount()];
     const key = randomUUID();
-    const first = await ledger.transfer({ idempotencyKey: key, from: { userId: source }, to: { userId: target }, amount: 3, kind: 'promo', meta: { reason: 'r', client: 'c', nested: { b: 1, a: 2 } } });
-    const again = await ledger.transfer({ idempotencyKey: key, from: { userId: source }, to: { userId: target }, amount: 3, kind: 'promo', meta: { nested: { a: 2, b: 1 }, client: 'c', reason: 'r' } });
+    const first = await ledger.transfer({
+      idempotencyKey: key,
+      from: { userId: source },
+      to: { userId: target },
+      amount: 3,
+      kind: 'promo',
+      meta: { reason: 'r', client: 'c', nested: { b: 1, a: 2 } },
+    });
+    const again = await ledger.transfer({
+      idempotencyKey: key,
+      from: { userId: source },
+      to: { userId: target },
+      amount: 3,
+      kind: 'promo',
+      meta: { nested: { a: 2, b: 1 }, client: 'c', reason: 'r' },
+    });
     expect(again).toEqual({ transfer: first.transfer, created: false });
-    const otherReason = ledger.transfer({ idempotencyKey: key, from: { userId: source }, to: { userId: target }, amount: 3, kind: 'promo', meta: { reason: 'other', client: 'c', nested: { a: 2, b: 1 } } });
+    const otherReason = ledger.transfer({
+      idempotencyKey: key,
+      from: { userId: source },
+      to: { userId: target },
+      amount: 3,
+      kind: 'promo',
+      meta: { reason: 'other', client: 'c', nested: { a: 2, b: 1 } },
+    });
     expect(await errorOf(otherReason)).toMatchObject({ code: 'LEDGER_IDEMPOTENCY_CONFLICT' });
 
     const holdKey = randomUUID();
     await ledger.reserve({ idempotencyKey: holdKey, userId: source, amount: 2, ttlSeconds: 600 });
     expect((await ledger.reserve({ idempotencyKey: holdKey, userId: source, amount: 2, ttlSeconds: 600 })).created).toBe(false);
-    expect(await errorOf(ledger.reserve({ idempotencyKey: holdKey, userId: source, amount: 2, ttlSeconds: 60 }))).toMatchObject({ code: 'LEDGER_IDEMPOTENCY_CONFLICT' });
+    expect(await errorOf(ledger.reserve({ idempotencyKey: holdKey, userId: source, amount: 2, ttlSeconds: 60 }))).toMatchObject({
+      code: 'LEDGER_IDEMPOTENCY_CONFLICT',
+    });
   });
 });

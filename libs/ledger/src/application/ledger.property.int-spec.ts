@@ -79,7 +79,8 @@ describe('ledger against a model (property-based)', () => {
     const hold = 'hold' in step ? model.holds[step.hold % Math.max(model.holds.length, 1)] : undefined;
     switch (step.type) {
       case 'add': {
-        const call = () => ledger.transfer({ idempotencyKey: key, from: { system: 'promotions' }, to: { userId: ids[step.user] }, amount: step.amount, kind: 'promo' });
+        const call = () =>
+          ledger.transfer({ idempotencyKey: key, from: { system: 'promotions' }, to: { userId: ids[step.user] }, amount: step.amount, kind: 'promo' });
         const key = randomUUID();
         await call();
         model.balance[step.user] += step.amount;
@@ -87,7 +88,8 @@ describe('ledger against a model (property-based)', () => {
       }
       case 'spend': {
         const key = randomUUID();
-        const call = () => ledger.transfer({ idempotencyKey: key, from: { userId: ids[step.user] }, to: { system: 'generation_spend' }, amount: step.amount, kind: 'charge' });
+        const call = () =>
+          ledger.transfer({ idempotencyKey: key, from: { userId: ids[step.user] }, to: { system: 'generation_spend' }, amount: step.amount, kind: 'charge' });
         if (step.amount > available(step.user)) return expectCode(call(), 'LEDGER_INSUFFICIENT_CREDITS');
         await call();
         model.balance[step.user] -= step.amount;
@@ -120,7 +122,8 @@ describe('ledger against a model (property-based)', () => {
       case 'release': {
         if (!hold) return undefined;
         const call = () => ledger.release({ holdId: hold.id });
-        if (hold.state === 'captured' || hold.state === 'expired') return expectCode(call(), hold.state === 'expired' ? 'LEDGER_HOLD_EXPIRED' : 'LEDGER_HOLD_ALREADY_RESOLVED');
+        if (hold.state === 'captured' || hold.state === 'expired')
+          return expectCode(call(), hold.state === 'expired' ? 'LEDGER_HOLD_EXPIRED' : 'LEDGER_HOLD_ALREADY_RESOLVED');
         await call();
         if (hold.state === 'open') model.reserved[hold.user] -= hold.amount;
         hold.state = 'released';

@@ -25,7 +25,8 @@ describe('LedgerService against PostgreSQL', () => {
 
   const newUser = async (credits = 0) => {
     const { user } = await users.register({ telegramId: String(uniqueTelegramId()) });
-    if (credits > 0) await ledger.transfer({ idempotencyKey: `fund:${user.id}`, from: { system: 'promotions' }, to: { userId: user.id }, amount: credits, kind: 'promo' });
+    if (credits > 0)
+      await ledger.transfer({ idempotencyKey: `fund:${user.id}`, from: { system: 'promotions' }, to: { userId: user.id }, amount: credits, kind: 'promo' });
     return user.id;
   };
   const codeOf = (result: PromiseSettledResult<unknown>) => (result.status === 'rejected' ? (result.reason as DomainError).code : 'ok');
@@ -37,7 +38,9 @@ describe('LedgerService against PostgreSQL', () => {
   it('lets exactly floor(balance / amount) of 200 concurrent spends through', async () => {
     const userId = await newUser(1000);
     const results = await Promise.allSettled(
-      Array.from({ length: 200 }, () => ledger.transfer({ idempotencyKey: randomUUID(), from: { userId }, to: { system: 'generation_spend' }, amount: 7, kind: 'charge' })),
+      Array.from({ length: 200 }, () =>
+        ledger.transfer({ idempotencyKey: randomUUID(), from: { userId }, to: { system: 'generation_spend' }, amount: 7, kind: 'charge' }),
+      ),
     );
     const codes = results.map(codeOf);
     expect(codes.filter((c) => c === 'ok')).toHaveLength(142);
@@ -56,7 +59,11 @@ describe('LedgerService against PostgreSQL', () => {
     const userId = await newUser(50);
     const { hold } = await ledger.reserve({ idempotencyKey: randomUUID(), userId, amount: 20 });
     const results = await Promise.allSettled(
-      Array.from({ length: 100 }, (_, i) => (i % 2 ? ledger.capture({ holdId: hold.id, idempotencyKey: `c${i}:${hold.id}` }) : ledger.release({ holdId: hold.id, idempotencyKey: `r${i}:${hold.id}` }))),
+      Array.from({ length: 100 }, (_, i) =>
+        i % 2
+          ? ledger.capture({ holdId: hold.id, idempotencyKey: `c${i}:${hold.id}` })
+          : ledger.release({ holdId: hold.id, idempotencyKey: `r${i}:${hold.id}` }),
+      ),
     );
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     expect(new Set(results.map(codeOf).filter((c) => c !== 'ok'))).toEqual(new Set(['LEDGER_HOLD_ALREADY_RESOLVED']));
@@ -117,7 +124,9 @@ describe('LedgerService against PostgreSQL', () => {
   it('refuses non-positive, fractional and unsafe amounts before touching the database', async () => {
     const userId = await newUser(10);
     for (const amount of [0, -1, 1.5, Number.MAX_SAFE_INTEGER + 1, Number.NaN]) {
-      await expect(ledger.transfer({ idempotencyKey: randomUUID(), from: { userId }, to: { system: 'generation_spend' }, amount, kind: 'charge' })).rejects.toMatchObject({
+      await expect(
+        ledger.transfer({ idempotencyKey: randomUUID(), from: { userId }, to: { system: 'generation_spend' }, amount, kind: 'charge' }),
+      ).rejects.toMatchObject({
         code: 'VALIDATION_FAILED',
       });
     }
@@ -125,7 +134,9 @@ describe('LedgerService against PostgreSQL', () => {
   });
 
   it('reports an unknown account instead of inventing one', async () => {
-    await expect(ledger.transfer({ idempotencyKey: randomUUID(), from: { system: 'promotions' }, to: { userId: randomUUID() }, amount: 1, kind: 'promo' })).rejects.toMatchObject({
+    await expect(
+      ledger.transfer({ idempotencyKey: randomUUID(), from: { system: 'promotions' }, to: { userId: randomUUID() }, amount: 1, kind: 'promo' }),
+    ).rejects.toMatchObject({
       code: 'LEDGER_ACCOUNT_NOT_FOUND',
     });
     await expect(ledger.balance(randomUUID())).rejects.toMatchObject({ code: 'LEDGER_ACCOUNT_NOT_FOUND' });
@@ -133,6 +144,8 @@ describe('LedgerService against PostgreSQL', () => {
 
   it('enforces non-negative availability in the database itself, not only in code', async () => {
     const userId = await newUser(5);
-    await expect(db.query(`UPDATE ledger_accounts SET debits_posted = debits_posted + 6 WHERE id = $1`, [userId])).rejects.toThrow(/ledger_accounts_available_non_negative/);
+    await expect(db.query(`UPDATE ledger_accounts SET debits_posted = debits_posted + 6 WHERE id = $1`, [userId])).rejects.toThrow(
+      /ledger_accounts_available_non_negative/,
+    );
   });
 });

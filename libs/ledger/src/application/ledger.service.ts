@@ -83,16 +83,32 @@ export class LedgerService {
   }
 
   /** Posts all of the hold, or `amount` of it (the rest returns to the user). */
-  async capture(input: { holdId: string; amount?: number; idempotencyKey?: string; meta?: Record<string, unknown> }): Promise<{ transfer: Transfer; created: boolean }> {
+  async capture(input: {
+    holdId: string;
+    amount?: number;
+    idempotencyKey?: string;
+    meta?: Record<string, unknown>;
+  }): Promise<{ transfer: Transfer; created: boolean }> {
     if (input.amount !== undefined) this.assertAmount(input.amount);
-    const outcome = await this.repository.resolve({ idempotencyKey: input.idempotencyKey ?? `capture:${input.holdId}`, pendingId: input.holdId, phase: 'post', amount: input.amount, meta: input.meta });
+    const outcome = await this.repository.resolve({
+      idempotencyKey: input.idempotencyKey ?? `capture:${input.holdId}`,
+      pendingId: input.holdId,
+      phase: 'post',
+      amount: input.amount,
+      meta: input.meta,
+    });
     if (outcome.expired) throw holdExpired(input.holdId);
     return outcome;
   }
 
   /** Voids the hold: all of it returns to the user. */
   async release(input: { holdId: string; idempotencyKey?: string; meta?: Record<string, unknown> }): Promise<{ transfer: Transfer; created: boolean }> {
-    const outcome = await this.repository.resolve({ idempotencyKey: input.idempotencyKey ?? `release:${input.holdId}`, pendingId: input.holdId, phase: 'void', meta: input.meta });
+    const outcome = await this.repository.resolve({
+      idempotencyKey: input.idempotencyKey ?? `release:${input.holdId}`,
+      pendingId: input.holdId,
+      phase: 'void',
+      meta: input.meta,
+    });
     if (outcome.expired) throw holdExpired(input.holdId);
     return outcome;
   }

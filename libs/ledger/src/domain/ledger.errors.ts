@@ -12,8 +12,15 @@ export const holdExpired = (holdId: string) => new DomainError('LEDGER_HOLD_EXPI
 export const captureExceedsHold = (holdId: string, held: number, requested: number) =>
   new DomainError('LEDGER_CAPTURE_EXCEEDS_HOLD', `Cannot capture ${requested}: only ${held} is held`, { holdId, held, requested });
 export const invalidAmount = (amount: unknown) =>
-  new DomainError('VALIDATION_FAILED', 'amount must be a positive integer', { fields: [{ field: 'amount', problems: ['must be a positive integer'] }], amount });
+  new DomainError('VALIDATION_FAILED', 'amount must be a positive integer', {
+    fields: [{ field: 'amount', problems: ['must be a positive integer'] }],
+    amount,
+  });
 export const amountTooLarge = (amount: number, max: number) =>
-  new DomainError('VALIDATION_FAILED', `amount must be at most ${max}`, { fields: [{ field: 'amount', problems: [`must be at most ${max} credits per transfer`] }], amount, max });
+  new DomainError('VALIDATION_FAILED', `amount must be at most ${max}`, {
+    fields: [{ field: 'amount', problems: [`must be at most ${max} credits per transfer`] }],
+    amount,
+    max,
+  });
 export const limitExceeded = (details: { accountIds: string[]; amount?: number }) =>
   new DomainError('LEDGER_LIMIT_EXCEEDED', 'This transfer would take an account past the ledger’s bound on credits; nothing was moved', details);

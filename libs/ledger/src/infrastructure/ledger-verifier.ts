@@ -26,7 +26,11 @@ export async function verifyLedger(db: Db): Promise<LedgerViolation | undefined>
     `SELECT id, credits_posted - debits_posted AS balance, debits_pending AS reserved FROM ledger_accounts
      WHERE debits_must_not_exceed_credits AND debits_posted + debits_pending > credits_posted LIMIT 1`,
   );
-  if (overdrawn) return { check: 'no account below zero available', detail: { accountId: overdrawn.id, balance: Number(overdrawn.balance), reserved: Number(overdrawn.reserved) } };
+  if (overdrawn)
+    return {
+      check: 'no account below zero available',
+      detail: { accountId: overdrawn.id, balance: Number(overdrawn.balance), reserved: Number(overdrawn.reserved) },
+    };
 
   const [drifted]: Record<string, string>[] = await db.query(`
     WITH open AS (
@@ -56,7 +60,8 @@ export async function verifyLedger(db: Db): Promise<LedgerViolation | undefined>
   const [overposted]: { id: string; amount: string; held: string }[] = await db.query(
     `SELECT r.id, r.amount, p.amount AS held FROM ledger_transfers r JOIN ledger_transfers p ON p.id = r.pending_id WHERE r.phase = 'post' AND r.amount > p.amount LIMIT 1`,
   );
-  if (overposted) return { check: 'no capture exceeds its hold', detail: { transferId: overposted.id, amount: Number(overposted.amount), held: Number(overposted.held) } };
+  if (overposted)
+    return { check: 'no capture exceeds its hold', detail: { transferId: overposted.id, amount: Number(overposted.amount), held: Number(overposted.held) } };
 
   const [stale]: { id: string; timeout_at: Date }[] = await db.query(
     `SELECT t.id, t.timeout_at FROM ledger_transfers t
@@ -64,7 +69,8 @@ export async function verifyLedger(db: Db): Promise<LedgerViolation | undefined>
        AND NOT EXISTS (SELECT 1 FROM ledger_transfers r WHERE r.pending_id = t.id)
      ORDER BY t.timeout_at LIMIT 1`,
   );
-  if (stale) return { check: `no hold past its timeout by more than ${STALE_HOLD_GRACE}`, detail: { holdId: stale.id, timeoutAt: stale.timeout_at.toISOString() } };
+  if (stale)
+    return { check: `no hold past its timeout by more than ${STALE_HOLD_GRACE}`, detail: { holdId: stale.id, timeoutAt: stale.timeout_at.toISOString() } };
   return undefined;
 }
 

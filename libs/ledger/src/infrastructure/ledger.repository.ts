@@ -2,7 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { canonicalJson } from '@genbot/core';
-import { accountNotFound, captureExceedsHold, holdAlreadyResolved, holdNotFound, idempotencyConflict, insufficientCredits, limitExceeded } from '../domain/ledger.errors';
+import {
+  accountNotFound,
+  captureExceedsHold,
+  holdAlreadyResolved,
+  holdNotFound,
+  idempotencyConflict,
+  insufficientCredits,
+  limitExceeded,
+} from '../domain/ledger.errors';
 import { Balance, Transfer, TransferKind, TransferPhase } from '../domain/ledger.types';
 
 export interface NewTransfer {
@@ -45,7 +53,9 @@ interface Row {
 
 const TRANSFER_COLUMNS = 'id, idempotency_key, debit_account_id, credit_account_id, amount, phase, pending_id, timeout_at, kind, reference, meta, created_at';
 
-const T_COLUMNS = TRANSFER_COLUMNS.split(', ').map((column) => `t.${column}`).join(', ');
+const T_COLUMNS = TRANSFER_COLUMNS.split(', ')
+  .map((column) => `t.${column}`)
+  .join(', ');
 
 /**
  * CTEs that lock a new transfer's two accounts (from CTE `t`) in id order, then move their
@@ -89,7 +99,17 @@ export class LedgerRepository {
            RETURNING ${TRANSFER_COLUMNS}
          ), ${moveCounters(`CASE WHEN t.phase = 'pending' THEN t.amount ELSE 0 END`, `CASE WHEN t.phase = 'single' THEN t.amount ELSE 0 END`)}
          SELECT ${T_COLUMNS} FROM t`,
-        [input.idempotencyKey, input.debitAccountId, input.creditAccountId, input.amount, input.phase, input.timeoutSeconds ?? 0, input.kind, input.reference ?? null, input.meta ?? {}],
+        [
+          input.idempotencyKey,
+          input.debitAccountId,
+          input.creditAccountId,
+          input.amount,
+          input.phase,
+          input.timeoutSeconds ?? 0,
+          input.kind,
+          input.reference ?? null,
+          input.meta ?? {},
+        ],
       );
       if (rows.length > 0) return { transfer: toTransfer(rows[0]), created: true };
       const existing = await this.byKey(this.dataSource.manager, input.idempotencyKey);
@@ -123,7 +143,8 @@ export class LedgerRepository {
       if (rows.length > 0) return { transfer: toTransfer(rows[0]), created: true };
     } catch (error) {
       // Another resolution of this hold won the unique index: the careful path reports it.
-      if (!(error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'ledger_transfers_one_resolution')) throw translateBound(error, input.amount);
+      if (!(error instanceof QueryFailedError && (error.driverError as { constraint?: string }).constraint === 'ledger_transfers_one_resolution'))
+        throw translateBound(error, input.amount);
     }
     try {
       return await this.resolveCarefully(input);
@@ -136,7 +157,9 @@ export class LedgerRepository {
     return this.dataSource.transaction(async (em) => {
       // Lock the hold first: resolutions of one hold queue up here, and each then sees the
       // outcome of the ones before it (a retry with the same key finds its own earlier result).
-      const [pendingRow]: Row[] = await em.query(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE id = $1 AND phase = 'pending' FOR UPDATE`, [input.pendingId]);
+      const [pendingRow]: Row[] = await em.query(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE id = $1 AND phase = 'pending' FOR UPDATE`, [
+        input.pendingId,
+      ]);
       if (!pendingRow) throw holdNotFound(input.pendingId);
       const pending = toTransfer(pendingRow);
       const replay = await this.findByKey(em, input.idempotencyKey);
@@ -146,10 +169,14 @@ export class LedgerRepository {
         }
         return { transfer: replay, created: false };
       }
-      const [resolved]: { phase: string; idempotency_key: string }[] = await em.query(`SELECT phase, idempotency_key FROM ledger_transfers WHERE pending_id = $1`, [pending.id]);
+      const [resolved]: { phase: string; idempotency_key: string }[] = await em.query(
+        `SELECT phase, idempotency_key FROM ledger_transfers WHERE pending_id = $1`,
+        [pending.id],
+      );
       if (resolved?.idempotency_key === `expire:${pending.id}`) return { expired: true, pending };
       if (resolved) throw holdAlreadyResolved(pending.id, resolved.phase);
-      if (input.phase === 'post' && input.amount !== undefined && input.amount > pending.amount) throw captureExceedsHold(pending.id, pending.amount, input.amount);
+      if (input.phase === 'post' && input.amount !== undefined && input.amount > pending.amount)
+        throw captureExceedsHold(pending.id, pending.amount, input.amount);
 
       const [{ expired }]: { expired: boolean }[] = await em.query(`SELECT $1::timestamptz <= now() AS expired`, [pending.timeoutAt]);
       const phase = input.phase === 'post' && expired ? 'void' : input.phase;
@@ -161,7 +188,18 @@ export class LedgerRepository {
            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING ${TRANSFER_COLUMNS}
          ), ${moveCounters('$10::bigint', `CASE WHEN t.phase = 'post' THEN t.amount ELSE 0 END`)}
          SELECT ${T_COLUMNS} FROM t`,
-        [key, pending.debitAccountId, pending.creditAccountId, amount, phase, pending.id, pending.kind, pending.reference, { ...pending.meta, ...(input.meta ?? {}) }, -pending.amount],
+        [
+          key,
+          pending.debitAccountId,
+          pending.creditAccountId,
+          amount,
+          phase,
+          pending.id,
+          pending.kind,
+          pending.reference,
+          { ...pending.meta, ...(input.meta ?? {}) },
+          -pending.amount,
+        ],
       );
       const transfer = toTransfer(row);
       return phase === input.phase ? { transfer, created: true } : { expired: true, pending };
@@ -227,7 +265,8 @@ export class LedgerRepository {
       return await run();
     } catch (error) {
       const driver = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
-      if (driver?.code === '23514' && driver.constraint === 'ledger_accounts_available_non_negative') throw insufficientCredits({ accountId: input.debitAccountId, amount: input.amount });
+      if (driver?.code === '23514' && driver.constraint === 'ledger_accounts_available_non_negative')
+        throw insufficientCredits({ accountId: input.debitAccountId, amount: input.amount });
       if (driver?.code === '23503') throw accountNotFound(driver.constraint?.includes('credit_account') ? input.creditAccountId : input.debitAccountId);
       throw translateBound(error, input.amount, [input.debitAccountId, input.creditAccountId]);
     }
@@ -237,7 +276,8 @@ export class LedgerRepository {
 /** A counter that would pass its bound (or, should a bound ever be missing, leave bigint) is a 422, not a 500. */
 function translateBound(error: unknown, amount: number | undefined, accountIds: string[] = []): unknown {
   const driver = error instanceof QueryFailedError ? (error.driverError as { code?: string; constraint?: string }) : undefined;
-  const bounded = driver?.code === '23514' && (driver.constraint === 'ledger_accounts_counters_bounded' || driver.constraint === 'ledger_transfers_amount_bounded');
+  const bounded =
+    driver?.code === '23514' && (driver.constraint === 'ledger_accounts_counters_bounded' || driver.constraint === 'ledger_transfers_amount_bounded');
   return bounded || driver?.code === '22003' ? limitExceeded({ accountIds, amount }) : error;
 }
 

@@ -31,7 +31,11 @@ export class ExpireHoldsScheduler implements OnApplicationBootstrap {
 
   onApplicationBootstrap(): void {
     this.queue
-      .upsertJobScheduler('ledger.expire-holds', { every: EXPIRE_HOLDS_EVERY_MS }, { name: 'ledger.expire-holds', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } })
+      .upsertJobScheduler(
+        'ledger.expire-holds',
+        { every: EXPIRE_HOLDS_EVERY_MS },
+        { name: 'ledger.expire-holds', data: {}, opts: { removeOnComplete: 100, removeOnFail: 100 } },
+      )
       .catch((error: unknown) => this.logger.error({ err: error }, 'could not schedule hold expiry'));
   }
 }

@@ -38,7 +38,10 @@ describe('spoolToTempFile', () => {
   });
 
   it('fails STORAGE_TOO_LARGE one byte past the cap and leaves no file behind', async () => {
-    await expect(spoolToTempFile(chunks(10_001), { maxBytes: 10_000, dir })).rejects.toMatchObject({ code: 'STORAGE_TOO_LARGE', details: { maxBytes: 10_000 } });
+    await expect(spoolToTempFile(chunks(10_001), { maxBytes: 10_000, dir })).rejects.toMatchObject({
+      code: 'STORAGE_TOO_LARGE',
+      details: { maxBytes: 10_000 },
+    });
     expect(await readdir(dir)).toEqual([]);
     // A producer that enforced the cap itself (busboy truncates) fails the same way.
     await expect(spoolToTempFile(chunks(100), { maxBytes: 10_000, dir, isTruncated: () => true })).rejects.toMatchObject({ code: 'STORAGE_TOO_LARGE' });

@@ -20,5 +20,6 @@ export function objectKey(userId: string, kind: ObjectKind, ext: string): string
  * segments of safe characters, none starting with a dot (which rules out `.` and `..`).
  */
 export function assertObjectKey(key: string): void {
-  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH || !key.split('/').every((segment) => SEGMENT.test(segment))) throw invalidKey(String(key));
+  if (typeof key !== 'string' || key.length === 0 || key.length > MAX_KEY_LENGTH || !key.split('/').every((segment) => SEGMENT.test(segment)))
+    throw invalidKey(String(key));
 }

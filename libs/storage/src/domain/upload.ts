@@ -6,10 +6,9 @@ export type UploadCheck = {
   declaredType?: string;
   allowed: MediaFamily | MediaFamily[];
   maxBytes: number;
-} & (
+} &
   /** `size` with `bytes`: the object's full size when `bytes` is only its beginning. */
-  { bytes: Buffer; size?: number } | { size: number; bytes?: undefined }
-);
+  ({ bytes: Buffer; size?: number } | { size: number; bytes?: undefined });
 
 export interface AcceptedUpload {
   /** The type to store: the sniffed one, or the declared one when only `size` was given. */

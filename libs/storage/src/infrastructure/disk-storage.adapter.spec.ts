@@ -87,7 +87,10 @@ describe('DiskStorageAdapter', () => {
     let writing = true;
     const watch = (async () => {
       while (writing) {
-        const size = await stat(file).then((s) => s.size, () => -1);
+        const size = await stat(file).then(
+          (s) => s.size,
+          () => -1,
+        );
         seen.add(size);
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -158,7 +161,9 @@ describe('createObjectStorage', () => {
     try {
       const storage = createObjectStorage(load({ DATA_DIR: dataDir, PUBLIC_API_PORT: '3999' }), signer());
       expect(storage.kind).toBe('disk');
-      expect(await storage.presignGet('users/u/inputs/a.png', { expiresInSeconds: 60 })).toMatch(/^http:\/\/127\.0\.0\.1:3999\/files\/users\/u\/inputs\/a\.png\?expires=\d+&sig=[\w-]+$/);
+      expect(await storage.presignGet('users/u/inputs/a.png', { expiresInSeconds: 60 })).toMatch(
+        /^http:\/\/127\.0\.0\.1:3999\/files\/users\/u\/inputs\/a\.png\?expires=\d+&sig=[\w-]+$/,
+      );
       await storage.put('users/u/inputs/a.txt', Buffer.from('a'), { contentType: 'text/plain' });
       expect(existsSync(join(dataDir, 'storage', 'users/u/inputs/a.txt'))).toBe(true);
 
@@ -170,11 +175,19 @@ describe('createObjectStorage', () => {
   });
 
   it('uses S3 when the S3 variables are set, and names the one missing from a partial set', () => {
-    const s3 = { S3_ENDPOINT: 'http://127.0.0.1:9000', S3_BUCKET: 'genbot', S3_ACCESS_KEY_ID: 'key', S3_SECRET_ACCESS_KEY: 'secret', S3_PUBLIC_BASE_URL: 'https://cdn.example.com/' };
+    const s3 = {
+      S3_ENDPOINT: 'http://127.0.0.1:9000',
+      S3_BUCKET: 'genbot',
+      S3_ACCESS_KEY_ID: 'key',
+      S3_SECRET_ACCESS_KEY: 'secret',
+      S3_PUBLIC_BASE_URL: 'https://cdn.example.com/',
+    };
     const storage = createObjectStorage(load(s3), signer());
     expect(storage).toBeInstanceOf(S3StorageAdapter);
     expect(storage.publicUrl('users/u/results/a.png')).toBe('https://cdn.example.com/users/u/results/a.png');
-    expect(() => createObjectStorage(load({ ...s3, S3_SECRET_ACCESS_KEY: '' }), signer())).toThrow(/^Config error: S3_SECRET_ACCESS_KEY is required when any S3_\* variable is set/);
+    expect(() => createObjectStorage(load({ ...s3, S3_SECRET_ACCESS_KEY: '' }), signer())).toThrow(
+      /^Config error: S3_SECRET_ACCESS_KEY is required when any S3_\* variable is set/,
+    );
   });
 
   it('needs FILE_URL_SECRET in production only when files stay on disk (through StorageModule)', async () => {

@@ -40,13 +40,17 @@ export class S3StorageAdapter extends ObjectStorage {
 
   async put(key: string, body: Buffer, options: { contentType: string }): Promise<void> {
     assertObjectKey(key);
-    await this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: body, ContentType: options.contentType, ContentLength: body.length }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: body, ContentType: options.contentType, ContentLength: body.length }),
+    );
   }
 
   async putStream(key: string, body: Readable, options: { contentType: string; size: number }): Promise<void> {
     assertObjectKey(key);
     // With ContentLength given, the SDK streams the body in one PutObject instead of buffering it.
-    await this.client.send(new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: body, ContentType: options.contentType, ContentLength: options.size }));
+    await this.client.send(
+      new PutObjectCommand({ Bucket: this.options.bucket, Key: key, Body: body, ContentType: options.contentType, ContentLength: options.size }),
+    );
   }
 
   async copy(from: string, to: string): Promise<void> {

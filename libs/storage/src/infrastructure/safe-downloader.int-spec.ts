@@ -64,9 +64,12 @@ describe('SafeDownloader', () => {
     expect(lookups).toEqual([]);
   });
 
-  it.each([['ftp://images.test/a.png'], ['file:///etc/passwd'], ['data:image/png;base64,iVBORw0KGgo='], ['gopher://images.test/'], ['javascript:alert(1)']])('refuses the scheme of %s', async (url) => {
-    await fails(downloader().download(url, { maxBytes: 1024 }), 'scheme');
-  });
+  it.each([['ftp://images.test/a.png'], ['file:///etc/passwd'], ['data:image/png;base64,iVBORw0KGgo='], ['gopher://images.test/'], ['javascript:alert(1)']])(
+    'refuses the scheme of %s',
+    async (url) => {
+      await fails(downloader().download(url, { maxBytes: 1024 }), 'scheme');
+    },
+  );
 
   it('refuses what is not an absolute URL', async () => {
     await fails(downloader().download('abc', { maxBytes: 1024 }), 'invalid_url');
@@ -131,9 +134,15 @@ describe('SafeDownloader', () => {
   });
 
   it('cuts off a drip feed below the minimum rate', async () => {
-    await fails(downloader({ minBytesPerSecond: 1_000, rateGraceMs: 200, timeoutMs: 10_000 }).download(host.url('/drip', 'images.test'), { maxBytes: 1024 * 1024 }), 'too_slow');
+    await fails(
+      downloader({ minBytesPerSecond: 1_000, rateGraceMs: 200, timeoutMs: 10_000 }).download(host.url('/drip', 'images.test'), { maxBytes: 1024 * 1024 }),
+      'too_slow',
+    );
     // And the overall deadline catches a drip that the rate check would tolerate.
-    await fails(downloader({ minBytesPerSecond: 1, rateGraceMs: 200, timeoutMs: 400 }).download(host.url('/drip', 'images.test'), { maxBytes: 1024 * 1024 }), 'timeout');
+    await fails(
+      downloader({ minBytesPerSecond: 1, rateGraceMs: 200, timeoutMs: 400 }).download(host.url('/drip', 'images.test'), { maxBytes: 1024 * 1024 }),
+      'timeout',
+    );
   });
 
   it('reports a closed port like any other failure', async () => {
@@ -147,7 +156,27 @@ describe('SafeDownloader', () => {
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), 'genbot-tls-'));
-      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1', '-subj', '/CN=images.test', '-addext', 'subjectAltName=DNS:images.test,DNS:public.test', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem')], { stdio: 'ignore' });
+      execFileSync(
+        'openssl',
+        [
+          'req',
+          '-x509',
+          '-newkey',
+          'rsa:2048',
+          '-nodes',
+          '-days',
+          '1',
+          '-subj',
+          '/CN=images.test',
+          '-addext',
+          'subjectAltName=DNS:images.test,DNS:public.test',
+          '-keyout',
+          join(dir, 'key.pem'),
+          '-out',
+          join(dir, 'cert.pem'),
+        ],
+        { stdio: 'ignore' },
+      );
       cert = readFileSync(join(dir, 'cert.pem'), 'utf8');
       tlsHost = await FakeImageHost.start({ tls: { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert } });
     });

@@ -141,7 +141,13 @@ export class SafeDownloader {
         ...(this.options.ca ? { ca: this.options.ca } : {}),
       });
       req.once('response', resolve);
-      req.once('error', (error) => reject(signal.aborted ? new DownloadFailed('timeout', `no complete answer from ${url.host} within ${this.options.timeoutMs} ms`) : new DownloadFailed('connect', `${url.host}: ${String(error)}`)));
+      req.once('error', (error) =>
+        reject(
+          signal.aborted
+            ? new DownloadFailed('timeout', `no complete answer from ${url.host} within ${this.options.timeoutMs} ms`)
+            : new DownloadFailed('connect', `${url.host}: ${String(error)}`),
+        ),
+      );
       req.end();
     });
   }
@@ -169,10 +175,14 @@ export class SafeDownloader {
         } else resolve(Buffer.concat(chunks, received));
       };
       const onAbort = () => finish(new DownloadFailed('timeout', `body not complete within ${this.options.timeoutMs} ms (${received} bytes)`));
-      const rateCheck = setInterval(() => {
-        const seconds = (Date.now() - started) / 1000;
-        if (seconds * 1000 >= rateGraceMs && received / seconds < minBytesPerSecond) finish(new DownloadFailed('too_slow', `${Math.round(received / seconds)} bytes/s after ${seconds.toFixed(1)} s`));
-      }, Math.max(10, Math.min(1_000, rateGraceMs / 4)));
+      const rateCheck = setInterval(
+        () => {
+          const seconds = (Date.now() - started) / 1000;
+          if (seconds * 1000 >= rateGraceMs && received / seconds < minBytesPerSecond)
+            finish(new DownloadFailed('too_slow', `${Math.round(received / seconds)} bytes/s after ${seconds.toFixed(1)} s`));
+        },
+        Math.max(10, Math.min(1_000, rateGraceMs / 4)),
+      );
       signal.addEventListener('abort', onAbort);
       response.on('data', (chunk: Buffer) => {
         received += chunk.length;

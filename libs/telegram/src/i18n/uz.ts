@@ -1,7 +1,8 @@
 import { Catalog } from './catalog';
 
 export const uz: Catalog = {
-  greeting: (name) => `👋 Xush kelibsiz, ${name}!\n\nMen g‘oyalaringiz va suratlaringizni sun’iy intellekt yordamida rasm, video va ovozga aylantiraman. Quyidan tanlang.`,
+  greeting: (name) =>
+    `👋 Xush kelibsiz, ${name}!\n\nMen g‘oyalaringiz va suratlaringizni sun’iy intellekt yordamida rasm, video va ovozga aylantiraman. Quyidan tanlang.`,
   greetingBack: (name) => `👋 Qaytganingiz bilan, ${name}! Bugun nima yaratamiz?`,
   menuOpenApp: '🚀 Ilovani ochish',
   menuLanguage: '🌐 Til',

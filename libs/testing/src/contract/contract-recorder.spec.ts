@@ -18,14 +18,17 @@ describe('ContractRecorder', () => {
     }
     try {
       for (const app of [watched, unwatched]) {
-        for (const url of ['/api/v1/users/good', '/api/v1/users/bad', '/api/v1/users/x/balance', '/health', '/nowhere']) await app.inject({ method: 'GET', url });
+        for (const url of ['/api/v1/users/good', '/api/v1/users/bad', '/api/v1/users/x/balance', '/health', '/nowhere'])
+          await app.inject({ method: 'GET', url });
       }
       expect(recorder.checked).toBe(3);
       expect(recorder.violations.map((v) => [v.request, v.status, v.problems])).toEqual([
         ['GET /api/v1/users/bad', 200, ['/email must be string']],
         ['GET /api/v1/users/x/balance', 404, ["(body) must have required property 'code'", "(body) must have required property 'message'"]],
       ]);
-      expect(recorder.report('seed 001')).toMatch(/^2 response\(s\) broke seed 001:\n {2}GET \/api\/v1\/users\/:userId → 200\n {6}\/email must be string\n {6}e\.g\. GET \/api\/v1\/users\/bad: \{/);
+      expect(recorder.report('seed 001')).toMatch(
+        /^2 response\(s\) broke seed 001:\n {2}GET \/api\/v1\/users\/:userId → 200\n {6}\/email must be string\n {6}e\.g\. GET \/api\/v1\/users\/bad: \{/,
+      );
     } finally {
       await Promise.all([watched.close(), unwatched.close()]);
     }

@@ -42,9 +42,19 @@ export class ContractRecorder {
       if (request.method === 'HEAD' || !route || !this.contract.covers(request.method, route)) return payload;
       const body = typeof payload === 'string' ? payload : Buffer.isBuffer(payload) ? payload.toString('utf8') : undefined;
       const contentType = String(reply.getHeader('content-type') ?? '');
-      const problems = body === undefined ? ['the body is a stream, not JSON'] : this.contract.check({ method: request.method, route, status: reply.statusCode, contentType, body });
+      const problems =
+        body === undefined
+          ? ['the body is a stream, not JSON']
+          : this.contract.check({ method: request.method, route, status: reply.statusCode, contentType, body });
       this.checked++;
-      if (problems?.length) this.violations.push({ route: `${request.method} ${route}`, request: `${request.method} ${request.url}`, status: reply.statusCode, problems, body: (body ?? '').slice(0, 500) });
+      if (problems?.length)
+        this.violations.push({
+          route: `${request.method} ${route}`,
+          request: `${request.method} ${request.url}`,
+          status: reply.statusCode,
+          problems,
+          body: (body ?? '').slice(0, 500),
+        });
       return payload;
     });
   }
@@ -57,7 +67,9 @@ export class ContractRecorder {
       const key = `${v.route} → ${v.status}\n${v.problems.map((p) => `      ${p}`).join('\n')}`;
       groups.set(key, [...(groups.get(key) ?? []), v]);
     }
-    const lines = [...groups].map(([key, [first, ...rest]]) => `  ${key}\n      e.g. ${first.request}${rest.length ? ` (and ${rest.length} more)` : ''}: ${first.body}`);
+    const lines = [...groups].map(
+      ([key, [first, ...rest]]) => `  ${key}\n      e.g. ${first.request}${rest.length ? ` (and ${rest.length} more)` : ''}: ${first.body}`,
+    );
     return `${this.violations.length} response(s) broke ${name}:\n${lines.join('\n')}`;
   }
 }

@@ -5,7 +5,16 @@ import { OpenApiContract } from './openapi-contract';
 import { dedentKeysUnderScalars, findSeedFile, loadSeed001Spec, parseSeedOpenApi, seedDirCandidates } from './seed-spec';
 
 const UUID = '8d0f6c1e-2a53-4c1b-9b0e-4f5b3f1f9a10';
-const user = { id: UUID, telegramId: '42', balanceTokens: 0, refCode: 'k3m9x2pq', hasLeftReview: false, consentPd: false, createdAt: '2025-01-01T00:00:00.000Z', updatedAt: '2025-01-01T00:00:00.000Z' };
+const user = {
+  id: UUID,
+  telegramId: '42',
+  balanceTokens: 0,
+  refCode: 'k3m9x2pq',
+  hasLeftReview: false,
+  consentPd: false,
+  createdAt: '2025-01-01T00:00:00.000Z',
+  updatedAt: '2025-01-01T00:00:00.000Z',
+};
 const json = 'application/json; charset=utf-8';
 
 describe('seed 001 OpenAPI, read as its author meant it', () => {
@@ -63,7 +72,8 @@ describe('seed 001 OpenAPI, read as its author meant it', () => {
 
 describe('OpenApiContract for seed 001', () => {
   const contract = OpenApiContract.seed001();
-  const check = (route: string, status: number, body: unknown, method = 'GET') => contract.check({ method, route, status, contentType: json, body: JSON.stringify(body) });
+  const check = (route: string, status: number, body: unknown, method = 'GET') =>
+    contract.check({ method, route, status, contentType: json, body: JSON.stringify(body) });
 
   it('compiles every response schema of the spec', () => {
     expect(() => OpenApiContract.seed001().compileAll()).not.toThrow();
@@ -84,13 +94,18 @@ describe('OpenApiContract for seed 001', () => {
   it('names every null, wrong type and wrong enum value', () => {
     expect(check('/api/v1/users/:userId', 200, { ...user, email: null, referrerId: null })).toEqual(['/email must be string', '/referrerId must be string']);
     expect(check('/api/v1/users/:userId', 200, { ...user, createdAt: 'yesterday' })).toEqual(['/createdAt must match format "date-time"']);
-    expect(check('/api/v1/jobs/:jobId', 200, { id: UUID, status: 'running' })).toEqual(['/status must be equal to one of the allowed values (waiting_payment, queued, processing, done, failed)']);
+    expect(check('/api/v1/jobs/:jobId', 200, { id: UUID, status: 'running' })).toEqual([
+      '/status must be equal to one of the allowed values (waiting_payment, queued, processing, done, failed)',
+    ]);
     expect(check('/api/v1/transactions', 200, [{ id: UUID, jobId: null }])).toEqual(['/0/jobId must be string']);
   });
 
   it('checks errors against the Error schema and refuses an undeclared success status', () => {
     expect(check('/api/v1/users/:userId', 404, { code: 'USER_NOT_FOUND', message: 'User not found' })).toEqual([]);
-    expect(check('/api/v1/users/:userId', 400, { error: 'Bad Request' })).toEqual(["(body) must have required property 'code'", "(body) must have required property 'message'"]);
+    expect(check('/api/v1/users/:userId', 400, { error: 'Bad Request' })).toEqual([
+      "(body) must have required property 'code'",
+      "(body) must have required property 'message'",
+    ]);
     expect(check('/api/v1/jobs', 200, user, 'POST')).toEqual(['status 200 is not declared (the spec has 201)']);
   });
 
@@ -99,6 +114,8 @@ describe('OpenApiContract for seed 001', () => {
   });
 
   it('refuses a body that is not JSON where JSON is declared', () => {
-    expect(contract.check({ method: 'GET', route: '/api/v1/users/:userId', status: 200, contentType: 'text/plain', body: 'hi' })).toEqual(['content-type text/plain is not JSON']);
+    expect(contract.check({ method: 'GET', route: '/api/v1/users/:userId', status: 200, contentType: 'text/plain', body: 'hi' })).toEqual([
+      'content-type text/plain is not JSON',
+    ]);
   });
 });

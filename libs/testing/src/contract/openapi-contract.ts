@@ -101,7 +101,9 @@ function rewriteRefs(value: unknown): unknown {
   return Object.fromEntries(
     Object.entries(value).map(([key, inner]) => [
       key,
-      key === '$ref' && typeof inner === 'string' && inner.startsWith('#/components/schemas/') ? `${SCHEMAS_ID}#/$defs/${inner.slice('#/components/schemas/'.length)}` : rewriteRefs(inner),
+      key === '$ref' && typeof inner === 'string' && inner.startsWith('#/components/schemas/')
+        ? `${SCHEMAS_ID}#/$defs/${inner.slice('#/components/schemas/'.length)}`
+        : rewriteRefs(inner),
     ]),
   );
 }

@@ -43,7 +43,9 @@ export function findSeedFile(number: string, dirs = seedDirCandidates()): string
     const name = readdirSync(dir).find((file) => pattern.test(file));
     if (name) return join(dir, name);
   }
-  throw new Error(`Seed ${number} not found: looked for ${number}_*.txt in ${dirs.join(', ')}. The seed ${number} contract check needs ../shared/seeds beside the repository.`);
+  throw new Error(
+    `Seed ${number} not found: looked for ${number}_*.txt in ${dirs.join(', ')}. The seed ${number} contract check needs ../shared/seeds beside the repository.`,
+  );
 }
 
 /** Seed 001's OpenAPI, read as its author meant it (see `fixSlips`). */

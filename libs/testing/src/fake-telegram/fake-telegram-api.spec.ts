@@ -105,10 +105,14 @@ describe('FakeTelegramApi', () => {
     it('records the fields and the file of a telegraf upload and answers a photo message', async () => {
       const photo = Buffer.alloc(2048, 7);
 
-      const message = await telegram.sendPhoto(1010, { source: photo, filename: 'result.png' }, {
-        caption: 'Your image',
-        reply_markup: { inline_keyboard: [[{ text: 'Again', callback_data: 'again' }]] },
-      });
+      const message = await telegram.sendPhoto(
+        1010,
+        { source: photo, filename: 'result.png' },
+        {
+          caption: 'Your image',
+          reply_markup: { inline_keyboard: [[{ text: 'Again', callback_data: 'again' }]] },
+        },
+      );
 
       expect(message).toMatchObject({ chat: { id: 1010 }, caption: 'Your image' });
       expect(message.photo.at(-1)).toMatchObject({ file_size: 2048, width: 1280 });
@@ -126,10 +130,13 @@ describe('FakeTelegramApi', () => {
       const tricky = Buffer.from('a\r\n--not-the-boundary\r\n');
       const form = new FormData();
       form.append('chat_id', '1011');
-      form.append('media', JSON.stringify([
-        { type: 'photo', media: 'attach://one', caption: 'First' },
-        { type: 'photo', media: 'attach://two' },
-      ]));
+      form.append(
+        'media',
+        JSON.stringify([
+          { type: 'photo', media: 'attach://one', caption: 'First' },
+          { type: 'photo', media: 'attach://two' },
+        ]),
+      );
       form.append('one', new Blob([Buffer.alloc(10)], { type: 'image/png' }), 'one.png');
       form.append('two', new Blob([tricky], { type: 'image/png' }), 'two.png');
 
@@ -282,7 +289,14 @@ describe('FakeTelegramApi', () => {
     const prices = [{ label: '100 credits', amount: 50 }];
 
     const link = await telegram.createInvoiceLink({ title: 'Credits', description: '100 credits', payload: 'p1', currency: 'XTR', prices, provider_token: '' });
-    const invoice = await telegram.sendInvoice(1060, { title: 'Credits', description: '100 credits', payload: 'p1', currency: 'XTR', prices, provider_token: '' });
+    const invoice = await telegram.sendInvoice(1060, {
+      title: 'Credits',
+      description: '100 credits',
+      payload: 'p1',
+      currency: 'XTR',
+      prices,
+      provider_token: '',
+    });
 
     expect(link).toMatch(/^https:\/\/t\.me\/\$[\w-]+$/);
     expect(invoice.invoice).toEqual({ title: 'Credits', description: '100 credits', start_parameter: '', currency: 'XTR', total_amount: 50 });
@@ -297,7 +311,10 @@ describe('signInitData', () => {
   const expectedHash = (initData: string) => {
     const params = new URLSearchParams(initData);
     params.delete('hash');
-    const dataCheckString = [...params].map(([k, v]) => `${k}=${v}`).sort().join('\n');
+    const dataCheckString = [...params]
+      .map(([k, v]) => `${k}=${v}`)
+      .sort()
+      .join('\n');
     const secret = createHmac('sha256', 'WebAppData').update(token).digest();
     return createHmac('sha256', secret).update(dataCheckString).digest('hex');
   };

@@ -5,13 +5,9 @@ import { LoopbackServer, readBody, sendJson } from '../loopback-server';
 type Json = Record<string, unknown>;
 
 export type TelegramFailure =
-  | { kind: 'blocked' }
-  | { kind: 'retry_after'; seconds: number }
-  | { kind: 'error'; code: number; description: string; parameters?: Json };
+  { kind: 'blocked' } | { kind: 'retry_after'; seconds: number } | { kind: 'error'; code: number; description: string; parameters?: Json };
 
-export type BotApiResponse =
-  | { ok: true; result: unknown; description?: string }
-  | { ok: false; error_code: number; description: string; parameters?: Json };
+export type BotApiResponse = { ok: true; result: unknown; description?: string } | { ok: false; error_code: number; description: string; parameters?: Json };
 
 /** A file part of a multipart request; its bytes are counted, not kept. */
 export interface UploadedFile {
@@ -78,8 +74,18 @@ const KNOWN_METHODS = new Map(
 
 // Fields the Bot API takes as JSON-serialized strings in form bodies; recorded as the objects they mean.
 const JSON_FIELDS = [
-  'reply_markup', 'media', 'entities', 'caption_entities', 'prices', 'commands', 'scope', 'menu_button',
-  'allowed_updates', 'link_preview_options', 'reply_parameters', 'results',
+  'reply_markup',
+  'media',
+  'entities',
+  'caption_entities',
+  'prices',
+  'commands',
+  'scope',
+  'menu_button',
+  'allowed_updates',
+  'link_preview_options',
+  'reply_parameters',
+  'results',
 ];
 
 const MEDIA_KINDS = ['photo', 'video', 'audio', 'document', 'animation', 'voice'] as const;
@@ -88,8 +94,7 @@ type MediaKind = (typeof MEDIA_KINDS)[number];
 const TEXT_LIMIT = 4096;
 const CAPTION_LIMIT = 1024;
 
-const ok = (result: unknown, description?: string): BotApiResponse =>
-  description ? { ok: true, result, description } : { ok: true, result };
+const ok = (result: unknown, description?: string): BotApiResponse => (description ? { ok: true, result, description } : { ok: true, result });
 const fail = (code: number, description: string, parameters?: Json): BotApiResponse =>
   parameters ? { ok: false, error_code: code, description, parameters } : { ok: false, error_code: code, description };
 
@@ -184,11 +189,7 @@ export class FakeTelegramApi {
     this.updates = [];
   }
 
-  waitForCall(
-    method: string,
-    predicate: (call: RecordedCall) => boolean = () => true,
-    timeoutMs = 5000,
-  ): Promise<RecordedCall> {
+  waitForCall(method: string, predicate: (call: RecordedCall) => boolean = () => true, timeoutMs = 5000): Promise<RecordedCall> {
     const matches = (call: RecordedCall) => sameMethod(call.method, method) && predicate(call);
     const found = this.recorded.find(matches);
     if (found) return Promise.resolve(found);
@@ -213,11 +214,7 @@ export class FakeTelegramApi {
   /** The send and edit calls that reached the chat, in order: what its user saw. Failed ones are left out. */
   sentTo(chatId: number | string): RecordedCall[] {
     return this.recorded.filter(
-      (call) =>
-        call.response.ok &&
-        isSendOrEdit(call.method) &&
-        call.method !== 'sendChatAction' &&
-        String(call.params.chat_id) === String(chatId),
+      (call) => call.response.ok && isSendOrEdit(call.method) && call.method !== 'sendChatAction' && String(call.params.chat_id) === String(chatId),
     );
   }
 
@@ -546,9 +543,7 @@ function validateContent(method: string, params: Json): BotApiResponse | undefin
   const keyboard = (params.reply_markup as Json | undefined)?.inline_keyboard;
   if (Array.isArray(keyboard)) {
     const buttons = keyboard.flat() as Json[];
-    const tooLong = buttons.some(
-      (button) => typeof button.callback_data === 'string' && Buffer.byteLength(button.callback_data) > 64,
-    );
+    const tooLong = buttons.some((button) => typeof button.callback_data === 'string' && Buffer.byteLength(button.callback_data) > 64);
     if (tooLong) return fail(400, 'Bad Request: BUTTON_DATA_INVALID');
   }
   return undefined;

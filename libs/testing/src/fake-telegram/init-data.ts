@@ -34,8 +34,7 @@ export function signInitData(botToken: string, options: SignInitDataOptions): st
   const authDate = options.authDate ?? new Date();
   // Real initData always carries `signature` next to `hash`, and `hash` covers it: a validator
   // that drops it from the data-check-string must fail here as it would in production.
-  const signature =
-    options.signature ?? createHash('sha512').update(`${botToken}:${authDate.getTime()}`).digest('base64url');
+  const signature = options.signature ?? createHash('sha512').update(`${botToken}:${authDate.getTime()}`).digest('base64url');
   return sign(
     {
       user: { ...options.user },

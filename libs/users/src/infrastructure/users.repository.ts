@@ -68,7 +68,8 @@ export class UsersRepository {
   }
 
   async findOne(where: { id: string } | { telegramId: string } | { referralCode: string }): Promise<User | undefined> {
-    const [column, value] = 'id' in where ? ['id', where.id] : 'telegramId' in where ? ['telegram_id', where.telegramId] : ['referral_code', where.referralCode];
+    const [column, value] =
+      'id' in where ? ['id', where.id] : 'telegramId' in where ? ['telegram_id', where.telegramId] : ['referral_code', where.referralCode];
     const rows: Row[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM users WHERE ${column} = $1`, [value]);
     return rows[0] ? toUser(rows[0]) : undefined;
   }
@@ -86,7 +87,10 @@ export class UsersRepository {
   /** Telegram tells us (my_chat_member, or a 403 on send) when a user blocks or unblocks the bot. */
   async setBlocked(by: { id: string } | { telegramId: string }, blocked: boolean): Promise<void> {
     const [column, value] = 'id' in by ? ['id', by.id] : ['telegram_id', by.telegramId];
-    await this.dataSource.query(`UPDATE users SET blocked_at = CASE WHEN $2 THEN coalesce(blocked_at, now()) END, updated_at = now() WHERE ${column} = $1`, [value, blocked]);
+    await this.dataSource.query(`UPDATE users SET blocked_at = CASE WHEN $2 THEN coalesce(blocked_at, now()) END, updated_at = now() WHERE ${column} = $1`, [
+      value,
+      blocked,
+    ]);
   }
 
   async recordActivity(userId: string): Promise<void> {
@@ -156,5 +160,9 @@ function toUser(row: Row): User {
 }
 
 function isUniqueViolation(error: unknown, constraint: string): boolean {
-  return error instanceof QueryFailedError && (error.driverError as { code?: string; constraint?: string }).code === '23505' && (error.driverError as { constraint?: string }).constraint === constraint;
+  return (
+    error instanceof QueryFailedError &&
+    (error.driverError as { code?: string; constraint?: string }).code === '23505' &&
+    (error.driverError as { constraint?: string }).constraint === constraint
+  );
 }

@@ -123,7 +123,9 @@ export class CreditsController {
 
   private async target(body: CreditsTargetDto): Promise<User> {
     if ((body.telegramId === undefined) === (body.userId === undefined)) {
-      throw new DomainError('VALIDATION_FAILED', 'Give exactly one of telegramId or userId', { fields: [{ field: 'telegramId', problems: ['exactly one of telegramId or userId'] }] });
+      throw new DomainError('VALIDATION_FAILED', 'Give exactly one of telegramId or userId', {
+        fields: [{ field: 'telegramId', problems: ['exactly one of telegramId or userId'] }],
+      });
     }
     return body.userId ? this.users.getById(body.userId) : this.users.getByTelegramId(String(body.telegramId));
   }
@@ -136,7 +138,10 @@ export class CreditsController {
   private key(principal: Principal, bodyKey: string | undefined, header: string | undefined, operation: string): string {
     const fromHeader = idempotencyKeyFrom(header);
     if (bodyKey !== undefined && fromHeader !== undefined && bodyKey !== fromHeader) {
-      throw validationFailed([{ field: 'idempotencyKey', problems: ['differs from the Idempotency-Key header; send one key, or the same in both'] }], 'Two different idempotency keys');
+      throw validationFailed(
+        [{ field: 'idempotencyKey', problems: ['differs from the Idempotency-Key header; send one key, or the same in both'] }],
+        'Two different idempotency keys',
+      );
     }
     const given = bodyKey ?? fromHeader;
     return given ? `api:${principal.name}:${operation}:${given}` : LedgerService.oneOffKey(`api:${principal.name}:${operation}`);

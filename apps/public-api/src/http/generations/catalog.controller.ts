@@ -73,7 +73,12 @@ export class CatalogController {
   @ApiOperation({ summary: 'Size, aspect ratio and resolution choices per model' })
   @ApiOkResponse({ type: [SizesDto] })
   async sizes(): Promise<SizesDto[]> {
-    return (await this.catalog.active()).map((model) => ({ model: model.slug, sizes: values(model, 'size'), aspectRatios: values(model, 'aspect_ratio'), resolutions: values(model, 'resolution') }));
+    return (await this.catalog.active()).map((model) => ({
+      model: model.slug,
+      sizes: values(model, 'size'),
+      aspectRatios: values(model, 'aspect_ratio'),
+      resolutions: values(model, 'resolution'),
+    }));
   }
 }
 

@@ -6,7 +6,17 @@ import { CatalogService, DataService, Generation, GenerationsService, SubmitInpu
 import { User, UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal, assertOwnTelegramId } from '../../auth/auth.guard';
 import { withSingleFile } from '../multipart';
-import { GenerationDto, PriceRequestDto, QuoteDto, ResultDto, ResultsDto, SubmitRequestDto, TelegramIdQueryDto, ToolRequestDto, optionsOf } from './dto/generation.dto';
+import {
+  GenerationDto,
+  PriceRequestDto,
+  QuoteDto,
+  ResultDto,
+  ResultsDto,
+  SubmitRequestDto,
+  TelegramIdQueryDto,
+  ToolRequestDto,
+  optionsOf,
+} from './dto/generation.dto';
 
 const TOOLS = ['watermark-remove', 'upscale', 'denoise', 'restore', 'enhance'] as const;
 
@@ -29,8 +39,21 @@ export class MiniAppGenerationsController {
   @ApiOkResponse({ type: QuoteDto })
   async price(@CurrentPrincipal() principal: Principal, @Body() body: PriceRequestDto): Promise<QuoteDto> {
     const user = await this.caller(principal);
-    const quote = await this.generations.quote({ model: body.model_id, mode: body.mode, options: optionsOf(body), imageCount: body.image_count, userId: user.id });
-    return { modelId: quote.model.slug, mode: quote.mode, price: quote.trial ? 0 : quote.price, currency: 'credits', trial: quote.trial, options: quote.options };
+    const quote = await this.generations.quote({
+      model: body.model_id,
+      mode: body.mode,
+      options: optionsOf(body),
+      imageCount: body.image_count,
+      userId: user.id,
+    });
+    return {
+      modelId: quote.model.slug,
+      mode: quote.mode,
+      price: quote.trial ? 0 : quote.price,
+      currency: 'credits',
+      trial: quote.trial,
+      options: quote.options,
+    };
   }
 
   @Post('generations/submit')
@@ -45,7 +68,10 @@ export class MiniAppGenerationsController {
     const user = await this.caller(principal);
     assertOwnChat(principal, body.chat_id);
     // URLs are fetched by submit (after pricing, before the hold); uploads are ours already.
-    const inputs: SubmitInputItem[] = [...(body.image_urls ?? []).map((url, i) => ({ type: 'image' as const, url, field: `image_urls[${i}]` })), ...(await this.data.asInputs(body.media_ids ?? [], user.id))];
+    const inputs: SubmitInputItem[] = [
+      ...(body.image_urls ?? []).map((url, i) => ({ type: 'image' as const, url, field: `image_urls[${i}]` })),
+      ...(await this.data.asInputs(body.media_ids ?? [], user.id)),
+    ];
     const generation = await this.generations.submit({
       userId: user.id,
       model: body.model_id,
@@ -73,7 +99,11 @@ export class MiniAppGenerationsController {
 
   @Get('generations/:id')
   @ApiOkResponse({ type: GenerationDto })
-  async get(@CurrentPrincipal() principal: Principal, @Param('id', new UuidParam('id')) id: string, @Query() query: TelegramIdQueryDto): Promise<GenerationDto> {
+  async get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParam('id')) id: string,
+    @Query() query: TelegramIdQueryDto,
+  ): Promise<GenerationDto> {
     return this.view(await this.owned(principal, id, query.telegram_id));
   }
 
@@ -88,10 +118,18 @@ export class MiniAppGenerationsController {
 
   @Get('generations/:id/results')
   @ApiOkResponse({ type: ResultsDto })
-  async results(@CurrentPrincipal() principal: Principal, @Param('id', new UuidParam('id')) id: string, @Query() query: TelegramIdQueryDto): Promise<ResultsDto> {
+  async results(
+    @CurrentPrincipal() principal: Principal,
+    @Param('id', new UuidParam('id')) id: string,
+    @Query() query: TelegramIdQueryDto,
+  ): Promise<ResultsDto> {
     const generation = await this.owned(principal, id, query.telegram_id);
     const results = await this.generations.results(generation.id);
-    return { generationId: generation.id, status: generation.status, results: await Promise.all(results.map(async (r) => ResultDto.from(r, await this.data.url(r.storageKey)))) };
+    return {
+      generationId: generation.id,
+      status: generation.status,
+      results: await Promise.all(results.map(async (r) => ResultDto.from(r, await this.data.url(r.storageKey)))),
+    };
   }
 
   @Post('generations/:id/cancel')
@@ -104,7 +142,10 @@ export class MiniAppGenerationsController {
 
   @Get('users/:telegram_id/trial')
   @ApiOperation({ summary: 'Whether the caller still has their free generation, and on which models' })
-  async trial(@CurrentPrincipal() principal: Principal, @Param('telegram_id', new TelegramIdParam()) telegramId: string): Promise<{ available: boolean; models: string[] }> {
+  async trial(
+    @CurrentPrincipal() principal: Principal,
+    @Param('telegram_id', new TelegramIdParam()) telegramId: string,
+  ): Promise<{ available: boolean; models: string[] }> {
     assertOwnTelegramId(principal, telegramId);
     const user = await this.users.getByTelegramId(telegramId);
     const eligible = [];
@@ -114,17 +155,33 @@ export class MiniAppGenerationsController {
 
   @Post('tools/:tool')
   @RateLimit(30, 60)
-  @ApiOperation({ summary: 'Run a photo tool: watermark-remove 12, upscale 60, denoise 20, restore 20, enhance 30 credits (30 requests/min per user; image_url as for submit)' })
+  @ApiOperation({
+    summary:
+      'Run a photo tool: watermark-remove 12, upscale 60, denoise 20, restore 20, enhance 30 credits (30 requests/min per user; image_url as for submit)',
+  })
   @ApiCreatedResponse({ type: GenerationDto })
-  async tool(@CurrentPrincipal() principal: Principal, @Param('tool') tool: string, @Body() body: ToolRequestDto, @Headers('idempotency-key') key?: string): Promise<GenerationDto> {
+  async tool(
+    @CurrentPrincipal() principal: Principal,
+    @Param('tool') tool: string,
+    @Body() body: ToolRequestDto,
+    @Headers('idempotency-key') key?: string,
+  ): Promise<GenerationDto> {
     if (!(TOOLS as readonly string[]).includes(tool)) throw new DomainError('NOT_FOUND', `No tool ${tool}; tools are ${TOOLS.join(', ')}`);
     const user = await this.caller(principal, body.telegram_id);
     assertOwnChat(principal, body.chat_id);
     if ((body.image_url === undefined) === (body.media_id === undefined)) {
-      throw new DomainError('VALIDATION_FAILED', 'Give exactly one of image_url or media_id', { fields: [{ field: 'image_url', problems: ['exactly one of image_url or media_id'] }] });
+      throw new DomainError('VALIDATION_FAILED', 'Give exactly one of image_url or media_id', {
+        fields: [{ field: 'image_url', problems: ['exactly one of image_url or media_id'] }],
+      });
     }
-    const inputs: SubmitInputItem[] = body.image_url ? [{ type: 'image', url: body.image_url, field: 'image_url' }] : await this.data.asInputs([body.media_id!], user.id);
-    const options = Object.fromEntries(Object.entries({ output_format: body.output_format, target_resolution: body.target_resolution, model: body.model, size: body.size }).filter(([, v]) => v !== undefined));
+    const inputs: SubmitInputItem[] = body.image_url
+      ? [{ type: 'image', url: body.image_url, field: 'image_url' }]
+      : await this.data.asInputs([body.media_id!], user.id);
+    const options = Object.fromEntries(
+      Object.entries({ output_format: body.output_format, target_resolution: body.target_resolution, model: body.model, size: body.size }).filter(
+        ([, v]) => v !== undefined,
+      ),
+    );
     const generation = await this.generations.submit({
       userId: user.id,
       model: tool,
@@ -143,9 +200,14 @@ export class MiniAppGenerationsController {
   @RateLimit(30, 60)
   @ApiConsumes('multipart/form-data')
   @ApiOperation({ summary: 'Upload an input image (multipart field `file`); returns the id to pass as media_ids' })
-  async upload(@CurrentPrincipal() principal: Principal, @Req() request: FastifyRequest): Promise<{ id: string; url: string; contentType: string; sizeBytes: number }> {
+  async upload(
+    @CurrentPrincipal() principal: Principal,
+    @Req() request: FastifyRequest,
+  ): Promise<{ id: string; url: string; contentType: string; sizeBytes: number }> {
     const user = await this.caller(principal);
-    const data = await withSingleFile(request, this.data.maxUploadBytes, ({ file, contentType }) => this.data.upload({ userId: user.id, type: 'image', data: file, declaredType: contentType }));
+    const data = await withSingleFile(request, this.data.maxUploadBytes, ({ file, contentType }) =>
+      this.data.upload({ userId: user.id, type: 'image', data: file, declaredType: contentType }),
+    );
     return { id: data.id, url: await this.data.url(data.storageKey), contentType: data.contentType, sizeBytes: data.sizeBytes ?? 0 };
   }
 

@@ -32,7 +32,9 @@ export class JobsController {
     const data = await withSingleFile(request, this.data.maxUploadBytes, async ({ file, contentType, fields }) => {
       const type = fields.type;
       if (!['image', 'video', 'text', 'audio'].includes(type)) {
-        throw new DomainError('VALIDATION_FAILED', 'type must be one of image, video, text, audio', { fields: [{ field: 'type', problems: ['must be one of image, video, text, audio'] }] });
+        throw new DomainError('VALIDATION_FAILED', 'type must be one of image, video, text, audio', {
+          fields: [{ field: 'type', problems: ['must be one of image, video, text, audio'] }],
+        });
       }
       return this.data.upload({ userId: null, type: type as DataTypeDto['type'], data: file, declaredType: contentType });
     });
@@ -65,10 +67,14 @@ export class JobsController {
     const inputs: SubmitInputItem[] = [];
     for (const [i, io] of body.input.entries()) {
       if ((io.dataId === undefined) === (io.url === undefined)) {
-        throw new DomainError('VALIDATION_FAILED', 'Each input needs exactly one of dataId or url', { fields: [{ field: `input[${i}]`, problems: ['exactly one of dataId or url'] }] });
+        throw new DomainError('VALIDATION_FAILED', 'Each input needs exactly one of dataId or url', {
+          fields: [{ field: `input[${i}]`, problems: ['exactly one of dataId or url'] }],
+        });
       }
       // A url is fetched by submit into storage; the worker never fetches client URLs.
-      inputs.push(...(io.dataId ? await this.data.asInputs([io.dataId], user.id, { serviceClient: true }) : [{ type: io.type, url: io.url, field: `input[${i}].url` }]));
+      inputs.push(
+        ...(io.dataId ? await this.data.asInputs([io.dataId], user.id, { serviceClient: true }) : [{ type: io.type, url: io.url, field: `input[${i}].url` }]),
+      );
     }
     const model = await this.catalog.forServiceType(SERVICE_MODELS[body.serviceType]);
     const given = idempotencyKeyFrom(key);

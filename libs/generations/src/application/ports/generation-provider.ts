@@ -28,9 +28,7 @@ export interface ProviderOutput {
 }
 
 export type ProviderStatus =
-  | { state: 'running'; progress?: number }
-  | { state: 'succeeded'; outputs: ProviderOutput[]; costUsd?: number }
-  | { state: 'failed'; reason: string };
+  { state: 'running'; progress?: number } | { state: 'succeeded'; outputs: ProviderOutput[]; costUsd?: number } | { state: 'failed'; reason: string };
 
 export type SubmitResult = { externalId: string; status: ProviderStatus };
 

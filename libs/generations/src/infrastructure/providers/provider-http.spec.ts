@@ -9,7 +9,14 @@ describe('provider-http', () => {
     let handler: (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
     const server = new LoopbackServer((req, res) => void handler(req, res));
     const call = (overrides: Partial<Parameters<typeof callProvider>[0]> = {}) =>
-      callProvider({ url: `${server.baseUrl}/v1/run`, method: 'GET', headers: { accept: 'application/json' }, timeoutMs: 2000, what: 'test: GET /v1/run', ...overrides });
+      callProvider({
+        url: `${server.baseUrl}/v1/run`,
+        method: 'GET',
+        headers: { accept: 'application/json' },
+        timeoutMs: 2000,
+        what: 'test: GET /v1/run',
+        ...overrides,
+      });
 
     beforeAll(() => server.listen());
     afterAll(() => server.close());

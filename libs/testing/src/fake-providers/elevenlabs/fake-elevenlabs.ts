@@ -42,7 +42,13 @@ export interface FakeElevenLabsOptions {
 /** Premade voices as `GET /v1/voices` lists them (ids of ElevenLabs' public premade voices). */
 const VOICES: FakeElevenLabsVoice[] = [
   { voice_id: '21m00Tcm4TlvDq8ikWAM', name: 'Rachel', category: 'premade', labels: { accent: 'american', gender: 'female', age: 'young' }, description: null },
-  { voice_id: 'pNInz6obpgDQGcFmaJgB', name: 'Adam', category: 'premade', labels: { accent: 'american', gender: 'male', age: 'middle aged' }, description: null },
+  {
+    voice_id: 'pNInz6obpgDQGcFmaJgB',
+    name: 'Adam',
+    category: 'premade',
+    labels: { accent: 'american', gender: 'male', age: 'middle aged' },
+    description: null,
+  },
   { voice_id: 'EXAVITQu4vr4xnSDxMaL', name: 'Sarah', category: 'premade', labels: { accent: 'american', gender: 'female', age: 'young' }, description: null },
 ];
 /** Per-request character limit of the multilingual v2 model; flash and turbo models take more. */
@@ -126,7 +132,12 @@ export class FakeElevenLabs {
     try {
       body = raw.length ? (JSON.parse(raw.toString('utf8')) as Json) : undefined;
     } catch {
-      return this.answer(res, { kind, method, path, query, apiKey, at: new Date() }, 400, detail('validation_error', 'invalid_json', 'The request body is not valid JSON'));
+      return this.answer(
+        res,
+        { kind, method, path, query, apiKey, at: new Date() },
+        400,
+        detail('validation_error', 'invalid_json', 'The request body is not valid JSON'),
+      );
     }
     const call = { kind, method, path, query, apiKey, body, at: new Date() };
     if (apiKey !== this.apiKey) {
@@ -141,7 +152,12 @@ export class FakeElevenLabs {
       return this.answer(res, call, status, { detail: answer }, headers);
     }
     if (kind === 'voices') {
-      const voices = this.voices.map((voice) => ({ ...voice, preview_url: `${this.baseUrl}/previews/${voice.voice_id}.mp3`, available_for_tiers: [], settings: null }));
+      const voices = this.voices.map((voice) => ({
+        ...voice,
+        preview_url: `${this.baseUrl}/previews/${voice.voice_id}.mp3`,
+        available_for_tiers: [],
+        settings: null,
+      }));
       return this.answer(res, call, 200, { voices });
     }
     this.speak(res, call, decodeURIComponent(tts![1]), body);
@@ -160,7 +176,16 @@ export class FakeElevenLabs {
       return this.answer(res, call, 400, detail('validation_error', 'model_not_found', `A model with model ID ${String(modelId)} does not exist.`));
     }
     if (text.length > MAX_CHARACTERS) {
-      return this.answer(res, call, 400, detail('validation_error', 'max_character_limit_exceeded', `This request's text has ${text.length} characters and exceeds the character limit of ${MAX_CHARACTERS} characters.`));
+      return this.answer(
+        res,
+        call,
+        400,
+        detail(
+          'validation_error',
+          'max_character_limit_exceeded',
+          `This request's text has ${text.length} characters and exceeds the character limit of ${MAX_CHARACTERS} characters.`,
+        ),
+      );
     }
     const outputFormat = call.query.output_format ?? 'mp3_44100_128';
     const mp3 = OUTPUT_FORMATS.includes(outputFormat) ? mp3FormatOf(outputFormat) : undefined;
@@ -187,11 +212,18 @@ function failureAnswer(failure: ElevenLabsFailureKind | ElevenLabsCustomFailure)
     case 'http500':
       return { status: 500, detail: detail('internal_error', 'internal_error', 'An internal server error occurred.').detail };
     case 'rejected':
-      return { status: 422, detail: [{ type: 'less_than_equal', loc: ['body', 'voice_settings', 'stability'], msg: 'Input should be less than or equal to 1', input: 7 }] };
+      return {
+        status: 422,
+        detail: [{ type: 'less_than_equal', loc: ['body', 'voice_settings', 'stability'], msg: 'Input should be less than or equal to 1', input: 7 }],
+      };
     case 'quota':
       return {
         status: 401,
-        detail: detail('authentication_error', 'quota_exceeded', 'This request exceeds your quota of 10000. You have 12 credits remaining, while 91 credits are required for this request.').detail,
+        detail: detail(
+          'authentication_error',
+          'quota_exceeded',
+          'This request exceeds your quota of 10000. You have 12 credits remaining, while 91 credits are required for this request.',
+        ).detail,
       };
   }
 }

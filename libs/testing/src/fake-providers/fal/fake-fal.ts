@@ -184,7 +184,17 @@ export class FakeFal {
     }
     if (request.polls < request.completeAfter) return this.answer(res, call, 400, { detail: 'Request is still in progress' });
     if (request.fails) {
-      return this.answer(res, call, 422, { detail: [{ loc: ['body', 'prompt'], msg: FLAGGED, type: 'content_policy_violation', url: 'https://docs.fal.ai/errors#content_policy_violation', input: request.input.prompt }] });
+      return this.answer(res, call, 422, {
+        detail: [
+          {
+            loc: ['body', 'prompt'],
+            msg: FLAGGED,
+            type: 'content_policy_violation',
+            url: 'https://docs.fal.ai/errors#content_policy_violation',
+            input: request.input.prompt,
+          },
+        ],
+      });
     }
     this.answer(res, call, 200, this.resultOf(request));
   }
@@ -269,7 +279,14 @@ function failureAnswer(failure: FalFailureKind | FalCustomFailure): FalCustomFai
     case 'rejected':
       return {
         status: 422,
-        detail: [{ loc: ['body', 'image_size'], msg: "Input should be 'square_hd', 'square', 'portrait_4_3', 'portrait_16_9', 'landscape_4_3' or 'landscape_16_9'", type: 'literal_error', url: 'https://docs.fal.ai/errors#literal_error' }],
+        detail: [
+          {
+            loc: ['body', 'image_size'],
+            msg: "Input should be 'square_hd', 'square', 'portrait_4_3', 'portrait_16_9', 'landscape_4_3' or 'landscape_16_9'",
+            type: 'literal_error',
+            url: 'https://docs.fal.ai/errors#literal_error',
+          },
+        ],
       };
     case 'insufficient_balance':
       return { status: 403, detail: LOCKED };

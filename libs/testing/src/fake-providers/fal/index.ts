@@ -1,10 +1,2 @@
 /** Loopback stand-in for fal's queue API (submit, status, result, output files). */
-export {
-  FakeFal,
-  type FakeFalOptions,
-  type FalCall,
-  type FalCallKind,
-  type FalCustomFailure,
-  type FalFailureKind,
-  type FalOutputKind,
-} from './fake-fal';
+export { FakeFal, type FakeFalOptions, type FalCall, type FalCallKind, type FalCustomFailure, type FalFailureKind, type FalOutputKind } from './fake-fal';

@@ -112,17 +112,43 @@ export class FakeGemini {
     const route = /^\/v1beta\/models\/([\w.-]+):generateContent$/.exec(path);
     const headerKey = header(req, 'x-goog-api-key');
     const apiKey = headerKey ?? url.searchParams.get('key') ?? undefined;
-    const call: Omit<GeminiCall, 'status'> = { method, path, model: route?.[1], apiKey, keyVia: headerKey ? 'header' : apiKey ? 'query' : undefined, at: new Date() };
+    const call: Omit<GeminiCall, 'status'> = {
+      method,
+      path,
+      model: route?.[1],
+      apiKey,
+      keyVia: headerKey ? 'header' : apiKey ? 'query' : undefined,
+      at: new Date(),
+    };
     if (method !== 'POST' || !route) {
       return this.answer(res, call, 404, googleError(404, 'NOT_FOUND', `The requested URL ${path} was not found on this server.`));
     }
     if (!apiKey) {
-      return this.answer(res, call, 403, googleError(403, 'PERMISSION_DENIED', "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API."));
+      return this.answer(
+        res,
+        call,
+        403,
+        googleError(
+          403,
+          'PERMISSION_DENIED',
+          "Method doesn't allow unregistered callers (callers without established identity). Please use API Key or other form of API consumer identity to call this API.",
+        ),
+      );
     }
     if (!this.apiKeys.includes(apiKey)) {
-      return this.answer(res, call, 400, googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
-        { '@type': 'type.googleapis.com/google.rpc.ErrorInfo', reason: 'API_KEY_INVALID', domain: 'googleapis.com', metadata: { service: 'generativelanguage.googleapis.com' } },
-      ]));
+      return this.answer(
+        res,
+        call,
+        400,
+        googleError(400, 'INVALID_ARGUMENT', 'API key not valid. Please pass a valid API key.', [
+          {
+            '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+            reason: 'API_KEY_INVALID',
+            domain: 'googleapis.com',
+            metadata: { service: 'generativelanguage.googleapis.com' },
+          },
+        ]),
+      );
     }
     let body: Json;
     try {
@@ -171,7 +197,8 @@ function validate(body: Json): string | undefined {
       if (inline) {
         const mimeType = inline.mime_type ?? inline.mimeType;
         if (typeof mimeType !== 'string' || !mimeType) return '* GenerateContentRequest.contents[0].parts[1].inline_data.mime_type: mime_type is required.';
-        if (typeof inline.data !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(inline.data)) return 'Invalid value at \'contents[0].parts[1].inline_data.data\' (TYPE_BYTES), Base64 decoding failed';
+        if (typeof inline.data !== 'string' || !/^[A-Za-z0-9+/]+={0,2}$/.test(inline.data))
+          return "Invalid value at 'contents[0].parts[1].inline_data.data' (TYPE_BYTES), Base64 decoding failed";
       } else if (typeof part.text !== 'string') {
         return '* GenerateContentRequest.contents[0].parts: a part must carry text or inline_data';
       }
@@ -184,10 +211,21 @@ function failureAnswer(failure: GeminiFailureKind | GeminiCustomFailure, model: 
   if (typeof failure !== 'string') return { status: failure.status, json: { error: failure.error }, headers: failure.headers };
   const quota = (quotaId: string, limit: string): Json => ({
     '@type': 'type.googleapis.com/google.rpc.QuotaFailure',
-    violations: [{ quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests', quotaId, quotaDimensions: { location: 'global', model }, quotaValue: limit }],
+    violations: [
+      {
+        quotaMetric: 'generativelanguage.googleapis.com/generate_content_free_tier_requests',
+        quotaId,
+        quotaDimensions: { location: 'global', model },
+        quotaValue: limit,
+      },
+    ],
   });
-  const help = { '@type': 'type.googleapis.com/google.rpc.Help', links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }] };
-  const exceeded = 'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.';
+  const help = {
+    '@type': 'type.googleapis.com/google.rpc.Help',
+    links: [{ description: 'Learn more about Gemini API quotas', url: 'https://ai.google.dev/gemini-api/docs/rate-limits' }],
+  };
+  const exceeded =
+    'You exceeded your current quota, please check your plan and billing details. For more information on this error, head to: https://ai.google.dev/gemini-api/docs/rate-limits.';
   switch (failure) {
     case 'http429':
       return {
@@ -199,9 +237,19 @@ function failureAnswer(failure: GeminiFailureKind | GeminiCustomFailure, model: 
         ]),
       };
     case 'quota':
-      return { status: 429, json: googleError(429, 'RESOURCE_EXHAUSTED', exceeded, [quota('GenerateRequestsPerDayPerProjectPerModel-FreeTier', '1500'), help]) };
+      return {
+        status: 429,
+        json: googleError(429, 'RESOURCE_EXHAUSTED', exceeded, [quota('GenerateRequestsPerDayPerProjectPerModel-FreeTier', '1500'), help]),
+      };
     case 'http500':
-      return { status: 500, json: googleError(500, 'INTERNAL', 'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting') };
+      return {
+        status: 500,
+        json: googleError(
+          500,
+          'INTERNAL',
+          'An internal error has occurred. Please retry or report in https://developers.generativeai.google/guide/troubleshooting',
+        ),
+      };
     case 'rejected':
       return { status: 400, json: googleError(400, 'INVALID_ARGUMENT', 'Request contains an invalid argument.') };
     case 'safety_block':
@@ -214,7 +262,10 @@ function failureAnswer(failure: GeminiFailureKind | GeminiCustomFailure, model: 
         },
       };
     case 'image_safety':
-      return { status: 200, json: { candidates: [{ finishReason: 'IMAGE_SAFETY', index: 0 }], usageMetadata: { promptTokenCount: 12, totalTokenCount: 12 }, modelVersion: model } };
+      return {
+        status: 200,
+        json: { candidates: [{ finishReason: 'IMAGE_SAFETY', index: 0 }], usageMetadata: { promptTokenCount: 12, totalTokenCount: 12 }, modelVersion: model },
+      };
   }
 }
 

@@ -15,13 +15,29 @@ export class ModelOptionsDto {
   @ApiPropertyOptional({ example: 'high', description: 'gpt-image-1.5 edits only' }) @IsOptional() @IsString() @Length(1, 32) input_fidelity?: string;
   @ApiPropertyOptional({ example: 'png' }) @IsOptional() @IsString() @Length(1, 16) output_format?: string;
   @ApiPropertyOptional({ example: '4k', description: 'upscale' }) @IsOptional() @IsString() @Length(1, 16) target_resolution?: string;
-  @ApiPropertyOptional({ example: 'Normal', description: 'A tool’s variant (denoise, restore, enhance)' }) @IsOptional() @IsString() @Length(1, 64) model?: string;
+  @ApiPropertyOptional({ example: 'Normal', description: 'A tool’s variant (denoise, restore, enhance)' })
+  @IsOptional()
+  @IsString()
+  @Length(1, 64)
+  model?: string;
   @ApiPropertyOptional({ example: '5' }) @IsOptional() @IsString() @Length(1, 8) duration?: string;
   @ApiPropertyOptional({ example: 4 }) @IsOptional() @IsInt() @Min(1) @Max(8) count?: number;
   @ApiPropertyOptional({ example: '21m00Tcm4TlvDq8ikWAM' }) @IsOptional() @IsString() @Length(1, 64) voice_id?: string;
 }
 
-export const OPTION_FIELDS = ['size', 'quality', 'resolution', 'aspect_ratio', 'input_fidelity', 'output_format', 'target_resolution', 'model', 'duration', 'count', 'voice_id'] as const;
+export const OPTION_FIELDS = [
+  'size',
+  'quality',
+  'resolution',
+  'aspect_ratio',
+  'input_fidelity',
+  'output_format',
+  'target_resolution',
+  'model',
+  'duration',
+  'count',
+  'voice_id',
+] as const;
 
 export function optionsOf(dto: ModelOptionsDto): Record<string, unknown> {
   return Object.fromEntries(OPTION_FIELDS.filter((key) => dto[key] !== undefined).map((key) => [key, dto[key]]));
@@ -29,13 +45,24 @@ export function optionsOf(dto: ModelOptionsDto): Record<string, unknown> {
 
 export class PriceRequestDto extends ModelOptionsDto {
   @ApiProperty({ example: 'seedream-v4', description: 'Model slug (or id)' }) @IsString() @Length(1, 64) model_id: string;
-  @ApiPropertyOptional({ enum: ['t2i', 'i2i', 'tool', 'tts', 'i2v', 'talking_head'] }) @IsOptional() @IsIn(['t2i', 'i2i', 'tool', 'tts', 'i2v', 'talking_head']) mode?: string;
-  @ApiPropertyOptional({ example: 1, description: 'How many input images (decides t2i vs i2i pricing)' }) @IsOptional() @IsInt() @Min(0) @Max(14) image_count?: number;
+  @ApiPropertyOptional({ enum: ['t2i', 'i2i', 'tool', 'tts', 'i2v', 'talking_head'] })
+  @IsOptional()
+  @IsIn(['t2i', 'i2i', 'tool', 'tts', 'i2v', 'talking_head'])
+  mode?: string;
+  @ApiPropertyOptional({ example: 1, description: 'How many input images (decides t2i vs i2i pricing)' })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(14)
+  image_count?: number;
 }
 
 export class SubmitRequestDto extends ModelOptionsDto {
   @ApiProperty({ example: 'seedream-v4' }) @IsString() @Length(1, 64) model_id: string;
-  @ApiPropertyOptional({ enum: ['t2i', 'i2i', 'tool', 'tts', 'i2v', 'talking_head'] }) @IsOptional() @IsIn(['t2i', 'i2i', 'tool', 'tts', 'i2v', 'talking_head']) mode?: string;
+  @ApiPropertyOptional({ enum: ['t2i', 'i2i', 'tool', 'tts', 'i2v', 'talking_head'] })
+  @IsOptional()
+  @IsIn(['t2i', 'i2i', 'tool', 'tts', 'i2v', 'talking_head'])
+  mode?: string;
   @ApiPropertyOptional({ example: 'a red fox in the snow, watercolor' }) @IsOptional() @IsString() @Length(1, 4000) prompt?: string;
   @ApiPropertyOptional({ type: [String], description: 'Input image URLs (https)' })
   @IsOptional()
@@ -43,16 +70,42 @@ export class SubmitRequestDto extends ModelOptionsDto {
   @ArrayMaxSize(14)
   @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }, { each: true })
   image_urls?: string[];
-  @ApiPropertyOptional({ type: [String], description: 'Ids returned by POST /media/upload' }) @IsOptional() @IsArray() @ArrayMaxSize(14) @IsUUID('4', { each: true }) media_ids?: string[];
-  @ApiPropertyOptional({ example: 123456789, description: 'Push the result to this chat' }) @IsOptional() @IsInt() @Min(-SAFE_INT_MAX) @Max(SAFE_INT_MAX) chat_id?: number;
-  @ApiPropertyOptional({ example: 42, description: 'A progress message to edit as it goes' }) @IsOptional() @IsInt() @IsPositive() @Max(SAFE_INT_MAX) message_id?: number;
-  @ApiPropertyOptional({ example: 41, description: 'The user’s prompt message, replied to' }) @IsOptional() @IsInt() @IsPositive() @Max(SAFE_INT_MAX) prompt_message_id?: number;
+  @ApiPropertyOptional({ type: [String], description: 'Ids returned by POST /media/upload' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(14)
+  @IsUUID('4', { each: true })
+  media_ids?: string[];
+  @ApiPropertyOptional({ example: 123456789, description: 'Push the result to this chat' })
+  @IsOptional()
+  @IsInt()
+  @Min(-SAFE_INT_MAX)
+  @Max(SAFE_INT_MAX)
+  chat_id?: number;
+  @ApiPropertyOptional({ example: 42, description: 'A progress message to edit as it goes' })
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  @Max(SAFE_INT_MAX)
+  message_id?: number;
+  @ApiPropertyOptional({ example: 41, description: 'The user’s prompt message, replied to' })
+  @IsOptional()
+  @IsInt()
+  @IsPositive()
+  @Max(SAFE_INT_MAX)
+  prompt_message_id?: number;
   @ApiPropertyOptional({ enum: ['uz', 'ru', 'en'] }) @IsOptional() @IsIn(['uz', 'ru', 'en']) language?: 'uz' | 'ru' | 'en';
 }
 
 export class ToolRequestDto {
-  @ApiPropertyOptional({ example: '123456789', description: 'Must be the caller (seed 002 sends it)' }) @IsOptional() @IsTelegramId({ strings: true }) telegram_id?: string;
-  @ApiPropertyOptional({ example: 'https://example.com/photo.jpg' }) @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }) image_url?: string;
+  @ApiPropertyOptional({ example: '123456789', description: 'Must be the caller (seed 002 sends it)' })
+  @IsOptional()
+  @IsTelegramId({ strings: true })
+  telegram_id?: string;
+  @ApiPropertyOptional({ example: 'https://example.com/photo.jpg' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  image_url?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Instead of image_url: an id from POST /media/upload' }) @IsOptional() @IsUUID('4') media_id?: string;
   @ApiPropertyOptional({ example: 'png' }) @IsOptional() @IsString() @Length(1, 16) output_format?: string;
   @ApiPropertyOptional({ example: '4k' }) @IsOptional() @IsString() @Length(1, 16) target_resolution?: string;

@@ -10,17 +10,29 @@ const MEDIA = ['image', 'video', 'text', 'audio'] as const;
 export class IOObjectDto {
   @ApiProperty({ enum: MEDIA }) @IsIn(MEDIA) type: (typeof MEDIA)[number];
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() dataId?: string;
-  @ApiPropertyOptional({ example: 'https://example.com/photo.jpg' }) @IsOptional() @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false }) url?: string;
+  @ApiPropertyOptional({ example: 'https://example.com/photo.jpg' })
+  @IsOptional()
+  @IsUrl({ protocols: ['http', 'https'], require_protocol: true, require_tld: false })
+  url?: string;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @IsOptional() @IsObject() meta?: Record<string, unknown>;
 }
 
 export class CreateJobDto {
   @ApiProperty({ format: 'uuid' }) @IsUUID() userId: string;
-  @ApiProperty({ enum: ['animate', 'restore', 'drawing'], description: 'animate / restore (seed 001), drawing (seed 003: several images from a child’s drawing)' })
+  @ApiProperty({
+    enum: ['animate', 'restore', 'drawing'],
+    description: 'animate / restore (seed 001), drawing (seed 003: several images from a child’s drawing)',
+  })
   @IsIn(['animate', 'restore', 'drawing'])
   serviceType: string;
   @ApiPropertyOptional({ maxLength: 300 }) @IsOptional() @IsString() @MaxLength(300) description?: string;
-  @ApiProperty({ type: [IOObjectDto] }) @IsArray() @ArrayMinSize(1) @ArrayMaxSize(14) @ValidateNested({ each: true }) @Type(() => IOObjectDto) input: IOObjectDto[];
+  @ApiProperty({ type: [IOObjectDto] })
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(14)
+  @ValidateNested({ each: true })
+  @Type(() => IOObjectDto)
+  input: IOObjectDto[];
 }
 
 export class DataTypeDto {
@@ -91,8 +103,14 @@ export class JobDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
   static from(g: Generation, model: CatalogModel | undefined, results: { result: GenerationResult; url: string }[]): JobDto {
-    const status = { waiting_payment: 'waiting_payment', queued: 'queued', running: 'processing', succeeded: 'done', failed: 'failed', cancelled: 'failed' }[g.status];
-    const output = results.map(({ result, url }) => ({ type: result.contentType.split('/')[0] as IOObjectDto['type'], url, meta: { contentType: result.contentType, sizeBytes: result.sizeBytes } }));
+    const status = { waiting_payment: 'waiting_payment', queued: 'queued', running: 'processing', succeeded: 'done', failed: 'failed', cancelled: 'failed' }[
+      g.status
+    ];
+    const output = results.map(({ result, url }) => ({
+      type: result.contentType.split('/')[0] as IOObjectDto['type'],
+      url,
+      meta: { contentType: result.contentType, sizeBytes: result.sizeBytes },
+    }));
     const open = g.status === 'queued' || g.status === 'running';
     const seed001Type = g.serviceType !== null && SEED_001_SERVICE_TYPES.includes(g.serviceType);
     return omitAbsent({

@@ -16,7 +16,10 @@ describe('ElevenLabsAdapter against the ElevenLabs protocol fake', () => {
     options: { voice_id: '21m00Tcm4TlvDq8ikWAM', ...options },
   });
   const providerError = async (promise: Promise<unknown>): Promise<ProviderError> => {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProviderError);
     return error as ProviderError;
   };
@@ -62,7 +65,17 @@ describe('ElevenLabsAdapter against the ElevenLabs protocol fake', () => {
   });
 
   it('gathers tuning options into voice_settings and honours model_id and output_format options', async () => {
-    const { status } = await adapter.submit(tts({ model_id: 'eleven_flash_v2_5', stability: 0.4, similarity_boost: 0.8, use_speaker_boost: true, output_format: 'mp3_22050_32', language_code: 'ru' }), 'gen-3');
+    const { status } = await adapter.submit(
+      tts({
+        model_id: 'eleven_flash_v2_5',
+        stability: 0.4,
+        similarity_boost: 0.8,
+        use_speaker_boost: true,
+        output_format: 'mp3_22050_32',
+        language_code: 'ru',
+      }),
+      'gen-3',
+    );
 
     expect(fake.lastTts()).toMatchObject({
       query: { output_format: 'mp3_22050_32' },
@@ -105,8 +118,20 @@ describe('ElevenLabsAdapter against the ElevenLabs protocol fake', () => {
     it.each<[string, string, () => void, string | undefined, string]>([
       ['401 invalid_api_key', 'unavailable', () => undefined, 'sk_wrong', VOICE],
       ['401 quota_exceeded', 'insufficient_balance', () => fake.failNext('quota'), undefined, VOICE],
-      ['402', 'insufficient_balance', () => fake.failNext({ status: 402, detail: { code: 'payment_required', message: 'Payment required' } }), undefined, VOICE],
-      ['403', 'unavailable', () => fake.failNext({ status: 403, detail: { status: 'missing_permissions', message: 'The API key lacks text_to_speech' } }), undefined, VOICE],
+      [
+        '402',
+        'insufficient_balance',
+        () => fake.failNext({ status: 402, detail: { code: 'payment_required', message: 'Payment required' } }),
+        undefined,
+        VOICE,
+      ],
+      [
+        '403',
+        'unavailable',
+        () => fake.failNext({ status: 403, detail: { status: 'missing_permissions', message: 'The API key lacks text_to_speech' } }),
+        undefined,
+        VOICE,
+      ],
       ['422 validation list', 'rejected', () => fake.failNext('rejected'), undefined, VOICE],
       ['400 from an unknown voice', 'rejected', () => undefined, undefined, 'no-such-voice'],
       ['500', 'transient', () => fake.failNext('http500'), undefined, VOICE],

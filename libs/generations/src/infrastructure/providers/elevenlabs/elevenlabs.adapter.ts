@@ -1,13 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@genbot/core';
-import {
-  GenerationProvider,
-  ProviderError,
-  ProviderInput,
-  ProviderStatus,
-  SubmitResult,
-} from '../../../application/ports/generation-provider';
+import { GenerationProvider, ProviderError, ProviderInput, ProviderStatus, SubmitResult } from '../../../application/ports/generation-provider';
 import { callProvider, Json, ProviderAnswer, providerErrorFor } from '../provider-http';
 
 /** A voice as `listVoices` returns it. */
@@ -89,7 +83,8 @@ export class ElevenLabsAdapter extends GenerationProvider {
         voiceId: voice.voice_id as string,
         name: typeof voice.name === 'string' ? voice.name : (voice.voice_id as string),
         category: typeof voice.category === 'string' ? voice.category : undefined,
-        labels: voice.labels && typeof voice.labels === 'object' ? Object.fromEntries(Object.entries(voice.labels as Json).map(([k, v]) => [k, String(v)])) : {},
+        labels:
+          voice.labels && typeof voice.labels === 'object' ? Object.fromEntries(Object.entries(voice.labels as Json).map(([k, v]) => [k, String(v)])) : {},
         previewUrl: typeof voice.preview_url === 'string' ? voice.preview_url : undefined,
       }));
   }
@@ -110,7 +105,10 @@ export class ElevenLabsAdapter extends GenerationProvider {
     if (answer.ok) return answer;
     const { code, message } = errorDetail(answer.json, answer.text || answer.statusText);
     const reason = `${what} answered ${answer.status}${code ? ` ${code}` : ''}: ${message}`;
-    throw providerErrorFor(answer.status, reason, answer.retryAfter, { defaultRetrySeconds: DEFAULT_RETRY_AFTER_SECONDS, outOfBalance: code === 'quota_exceeded' });
+    throw providerErrorFor(answer.status, reason, answer.retryAfter, {
+      defaultRetrySeconds: DEFAULT_RETRY_AFTER_SECONDS,
+      outOfBalance: code === 'quota_exceeded',
+    });
   }
 }
 

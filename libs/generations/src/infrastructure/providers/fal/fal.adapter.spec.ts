@@ -12,7 +12,10 @@ describe('FalAdapter against the fal queue protocol fake', () => {
   const t2i: ProviderInput = { providerModel: 'fal-ai/flux/dev', mode: 't2i', prompt: 'a red fox', options: { image_size: 'square_hd', num_images: 1 } };
 
   const providerError = async (promise: Promise<unknown>): Promise<ProviderError> => {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProviderError);
     return error as ProviderError;
   };
@@ -66,7 +69,16 @@ describe('FalAdapter against the fal queue protocol fake', () => {
   it('sends edit references as `image_urls` and a single-image input as `image_url`', async () => {
     const urls = ['https://files.example/a.jpg', 'https://files.example/b.jpg'];
     await adapter.submit({ providerModel: 'fal-ai/nano-banana/edit', mode: 'i2i', prompt: 'add a hat', imageUrls: urls, options: {} }, 'gen-3');
-    await adapter.submit({ providerModel: 'fal-ai/kling-video/v2.1/standard/image-to-video', mode: 'i2v', prompt: 'wave', imageUrls: urls.slice(0, 1), options: { duration: '5' } }, 'gen-4');
+    await adapter.submit(
+      {
+        providerModel: 'fal-ai/kling-video/v2.1/standard/image-to-video',
+        mode: 'i2v',
+        prompt: 'wave',
+        imageUrls: urls.slice(0, 1),
+        options: { duration: '5' },
+      },
+      'gen-4',
+    );
 
     const [edit, video] = fake.calls('submit');
     expect(edit).toMatchObject({ path: '/fal-ai/nano-banana/edit', body: { prompt: 'add a hat', image_urls: urls } });
@@ -97,7 +109,10 @@ describe('FalAdapter against the fal queue protocol fake', () => {
 
   it('reports a model error returned by the result endpoint as failed', async () => {
     const { externalId } = await adapter.submit(t2i, 'gen-7');
-    fake.failNext({ status: 422, detail: [{ loc: ['body', 'image_url'], msg: 'Could not download the image', type: 'file_download_error' }] }, { on: 'result' });
+    fake.failNext(
+      { status: 422, detail: [{ loc: ['body', 'image_url'], msg: 'Could not download the image', type: 'file_download_error' }] },
+      { on: 'result' },
+    );
 
     expect(await adapter.poll(externalId, t2i.providerModel)).toEqual({ state: 'failed', reason: 'Could not download the image' });
   });

@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@genbot/core';
-import {
-  GenerationProvider,
-  ProviderError,
-  ProviderInput,
-  ProviderOutput,
-  ProviderStatus,
-  SubmitResult,
-} from '../../../application/ports/generation-provider';
+import { GenerationProvider, ProviderError, ProviderInput, ProviderOutput, ProviderStatus, SubmitResult } from '../../../application/ports/generation-provider';
 import { callProvider, Json, ProviderAnswer, providerErrorFor, urlImageBody } from '../provider-http';
 
 type Answer = ProviderAnswer & { what: string };
@@ -85,7 +78,10 @@ function requestBody(input: ProviderInput): Json {
 function ensureOk(answer: Answer): Answer {
   if (answer.status >= 200 && answer.status < 300) return answer;
   const message = `${answer.what} answered ${answer.status}: ${messageOf(answer)}`;
-  throw providerErrorFor(answer.status, message, answer.retryAfter, { defaultRetrySeconds: DEFAULT_RETRY_AFTER_SECONDS, outOfBalance: INSUFFICIENT_BALANCE.test(message) });
+  throw providerErrorFor(answer.status, message, answer.retryAfter, {
+    defaultRetrySeconds: DEFAULT_RETRY_AFTER_SECONDS,
+    outOfBalance: INSUFFICIENT_BALANCE.test(message),
+  });
 }
 
 /** fal's `detail` is a string (request errors) or a list of `{ loc, msg, type }` (model errors). */

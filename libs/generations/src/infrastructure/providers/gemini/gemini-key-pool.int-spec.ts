@@ -38,7 +38,7 @@ describe('GeminiKeyPool against Redis', () => {
     await Promise.all([redisA.quit(), redisB.quit()]);
   });
 
-  it('grants exactly each key\'s per-minute quota to 50 concurrent acquisitions from two processes', async () => {
+  it("grants exactly each key's per-minute quota to 50 concurrent acquisitions from two processes", async () => {
     const apiKeys = keys(3);
     const [a, b] = poolsFor(apiKeys, { rpm: 5, perKey: [undefined, { rpm: 2 }] });
 

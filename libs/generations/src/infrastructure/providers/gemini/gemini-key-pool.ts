@@ -160,7 +160,11 @@ export class GeminiKeyPool {
     }
     if (refused === this.keys.length) throw new ProviderError('unavailable', 'gemini: Google refused every key of GEMINI_API_KEYS');
     const retryAfterSeconds = Math.max(1, Math.ceil(soonestMs / 1000));
-    throw new ProviderError('rate_limited', `gemini: all ${this.keys.length} keys are out of quota or cooling; the next frees up in ${retryAfterSeconds} s`, retryAfterSeconds);
+    throw new ProviderError(
+      'rate_limited',
+      `gemini: all ${this.keys.length} keys are out of quota or cooling; the next frees up in ${retryAfterSeconds} s`,
+      retryAfterSeconds,
+    );
   }
 
   /** Skips the key for `seconds` (a 429's delay, or the rest of the quota day), in every process. */
@@ -190,7 +194,13 @@ export class GeminiKeyPool {
     return this.keys.map((_, i) => {
       const [lastMinute, today, coolMs, reason] = replies.slice(i * 4, i * 4 + 4);
       const coolingSeconds = Number(coolMs) > 0 ? Math.ceil(Number(coolMs) / 1000) : 0;
-      return { index: i, lastMinute: Number(lastMinute), today: Number(today ?? 0), coolingSeconds, ...(coolingSeconds > 0 ? { coolReason: reason as GeminiCoolReason } : {}) };
+      return {
+        index: i,
+        lastMinute: Number(lastMinute),
+        today: Number(today ?? 0),
+        coolingSeconds,
+        ...(coolingSeconds > 0 ? { coolReason: reason as GeminiCoolReason } : {}),
+      };
     });
   }
 

@@ -26,7 +26,12 @@ describe('Gemini protocol', () => {
     });
 
     it('takes a tool prompt from the options when the user gave none', () => {
-      const body = requestBody({ providerModel: 'm', mode: 'tool', images: [{ data: png, contentType: 'image/jpeg' }], options: { prompt: 'bring this drawing to life' } });
+      const body = requestBody({
+        providerModel: 'm',
+        mode: 'tool',
+        images: [{ data: png, contentType: 'image/jpeg' }],
+        options: { prompt: 'bring this drawing to life' },
+      });
 
       expect((body.contents as { parts: unknown[] }[])[0].parts[0]).toEqual({ text: 'bring this drawing to life' });
       expect(body.generationConfig).toEqual({ responseModalities: ['TEXT', 'IMAGE'] });
@@ -70,13 +75,22 @@ describe('Gemini protocol', () => {
         ],
       });
 
-      expect(result).toEqual({ outputs: [{ data: png, contentType: 'image/png' }, { data: png, contentType: 'image/jpeg' }] });
+      expect(result).toEqual({
+        outputs: [
+          { data: png, contentType: 'image/png' },
+          { data: png, contentType: 'image/jpeg' },
+        ],
+      });
     });
 
     it.each([
       ['a blocked prompt', { promptFeedback: { blockReason: 'SAFETY' } }, 'gemini: the prompt was blocked (SAFETY)'],
       ['an image stopped by the filters', { candidates: [{ finishReason: 'IMAGE_SAFETY', index: 0 }] }, 'gemini: no image, generation stopped (IMAGE_SAFETY)'],
-      ['words only', { candidates: [{ content: { parts: [{ text: 'I cannot draw that.' }] }, finishReason: 'STOP' }] }, 'gemini: the model answered without an image: "I cannot draw that."'],
+      [
+        'words only',
+        { candidates: [{ content: { parts: [{ text: 'I cannot draw that.' }] }, finishReason: 'STOP' }] },
+        'gemini: the model answered without an image: "I cannot draw that."',
+      ],
       ['nothing at all', {}, 'gemini: the answer has no candidates'],
     ])('fails %s with the reason', (_label, response, reason) => {
       expect(imagesOf(response)).toEqual({ failed: reason });
@@ -89,13 +103,18 @@ describe('Gemini protocol', () => {
     const quota = (quotaId: string) => ({ '@type': 'type.googleapis.com/google.rpc.QuotaFailure', violations: [{ quotaId }] });
 
     it('reads a 429 per-minute quota as a key to cool for its RetryInfo delay, or Retry-After, or the default', () => {
-      expect(failureOf(429, error(429, 'RESOURCE_EXHAUSTED', [quota('GenerateRequestsPerMinutePerProjectPerModel-FreeTier'), retryInfo]), '3')).toMatchObject({ kind: 'key_rate_limited', retryAfterSeconds: 37 });
+      expect(failureOf(429, error(429, 'RESOURCE_EXHAUSTED', [quota('GenerateRequestsPerMinutePerProjectPerModel-FreeTier'), retryInfo]), '3')).toMatchObject({
+        kind: 'key_rate_limited',
+        retryAfterSeconds: 37,
+      });
       expect(failureOf(429, error(429, 'RESOURCE_EXHAUSTED'), '3')).toMatchObject({ kind: 'key_rate_limited', retryAfterSeconds: 3 });
       expect(failureOf(429, undefined, null)).toEqual({ kind: 'key_rate_limited', message: 'gemini: 429: no message', retryAfterSeconds: undefined });
     });
 
     it('reads a 429 on the per-day quota as a key spent for the day, whatever the delay says', () => {
-      expect(failureOf(429, error(429, 'RESOURCE_EXHAUSTED', [quota('GenerateRequestsPerDayPerProjectPerModel-FreeTier'), retryInfo]), null).kind).toBe('key_day_quota');
+      expect(failureOf(429, error(429, 'RESOURCE_EXHAUSTED', [quota('GenerateRequestsPerDayPerProjectPerModel-FreeTier'), retryInfo]), null).kind).toBe(
+        'key_day_quota',
+      );
     });
 
     it.each([

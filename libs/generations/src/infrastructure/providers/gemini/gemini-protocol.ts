@@ -93,7 +93,11 @@ export function imagesOf(response: Json): { outputs: ProviderOutput[] } | { fail
  */
 export type GeminiFailureKind = 'key_rate_limited' | 'key_day_quota' | 'key_refused' | Exclude<ProviderErrorKind, 'rate_limited'>;
 
-export function failureOf(status: number, body: Json | undefined, retryAfterHeader: string | null): { kind: GeminiFailureKind; message: string; retryAfterSeconds?: number } {
+export function failureOf(
+  status: number,
+  body: Json | undefined,
+  retryAfterHeader: string | null,
+): { kind: GeminiFailureKind; message: string; retryAfterSeconds?: number } {
   const error = (body?.error ?? {}) as Json;
   const details = (Array.isArray(error.details) ? error.details : []) as Json[];
   const typed = (name: string) => details.filter((detail) => String(detail['@type'] ?? '').endsWith(`.${name}`));
@@ -102,7 +106,9 @@ export function failureOf(status: number, body: Json | undefined, retryAfterHead
   if (status === 429) {
     const violations = typed('QuotaFailure').flatMap((detail) => (Array.isArray(detail.violations) ? (detail.violations as Json[]) : []));
     if (violations.some((violation) => /PerDay/i.test(String(violation.quotaId ?? '')))) return { kind: 'key_day_quota', message };
-    const delay = typed('RetryInfo').map((detail) => durationSeconds(detail.retryDelay)).find((seconds) => seconds !== undefined);
+    const delay = typed('RetryInfo')
+      .map((detail) => durationSeconds(detail.retryDelay))
+      .find((seconds) => seconds !== undefined);
     return { kind: 'key_rate_limited', message, retryAfterSeconds: delay ?? retryAfterSeconds(retryAfterHeader) };
   }
   const refusedKey = typed('ErrorInfo').some((detail) => /^API_KEY_/.test(String(detail.reason ?? ''))) || /api key not valid/i.test(message);

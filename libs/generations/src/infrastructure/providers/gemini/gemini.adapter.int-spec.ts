@@ -24,9 +24,18 @@ describe('GeminiAdapter against the Gemini protocol fake and Redis', () => {
   };
   const t2i: ProviderInput = { providerModel: 'gemini-2.5-flash-image', mode: 't2i', prompt: 'a paper boat on a puddle', options: {} };
   const drawing = Buffer.from('fake drawing bytes');
-  const i2i: ProviderInput = { providerModel: 'gemini-2.5-flash-image', mode: 'i2i', prompt: 'bring it to life', images: [{ data: drawing, contentType: 'image/jpeg' }], options: {} };
+  const i2i: ProviderInput = {
+    providerModel: 'gemini-2.5-flash-image',
+    mode: 'i2i',
+    prompt: 'bring it to life',
+    images: [{ data: drawing, contentType: 'image/jpeg' }],
+    options: {},
+  };
   const providerError = async (promise: Promise<unknown>): Promise<ProviderError> => {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProviderError);
     return error as ProviderError;
   };

@@ -1,14 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { AppConfig } from '@genbot/core';
-import {
-  GenerationProvider,
-  ProviderError,
-  ProviderInput,
-  ProviderOutput,
-  ProviderStatus,
-  SubmitResult,
-} from '../../../application/ports/generation-provider';
+import { GenerationProvider, ProviderError, ProviderInput, ProviderOutput, ProviderStatus, SubmitResult } from '../../../application/ports/generation-provider';
 import { callProvider, Json, ProviderAnswer } from '../provider-http';
 import { GeminiKeyPool } from './gemini-key-pool';
 import { failureOf, imageCount, imagesOf, requestBody } from './gemini-protocol';
@@ -122,7 +115,8 @@ export class GeminiAdapter extends GenerationProvider {
       timeoutMs: GENERATE_TIMEOUT_MS,
       what,
     });
-    if (answer.status === 200 && !answer.json) throw new ProviderError('transient', `${what} failed: answered 200 with a body that is not JSON: ${answer.text.slice(0, 100)}`);
+    if (answer.status === 200 && !answer.json)
+      throw new ProviderError('transient', `${what} failed: answered 200 with a body that is not JSON: ${answer.text.slice(0, 100)}`);
     return answer;
   }
 }

@@ -19,7 +19,10 @@ export const upscale: ImageTool = (input) => {
     // Never downscale: an input already at or above the target only gets the sharpen.
     if (long >= target) return [await step(image, (pipe) => pipe.sharpen({ sigma: 0.6 }))];
     // At most MAX_OUTPUT_PIXELS, whatever the target: 8k of a square stops at 4096 × 4096.
-    const { width, height } = capPixels({ width: Math.max(1, Math.round((image.width * target) / long)), height: Math.max(1, Math.round((image.height * target) / long)) });
+    const { width, height } = capPixels({
+      width: Math.max(1, Math.round((image.width * target) / long)),
+      height: Math.max(1, Math.round((image.height * target) / long)),
+    });
     // sharp sharpens after it resizes, whatever the call order.
     return [await step(image, (pipe) => pipe.resize(width, height, { kernel: 'lanczos3', fit: 'fill' }).sharpen({ sigma: 0.8, m1: 0.5, m2: 1.5 }))];
   };
@@ -151,12 +154,21 @@ const DRAWING_VARIANTS: Variant[] = [
   async (base) => {
     const colour = await step(await step(base, (pipe) => pipe.normalise()), (pipe) => pipe.modulate({ saturation: 1.6 }));
     const ink = await step(await step(base, (pipe) => pipe.greyscale().threshold(110)), (pipe) => pipe.toColourspace('srgb'));
-    return step(colour, (pipe) => pipe.composite([{ input: ink.data, raw: { width: ink.width, height: ink.height, channels: ink.channels }, blend: 'multiply' }]));
+    return step(colour, (pipe) =>
+      pipe.composite([{ input: ink.data, raw: { width: ink.width, height: ink.height, channels: ink.channels }, blend: 'multiply' }]),
+    );
   },
   // Mirror world: flipped left to right, magenta-shifted.
   (base) => step(base, (pipe) => pipe.flop().modulate({ hue: 300, saturation: 1.5 })),
   // Storybook: sepia.
-  (base) => step(base, (pipe) => pipe.recomb([[0.393, 0.769, 0.189], [0.349, 0.686, 0.168], [0.272, 0.534, 0.131]])),
+  (base) =>
+    step(base, (pipe) =>
+      pipe.recomb([
+        [0.393, 0.769, 0.189],
+        [0.349, 0.686, 0.168],
+        [0.272, 0.534, 0.131],
+      ]),
+    ),
   // Blueprint: the drawing's dark lines turned white on blueprint blue (0 maps to #2a6fdb, 255 to white).
   async (base) => {
     // greyscale() wins over a colourspace set in the same pipeline, hence the separate step back to sRGB.
@@ -172,7 +184,9 @@ const DRAWING_VARIANTS: Variant[] = [
   async (base) => {
     const glow = await step(base, (pipe) => pipe.blur(Math.max(1, Math.min(base.width, base.height) / 80)));
     const shifted = await step(base, (pipe) => pipe.modulate({ hue: 90 }));
-    return step(shifted, (pipe) => pipe.composite([{ input: glow.data, raw: { width: glow.width, height: glow.height, channels: glow.channels }, blend: 'screen' }]));
+    return step(shifted, (pipe) =>
+      pipe.composite([{ input: glow.data, raw: { width: glow.width, height: glow.height, channels: glow.channels }, blend: 'screen' }]),
+    );
   },
 ];
 

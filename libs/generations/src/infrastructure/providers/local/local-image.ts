@@ -97,7 +97,10 @@ export async function decodeImage(model: string, bytes: Buffer): Promise<Decoded
   }
   const { width = 0, height = 0 } = header;
   if (width * height > MAX_INPUT_PIXELS) {
-    throw rejected(model, `the input image is ${width} × ${height} (${(width * height / 1e6).toFixed(1)} MP), larger than the ${MAX_INPUT_PIXELS / 1e6} MP this model accepts`);
+    throw rejected(
+      model,
+      `the input image is ${width} × ${height} (${((width * height) / 1e6).toFixed(1)} MP), larger than the ${MAX_INPUT_PIXELS / 1e6} MP this model accepts`,
+    );
   }
   try {
     const source = sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, sequentialRead: true });

@@ -47,13 +47,15 @@ function drawing(width = 300, height = 200, background = '#fffbe8'): Promise<Buf
 function noisy(width = 200, height = 200): Promise<Buffer> {
   const data = Buffer.alloc(width * height * 3);
   let seed = 42;
-  const random = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const random = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
   for (let i = 0; i < data.length; i += 3) {
     const r = random();
     const value = r < 0.05 ? 0 : r > 0.95 ? 255 : 128 + Math.round((random() - 0.5) * 60);
     data[i] = data[i + 1] = data[i + 2] = value;
   }
-  return sharp(data, { raw: { width, height, channels: 3 } }).png().toBuffer();
+  return sharp(data, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
 }
 
 const rejectedWith = (message: RegExp | string) => expect.objectContaining({ kind: 'rejected', message: expect.stringMatching(message) });
@@ -110,7 +112,15 @@ describe('LocalProvider', () => {
 
   describe('local/upscale', () => {
     it('brings the long side to 2048 for 2k, keeping the aspect ratio and the input format', async () => {
-      const out = await only(await run('local/upscale', { target_resolution: '2k' }, await sharp(await drawing(300, 200)).jpeg().toBuffer()));
+      const out = await only(
+        await run(
+          'local/upscale',
+          { target_resolution: '2k' },
+          await sharp(await drawing(300, 200))
+            .jpeg()
+            .toBuffer(),
+        ),
+      );
       expect(out).toMatchObject({ format: 'jpeg', width: 2048, height: 1365 });
     });
 
@@ -136,12 +146,17 @@ describe('LocalProvider', () => {
     it('refuses an input above MAX_INPUT_PIXELS from its header alone, naming its size and the limit', async () => {
       // An SVG declares its size without any pixels: a decompression bomb costs nothing to make.
       const bomb = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="12000" height="9000"><rect width="10" height="10"/></svg>');
-      const error = await run('local/upscale', {}, bomb).then(() => undefined, (e: unknown) => e);
+      const error = await run('local/upscale', {}, bomb).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(error).toEqual(rejectedWith(/12000 × 9000.*larger than the 50 MP/));
     });
 
     it('shrinks a large accepted input to the working size while decoding', async () => {
-      const big = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#808080' } }).jpeg().toBuffer();
+      const big = await sharp({ create: { width: 6000, height: 4000, channels: 3, background: '#808080' } })
+        .jpeg()
+        .toBuffer();
       const out = await only(await run('local/denoise', {}, big));
       expect(out.width! * out.height!).toBeLessThanOrEqual(MAX_OUTPUT_PIXELS);
       expect(out.width! / out.height!).toBeCloseTo(1.5, 2);
@@ -177,7 +192,10 @@ describe('LocalProvider', () => {
 
   describe('local/restore', () => {
     it('stretches a faded photo back to a full tonal range', async () => {
-      const faded = await sharp(await drawing()).linear(0.4, 90).png().toBuffer();
+      const faded = await sharp(await drawing())
+        .linear(0.4, 90)
+        .png()
+        .toBuffer();
       const range = async (data: Buffer) => (await sharp(data).stats()).channels.slice(0, 3).map((c) => c.max - c.min);
       for (const model of ['Dust-Scratch', 'Dust-Scratch V2']) {
         const out = await only(await run('local/restore', { model }, faded));

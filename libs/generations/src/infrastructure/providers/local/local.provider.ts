@@ -1,14 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError } from '@genbot/core';
 import { ObjectStorage, readCapped } from '@genbot/storage';
-import {
-  GenerationProvider,
-  ProviderError,
-  ProviderInput,
-  ProviderOutput,
-  ProviderStatus,
-  SubmitResult,
-} from '../../../application/ports/generation-provider';
+import { GenerationProvider, ProviderError, ProviderInput, ProviderOutput, ProviderStatus, SubmitResult } from '../../../application/ports/generation-provider';
 import { animateDrawing, denoise, enhance, ImageTool, removeWatermark, restore, upscale } from './image-tools';
 import { firstInputImage } from './input-images';
 import { encodeImage, localImageSlot, OutputFormat, outputFormat, rejected } from './local-image';

@@ -42,8 +42,13 @@ function imageSize(input: ProviderInput): { width: number; height: number } {
 
 /** Collapses whitespace and drops the control characters XML 1.0 cannot carry at all. */
 function cleanText(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '').replace(/\s+/g, ' ').trim();
+  return (
+    text
+      // eslint-disable-next-line no-control-regex
+      .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g, '')
+      .replace(/\s+/g, ' ')
+      .trim()
+  );
 }
 
 export function escapeXml(text: string): string {
@@ -104,9 +109,7 @@ function textSvg(prompt: string, width: number, height: number): string {
   const blockWidth = Math.min(width * 0.92, Math.max(...lines.map(textWidthEm)) * fontSize + fontSize * 1.6);
   const top = (height - blockHeight) / 2;
   const firstBaseline = top + lineHeight / 2 + fontSize * 0.36;
-  const tspans = lines
-    .map((line, i) => `<tspan x="${width / 2}" y="${(firstBaseline + i * lineHeight).toFixed(1)}">${escapeXml(line)}</tspan>`)
-    .join('');
+  const tspans = lines.map((line, i) => `<tspan x="${width / 2}" y="${(firstBaseline + i * lineHeight).toFixed(1)}">${escapeXml(line)}</tspan>`).join('');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}">
   <rect x="${((width - blockWidth) / 2).toFixed(1)}" y="${(top - fontSize * 0.6).toFixed(1)}" width="${blockWidth.toFixed(1)}" height="${(blockHeight + fontSize * 1.2).toFixed(1)}" rx="${(fontSize * 0.6).toFixed(1)}" fill="#000" fill-opacity="0.35"/>
   <text font-family="DejaVu Sans, Arial, Helvetica, sans-serif" font-size="${fontSize}" font-weight="600" fill="#fff" text-anchor="middle">${tspans}</text>

@@ -13,7 +13,10 @@ describe('WavespeedAdapter against the Wavespeed protocol fake', () => {
   const t2i: ProviderInput = { providerModel: 'wavespeed-ai/flux-dev', mode: 't2i', prompt: 'a red fox', options: { size: '1024*1024', output_format: 'png' } };
 
   const providerError = async (promise: Promise<unknown>): Promise<ProviderError> => {
-    const error = await promise.then(() => undefined, (e: unknown) => e);
+    const error = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(error).toBeInstanceOf(ProviderError);
     return error as ProviderError;
   };
@@ -67,7 +70,10 @@ describe('WavespeedAdapter against the Wavespeed protocol fake', () => {
   it('sends edit references as `images` and a single-image tool input as `image`', async () => {
     const urls = ['https://files.example/a.jpg', 'https://files.example/b.jpg'];
     await adapter.submit({ providerModel: 'bytedance/seedream-v4/edit', mode: 'i2i', prompt: 'add a hat', imageUrls: urls, options: {} }, 'gen-3');
-    await adapter.submit({ providerModel: 'wavespeed-ai/image-upscaler', mode: 'tool', imageUrls: urls.slice(0, 1), options: { target_resolution: '4k' } }, 'gen-4');
+    await adapter.submit(
+      { providerModel: 'wavespeed-ai/image-upscaler', mode: 'tool', imageUrls: urls.slice(0, 1), options: { target_resolution: '4k' } },
+      'gen-4',
+    );
 
     const [edit, tool] = fake.calls('submit');
     expect(edit).toMatchObject({ path: '/api/v3/bytedance/seedream-v4/edit', body: { prompt: 'add a hat', images: urls } });

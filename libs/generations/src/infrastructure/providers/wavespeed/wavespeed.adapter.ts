@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { AppConfig } from '@genbot/core';
-import {
-  GenerationProvider,
-  ProviderError,
-  ProviderInput,
-  ProviderOutput,
-  ProviderStatus,
-  SubmitResult,
-} from '../../../application/ports/generation-provider';
+import { GenerationProvider, ProviderError, ProviderInput, ProviderOutput, ProviderStatus, SubmitResult } from '../../../application/ports/generation-provider';
 import { callProvider, Json, providerErrorFor, urlImageBody } from '../provider-http';
 
 const SUBMIT_TIMEOUT_MS = 30_000;
@@ -78,7 +71,10 @@ export class WavespeedAdapter extends GenerationProvider {
       const said = typeof envelope?.message === 'string' && envelope.message ? envelope.message : answer.text.slice(0, 300) || answer.statusText;
       const message = `${what} answered ${code}: ${said}`;
       if (code === 404 && notFound) throw new ProviderError(notFound, message);
-      throw providerErrorFor(code, message, answer.retryAfter, { defaultRetrySeconds: DEFAULT_RETRY_AFTER_SECONDS, outOfBalance: INSUFFICIENT_BALANCE.test(message) });
+      throw providerErrorFor(code, message, answer.retryAfter, {
+        defaultRetrySeconds: DEFAULT_RETRY_AFTER_SECONDS,
+        outOfBalance: INSUFFICIENT_BALANCE.test(message),
+      });
     }
     const data = envelope?.data;
     if (!data || typeof data !== 'object') throw new ProviderError('transient', `${what} answered without data`);
@@ -115,8 +111,17 @@ function outputOf(url: string): ProviderOutput {
 }
 
 const CONTENT_TYPES: Record<string, string> = {
-  png: 'image/png', jpg: 'image/jpeg', jpeg: 'image/jpeg', webp: 'image/webp', gif: 'image/gif',
-  mp4: 'video/mp4', webm: 'video/webm', mov: 'video/quicktime', mp3: 'audio/mpeg', wav: 'audio/wav', ogg: 'audio/ogg',
+  png: 'image/png',
+  jpg: 'image/jpeg',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  gif: 'image/gif',
+  mp4: 'video/mp4',
+  webm: 'video/webm',
+  mov: 'video/quicktime',
+  mp3: 'audio/mpeg',
+  wav: 'audio/wav',
+  ogg: 'audio/ogg',
 };
 
 /** `bytedance/seedream-v4/edit` stays a path; each segment is encoded so a bad catalog value can't escape it. */
