@@ -28,6 +28,9 @@ export class ErrorBodyFilter implements ExceptionFilter {
     else if (status > 500) this.logger.warn({ code: body.code, requestId: request.id, url: request.url }, body.message);
     // A guard that already set Retry-After (the throttler does) knows better than a default.
     for (const [name, value] of Object.entries(headers)) if (!reply.hasHeader(name)) void reply.header(name, value);
+    // Refused before its body was read (an early 413, a broken multipart): the rest of that body
+    // would keep the connection busy, and a graceful shutdown waits on busy connections forever.
+    if (!request.raw.complete) void reply.header('connection', 'close');
     void reply.status(status).header('content-type', 'application/json; charset=utf-8').send(body);
   }
 
