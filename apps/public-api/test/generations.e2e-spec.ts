@@ -7,6 +7,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
+import { ObjectStorage } from '@genbot/storage';
 import {
   FakeElevenLabs,
   FakeGemini,
@@ -96,6 +97,15 @@ describe('generations: Mini App submit → worker → provider → storage → c
       async () => (await http.get(`/api/v1/generations/${id}`).set(asUser(telegramId)).expect(200)).body,
       (g) => ['succeeded', 'failed', 'cancelled'].includes(g.status),
     );
+  /** Watches the worker's storage: which of this user's objects it streams (reads) and presigns for a provider. */
+  function watchStorage(userId: string): { streamed: () => string[]; presigned: () => string[] } {
+    const storage = worker.get(ObjectStorage);
+    const stream = jest.spyOn(storage, 'stream');
+    const presignGet = jest.spyOn(storage, 'presignGet');
+    const mine = (calls: unknown[][]) => calls.map((c) => String(c[0])).filter((key) => key.includes(userId));
+    return { streamed: () => mine(stream.mock.calls), presigned: () => mine(presignGet.mock.calls) };
+  }
+  afterEach(() => jest.restoreAllMocks());
   const balanceOf = async (userId: string) => (await http.get(`/api/v1/users/${userId}/balance`).set('X-API-Key', TEST_API_KEY).expect(200)).body;
 
   it('lists the catalog with providers and availability', async () => {
@@ -315,8 +325,9 @@ describe('generations: Mini App submit → worker → provider → storage → c
     expect((await balanceOf(userId)).balanceTokens).toBe(4);
   });
 
-  it('turns a drawing into an album of four images through Gemini', async () => {
-    const { telegramId } = await newUser(1);
+  it('turns a drawing into an album of four images through Gemini, sending the bytes it stored', async () => {
+    const { telegramId, userId } = await newUser(1);
+    const storage = watchStorage(userId);
     const drawing = await http
       .post('/api/v1/media/upload')
       .set(asUser(telegramId))
@@ -328,10 +339,15 @@ describe('generations: Mini App submit → worker → provider → storage → c
     expect(album.params.media).toHaveLength(4);
     expect(gemini.calls().filter((c) => c.model === 'gemini-2.5-flash-image' && c.status === 200)).toHaveLength(4);
     expect((await http.get(`/api/v1/generations/${res.body.id}/results`).set(asUser(telegramId)).expect(200)).body.results).toHaveLength(4);
+    // Gemini takes bytes: the drawing was read once and never presigned; the results went to the
+    // chat from memory, not read back from storage.
+    expect(storage.streamed()).toEqual([expect.stringContaining(`users/${userId}/inputs/`)]);
+    expect(storage.presigned()).toEqual([]);
   });
 
-  it('runs a photo tool on an uploaded image', async () => {
+  it('runs a photo tool on an uploaded image, handing the provider a URL instead of reading the bytes', async () => {
     const { telegramId, userId } = await newUser(20);
+    const storage = watchStorage(userId);
     const upload = await http
       .post('/api/v1/media/upload')
       .set(asUser(telegramId))
@@ -341,6 +357,8 @@ describe('generations: Mini App submit → worker → provider → storage → c
     expect(res.body).toMatchObject({ modelId: 'restore', price: 20 });
     expect((await finished(telegramId, res.body.id)).status).toBe('succeeded');
     expect(wavespeed.lastSubmit()!.path).toContain('topaz/image/restore');
+    expect(storage.presigned()).toEqual([expect.stringContaining(`users/${userId}/inputs/`)]);
+    expect(storage.streamed()).toEqual([]);
     expect((await balanceOf(userId)).balanceTokens).toBe(0);
   });
 
