@@ -1,11 +1,13 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@genbot/core';
+import { AppConfig, QUEUES } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
 import { ObjectStorage } from '@genbot/storage';
 import {
@@ -238,6 +240,46 @@ describe('generations: Mini App submit → worker → provider → storage → c
     const res = await submit(telegramId, { model_id: 'seedream-v4', prompt: 'second time lucky' }).expect(201);
     expect((await finished(telegramId, res.body.id)).status).toBe('succeeded');
     expect(wavespeed.calls('submit').length - before).toBe(2);
+    expect(await balanceOf(userId)).toEqual({ balanceTokens: 0, available: 0, reserved: 0 });
+  });
+
+  /** The generation's job that failed once and waits for its retry (polls wait too, but have no attempt behind them). */
+  const retryOf = async (generationId: string): Promise<Job> =>
+    (await eventually(
+      async () => {
+        const delayed = await api.get<Queue>(getQueueToken(QUEUES.generations)).getJobs(['delayed']);
+        return delayed.find((job) => job?.data?.generationId === generationId && job.attemptsMade > 0);
+      },
+      (job) => job !== undefined,
+    ))!;
+
+  it("retries a provider's 429 when its Retry-After says, and charges once", async () => {
+    const { telegramId, userId } = await newUser(27);
+    const before = wavespeed.calls('submit').length;
+    wavespeed.failNext('http429', { on: 'submit' }); // Retry-After: 7
+    const res = await submit(telegramId, { model_id: 'seedream-v4', prompt: 'patience' }).expect(201);
+    const retry = await retryOf(res.body.id);
+    expect(retry.delay).toBe(7000);
+    await retry.promote(); // the 7 s, not waited for
+    expect((await finished(telegramId, res.body.id)).status).toBe('succeeded');
+    expect(wavespeed.calls('submit').length - before).toBe(2);
+    expect(await balanceOf(userId)).toEqual({ balanceTokens: 0, available: 0, reserved: 0 });
+  });
+
+  it('retries a delivery Telegram refused with 429 when its retry_after says, and delivers once', async () => {
+    const { telegramId, userId } = await newUser(27);
+    telegram.failNext('sendPhoto', { kind: 'retry_after', seconds: 42 });
+    const res = await submit(telegramId, { model_id: 'seedream-v4', prompt: 'later, please', chat_id: telegramId }).expect(201);
+    const retry = await retryOf(res.body.id);
+    expect(retry.delay).toBe(42_000);
+    expect(telegram.sentTo(telegramId).filter((c) => c.method === 'sendPhoto')).toHaveLength(0);
+    await retry.promote();
+    await telegram.waitForCall('sendPhoto', (c) => c.response.ok && String(c.params.chat_id) === String(telegramId));
+    await eventually(
+      async () => (await api.get(DataSource).query(`SELECT delivered_at FROM generations WHERE id = $1`, [res.body.id]))[0].delivered_at,
+      (at) => at !== null,
+    );
+    expect(telegram.sentTo(telegramId).filter((c) => c.method === 'sendPhoto')).toHaveLength(1);
     expect(await balanceOf(userId)).toEqual({ balanceTokens: 0, available: 0, reserved: 0 });
   });
 
