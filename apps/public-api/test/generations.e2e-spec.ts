@@ -1,12 +1,15 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Job, Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@genbot/core';
+import { AppConfig, QUEUES } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
+import { ObjectStorage } from '@genbot/storage';
 import {
   FakeElevenLabs,
   FakeGemini,
@@ -96,6 +99,15 @@ describe('generations: Mini App submit → worker → provider → storage → c
       async () => (await http.get(`/api/v1/generations/${id}`).set(asUser(telegramId)).expect(200)).body,
       (g) => ['succeeded', 'failed', 'cancelled'].includes(g.status),
     );
+  /** Watches the worker's storage: which of this user's objects it streams (reads) and presigns for a provider. */
+  function watchStorage(userId: string): { streamed: () => string[]; presigned: () => string[] } {
+    const storage = worker.get(ObjectStorage);
+    const stream = jest.spyOn(storage, 'stream');
+    const presignGet = jest.spyOn(storage, 'presignGet');
+    const mine = (calls: unknown[][]) => calls.map((c) => String(c[0])).filter((key) => key.includes(userId));
+    return { streamed: () => mine(stream.mock.calls), presigned: () => mine(presignGet.mock.calls) };
+  }
+  afterEach(() => jest.restoreAllMocks());
   const balanceOf = async (userId: string) => (await http.get(`/api/v1/users/${userId}/balance`).set('X-API-Key', TEST_API_KEY).expect(200)).body;
 
   it('lists the catalog with providers and availability', async () => {
@@ -231,6 +243,46 @@ describe('generations: Mini App submit → worker → provider → storage → c
     expect(await balanceOf(userId)).toEqual({ balanceTokens: 0, available: 0, reserved: 0 });
   });
 
+  /** The generation's job that failed once and waits for its retry (polls wait too, but have no attempt behind them). */
+  const retryOf = async (generationId: string): Promise<Job> =>
+    (await eventually(
+      async () => {
+        const delayed = await api.get<Queue>(getQueueToken(QUEUES.generations)).getJobs(['delayed']);
+        return delayed.find((job) => job?.data?.generationId === generationId && job.attemptsMade > 0);
+      },
+      (job) => job !== undefined,
+    ))!;
+
+  it("retries a provider's 429 when its Retry-After says, and charges once", async () => {
+    const { telegramId, userId } = await newUser(27);
+    const before = wavespeed.calls('submit').length;
+    wavespeed.failNext('http429', { on: 'submit' }); // Retry-After: 7
+    const res = await submit(telegramId, { model_id: 'seedream-v4', prompt: 'patience' }).expect(201);
+    const retry = await retryOf(res.body.id);
+    expect(retry.delay).toBe(7000);
+    await retry.promote(); // the 7 s, not waited for
+    expect((await finished(telegramId, res.body.id)).status).toBe('succeeded');
+    expect(wavespeed.calls('submit').length - before).toBe(2);
+    expect(await balanceOf(userId)).toEqual({ balanceTokens: 0, available: 0, reserved: 0 });
+  });
+
+  it('retries a delivery Telegram refused with 429 when its retry_after says, and delivers once', async () => {
+    const { telegramId, userId } = await newUser(27);
+    telegram.failNext('sendPhoto', { kind: 'retry_after', seconds: 42 });
+    const res = await submit(telegramId, { model_id: 'seedream-v4', prompt: 'later, please', chat_id: telegramId }).expect(201);
+    const retry = await retryOf(res.body.id);
+    expect(retry.delay).toBe(42_000);
+    expect(telegram.sentTo(telegramId).filter((c) => c.method === 'sendPhoto')).toHaveLength(0);
+    await retry.promote();
+    await telegram.waitForCall('sendPhoto', (c) => c.response.ok && String(c.params.chat_id) === String(telegramId));
+    await eventually(
+      async () => (await api.get(DataSource).query(`SELECT delivered_at FROM generations WHERE id = $1`, [res.body.id]))[0].delivered_at,
+      (at) => at !== null,
+    );
+    expect(telegram.sentTo(telegramId).filter((c) => c.method === 'sendPhoto')).toHaveLength(1);
+    expect(await balanceOf(userId)).toEqual({ balanceTokens: 0, available: 0, reserved: 0 });
+  });
+
   // 20 (not more) because submit is rate-limited to 30 a minute, and a balance for 2 (not more)
   // because at most 3 generations may be active per user: the ledger alone decides here.
   it('accepts exactly as many of 20 concurrent submits as the balance pays for', async () => {
@@ -315,8 +367,9 @@ describe('generations: Mini App submit → worker → provider → storage → c
     expect((await balanceOf(userId)).balanceTokens).toBe(4);
   });
 
-  it('turns a drawing into an album of four images through Gemini', async () => {
-    const { telegramId } = await newUser(1);
+  it('turns a drawing into an album of four images through Gemini, sending the bytes it stored', async () => {
+    const { telegramId, userId } = await newUser(1);
+    const storage = watchStorage(userId);
     const drawing = await http
       .post('/api/v1/media/upload')
       .set(asUser(telegramId))
@@ -328,10 +381,15 @@ describe('generations: Mini App submit → worker → provider → storage → c
     expect(album.params.media).toHaveLength(4);
     expect(gemini.calls().filter((c) => c.model === 'gemini-2.5-flash-image' && c.status === 200)).toHaveLength(4);
     expect((await http.get(`/api/v1/generations/${res.body.id}/results`).set(asUser(telegramId)).expect(200)).body.results).toHaveLength(4);
+    // Gemini takes bytes: the drawing was read once and never presigned; the results went to the
+    // chat from memory, not read back from storage.
+    expect(storage.streamed()).toEqual([expect.stringContaining(`users/${userId}/inputs/`)]);
+    expect(storage.presigned()).toEqual([]);
   });
 
-  it('runs a photo tool on an uploaded image', async () => {
+  it('runs a photo tool on an uploaded image, handing the provider a URL instead of reading the bytes', async () => {
     const { telegramId, userId } = await newUser(20);
+    const storage = watchStorage(userId);
     const upload = await http
       .post('/api/v1/media/upload')
       .set(asUser(telegramId))
@@ -341,6 +399,8 @@ describe('generations: Mini App submit → worker → provider → storage → c
     expect(res.body).toMatchObject({ modelId: 'restore', price: 20 });
     expect((await finished(telegramId, res.body.id)).status).toBe('succeeded');
     expect(wavespeed.lastSubmit()!.path).toContain('topaz/image/restore');
+    expect(storage.presigned()).toEqual([expect.stringContaining(`users/${userId}/inputs/`)]);
+    expect(storage.streamed()).toEqual([]);
     expect((await balanceOf(userId)).balanceTokens).toBe(0);
   });
 

@@ -1,4 +1,6 @@
+import { getQueueToken } from '@nestjs/bullmq';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,7 +8,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { AppConfig } from '@genbot/core';
+import { AppConfig, QUEUES } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
 import { FakeImageHost, FakeWavespeed, TEST_API_KEY, eventually, freePort, signInitData, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { bootstrapWorker } from '../../worker/src/bootstrap';
@@ -226,5 +228,23 @@ describe('remote inputs: fetched safely at submit, never by the worker', () => {
       (j) => ['done', 'failed'].includes(j.status),
     );
     expect(finished.status).toBe('done');
+  });
+
+  it('fails a generation recorded before submit-time fetching, whose input is still a client URL, without fetching it', async () => {
+    const { userId } = await newUser(0);
+    const url = host.url('/image.png?legacy=1', 'localhost');
+    const db = api.get(DataSource);
+    const [generation] = await db.query(
+      `INSERT INTO generations (user_id, model_id, mode, status, inputs, price_credits, provider, provider_model, source)
+       SELECT $1, id, 'tool', 'queued', $2, 0, provider, provider_model, 'service' FROM models WHERE slug = 'restore' RETURNING id`,
+      [userId, JSON.stringify([{ type: 'image', url }])],
+    );
+    await api.get<Queue>(getQueueToken(QUEUES.generations)).add('generation.run', { generationId: generation.id }, { jobId: `run-${generation.id}` });
+    const [done] = await eventually(
+      () => db.query(`SELECT status, error FROM generations WHERE id = $1`, [generation.id]),
+      (rows: { status: string }[]) => rows[0].status !== 'queued' && rows[0].status !== 'running',
+    );
+    expect(done).toEqual({ status: 'failed', error: 'could not fetch the image' });
+    expect(host.requestsTo('/image.png?legacy=1')).toHaveLength(0);
   });
 });

@@ -8,8 +8,10 @@ import { UsersModule } from '@genbot/users';
 import { CatalogService } from './application/catalog.service';
 import { CleanupService } from './application/cleanup.service';
 import { DataService } from './application/data.service';
+import { GenerationDelivery } from './application/generation-delivery.service';
 import { GenerationRunner } from './application/generation-runner.service';
 import { GenerationsService } from './application/generations.service';
+import { ProviderInputs } from './application/provider-inputs';
 import { GENERATION_PROVIDERS, ProviderRegistry } from './application/provider-registry';
 import { CatalogRepository } from './infrastructure/catalog.repository';
 import { DataObjectsRepository } from './infrastructure/data-objects.repository';
@@ -34,13 +36,22 @@ import { GenerationsCleanupScheduler, GenerationsProcessor } from './jobs/genera
     DataObjectsRepository,
     DataService,
   ],
-  exports: [CatalogService, GenerationsService, DataService, ProviderRegistry, GenerationsRepository, GenerationsQueue, ...PROVIDER_ADAPTERS],
+  exports: [
+    CatalogService,
+    GenerationsService,
+    DataService,
+    ProviderRegistry,
+    GenerationsRepository,
+    DataObjectsRepository,
+    GenerationsQueue,
+    ...PROVIDER_ADAPTERS,
+  ],
 })
 export class GenerationsModule {}
 
 /** The worker's half: runs generations, polls providers, delivers results, cleans up. */
 @Module({
   imports: [GenerationsModule, LedgerModule, StorageModule, TelegramModule, UsersModule, BullModule.registerQueue({ name: QUEUES.generations })],
-  providers: [GenerationRunner, CleanupService, GenerationsProcessor, GenerationsCleanupScheduler],
+  providers: [GenerationRunner, GenerationDelivery, ProviderInputs, CleanupService, GenerationsProcessor, GenerationsCleanupScheduler],
 })
 export class GenerationsJobsModule {}

@@ -11,7 +11,7 @@ export type { LoginWidgetUser, LoginWidgetVerificationOptions } from './login-wi
 /** User-facing texts in uz / ru / en. */
 export { CATALOGS, LANGUAGE_NAMES, texts } from './i18n';
 export type { Catalog, Lang } from './i18n';
-/** Sends results and notices from processes other than the bot; maps 429 and 403 to domain errors. */
-export { TelegramSender } from './telegram-sender';
+/** Sends results and notices from processes other than the bot; 429 becomes TelegramRetryAfter (carrying the wait), 403 TELEGRAM_BLOCKED. */
+export { TelegramRetryAfter, TelegramSender } from './telegram-sender';
 export type { OutgoingFile } from './telegram-sender';
 export { TelegramModule } from './telegram.module';

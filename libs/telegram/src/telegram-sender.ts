@@ -9,13 +9,25 @@ export interface OutgoingFile {
   filename: string;
 }
 
+/**
+ * Telegram's 429: not a business error but an infrastructure one, asking us to wait
+ * `retryAfterSeconds`. The worker's retry backoff reads that number, so the retry comes when
+ * Telegram allows it rather than on a guessed schedule.
+ */
+export class TelegramRetryAfter extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Telegram asked us to wait ${retryAfterSeconds} s`);
+    this.name = 'TelegramRetryAfter';
+  }
+}
+
 /** Telegram refuses photos over 10 MB; larger images go as documents. */
 const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 
 /**
  * Sends from processes that are not the bot (the worker): results, progress edits, notices.
- * Telegram's 429 becomes a DomainError with `retryAfterSeconds` (the job retries then), and 403
- * ("bot was blocked by the user") a TELEGRAM_BLOCKED error the caller records on the user.
+ * Telegram's 429 becomes a TelegramRetryAfter (the job retries when it says), and 403 ("bot was
+ * blocked by the user") a TELEGRAM_BLOCKED DomainError the caller records on the user.
  */
 @Injectable()
 export class TelegramSender {
@@ -40,7 +52,7 @@ export class TelegramSender {
   /** Edits a progress message; an edit that fails (message gone, unchanged text) is not worth a retry. */
   async editText(chatId: string, messageId: number, text: string): Promise<void> {
     await this.call((tg) => tg.editMessageText(chatId, messageId, undefined, text)).catch((error: unknown) => {
-      if (error instanceof DomainError && error.code === 'TELEGRAM_RATE_LIMITED') throw error;
+      if (error instanceof TelegramRetryAfter) throw error;
       this.logger.debug({ err: error }, 'progress edit skipped');
     });
   }
@@ -76,8 +88,7 @@ export class TelegramSender {
       return await send(this.telegram);
     } catch (error) {
       if (error instanceof TelegramError) {
-        if (error.code === 429)
-          throw new DomainError('TELEGRAM_RATE_LIMITED', 'Telegram asked us to slow down', { retryAfterSeconds: error.parameters?.retry_after ?? 5 });
+        if (error.code === 429) throw new TelegramRetryAfter(error.parameters?.retry_after ?? 5);
         if (error.code === 403) throw new DomainError('TELEGRAM_BLOCKED', 'The user has blocked the bot');
       }
       throw error;

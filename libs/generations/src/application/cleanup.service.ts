@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { SETTING_DEFAULTS, SettingsService } from '@genbot/core';
 import { ObjectStorage } from '@genbot/storage';
+import { DataObjectsRepository } from '../infrastructure/data-objects.repository';
 import { GenerationsRepository } from '../infrastructure/generations.repository';
 
 /**
@@ -13,16 +14,17 @@ export class CleanupService {
 
   constructor(
     private readonly repository: GenerationsRepository,
+    private readonly uploads: DataObjectsRepository,
     private readonly storage: ObjectStorage,
     private readonly settings: SettingsService,
   ) {}
 
   async run(batch = 500): Promise<{ uploads: number; results: number }> {
     // Storage first: a row left behind by a crash is retried next hour; a file left without its row never would be.
-    const uploads = await this.repository.expiredUploads(batch);
+    const uploads = await this.uploads.expired(batch);
     for (const upload of uploads) {
       await this.storage.delete(upload.storageKey);
-      await this.repository.deleteUpload(upload.id);
+      await this.uploads.deleteExpired(upload.id);
     }
     const results = await this.repository.resultsOlderThan(await resultRetentionDays(this.settings), batch);
     for (const result of results) {

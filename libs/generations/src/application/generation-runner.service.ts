@@ -1,24 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, SettingsService } from '@genbot/core';
+import { DomainError } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
-import { ObjectStorage, extensionFor, readCapped, sniffContentType } from '@genbot/storage';
-import { TelegramSender, texts } from '@genbot/telegram';
-import { UsersService } from '@genbot/users';
 import type { CatalogModel } from '../domain/catalog';
 import { Generation, isFinal } from '../domain/generation';
 import { GenerationsQueue, LOCK_SECONDS } from '../infrastructure/generations.queue';
 import { GenerationsRepository } from '../infrastructure/generations.repository';
 import { CatalogService } from './catalog.service';
-import { resultRetentionDays } from './cleanup.service';
-import { ProviderError, ProviderInput, ProviderOutput, ProviderStatus } from './ports/generation-provider';
+import { GenerationDelivery } from './generation-delivery.service';
+import { ProviderError, ProviderOutput, ProviderStatus } from './ports/generation-provider';
+import { ProviderInputs } from './provider-inputs';
 import { ProviderRegistry } from './provider-registry';
 
-const OUTPUT_MAX_BYTES = 200 * 1024 * 1024;
-const INPUT_MAX_BYTES = 25 * 1024 * 1024;
 /** A provider that loses the same generation this often is not going to finish it. */
 const MAX_RESUBMITS = 3;
-/** Longer than any send to Telegram takes; a claim this old was left by a worker that died. */
-const DELIVERY_CLAIM_SECONDS = 120;
 
 /** Delay before poll number `attempt`: 2 s growing by half each time, at most 30 s. */
 export function pollDelayMs(attempt: number): number {
@@ -40,18 +34,16 @@ export class GenerationRunner {
     private readonly providers: ProviderRegistry,
     private readonly catalog: CatalogService,
     private readonly ledger: LedgerService,
-    private readonly storage: ObjectStorage,
-    private readonly sender: TelegramSender,
     private readonly queue: GenerationsQueue,
-    private readonly users: UsersService,
-    private readonly settings: SettingsService,
+    private readonly inputs: ProviderInputs,
+    private readonly delivery: GenerationDelivery,
   ) {}
 
   /** `chain` is set when the sweep resumes a generation whose jobs were lost; see GenerationsQueue.poll. */
   async run(generationId: string, chain = '0'): Promise<void> {
     let generation = await this.repository.find(generationId);
     if (!generation) return;
-    if (await this.finishDelivery(generation)) return;
+    if (await this.delivery.finish(generation)) return;
     if (generation.status === 'queued') {
       const model = await this.model(generation);
       const now = new Date();
@@ -61,7 +53,7 @@ export class GenerationRunner {
         deadline_at: new Date(now.getTime() + model.timeoutSeconds * 1000),
       });
       if (!generation) return; // cancelled, or another worker took it
-      await this.progressMessage(generation, model, 0);
+      await this.delivery.progress(generation, 0);
     }
     if (generation.status !== 'running') return;
     if (generation.externalId) return this.poll(generation.id, 0, { chain });
@@ -71,7 +63,7 @@ export class GenerationRunner {
   async poll(generationId: string, attempt: number, { chain = '0', once = false }: { chain?: string; once?: boolean } = {}): Promise<void> {
     const generation = await this.repository.find(generationId);
     if (!generation) return;
-    if (await this.finishDelivery(generation)) return;
+    if (await this.delivery.finish(generation)) return;
     if (generation.status !== 'running' || !generation.externalId) return;
     if (generation.deadlineAt && generation.deadlineAt.getTime() < Date.now()) return this.fail(generation, 'the provider did not finish in time');
     const provider = this.providers.get(generation.provider ?? '');
@@ -118,7 +110,7 @@ export class GenerationRunner {
     if (!provider) return this.fail(generation, `provider ${generation.provider} is not available`);
     let submitted;
     try {
-      submitted = await provider.submit(await this.providerInput(generation), generation.id);
+      submitted = await provider.submit(await this.inputs.for(generation, provider), generation.id);
     } catch (error) {
       return this.onProviderError(generation, error);
     }
@@ -147,7 +139,7 @@ export class GenerationRunner {
     const progress = Math.max(0, Math.min(99, Math.round(status.progress ?? 0)));
     if (progress !== generation.progress) {
       await this.repository.transition(generation.id, ['running'], { progress });
-      await this.progressMessage(generation, await this.model(generation), progress);
+      await this.delivery.progress(generation, progress);
     }
     // A refresh only looks: the chain it jumped ahead of still schedules the next poll.
     if (!once) await this.queue.poll(generation.id, attempt + 1, pollDelayMs(attempt), chain);
@@ -155,14 +147,7 @@ export class GenerationRunner {
 
   private async complete(generation: Generation, outputs: ProviderOutput[]): Promise<void> {
     if (outputs.length === 0) return this.fail(generation, 'the provider returned no result');
-    const expiresAt = new Date(Date.now() + (await resultRetentionDays(this.settings)) * 24 * 3600 * 1000);
-    for (const [idx, output] of outputs.entries()) {
-      const data = output.data ?? (await download(output.url!, OUTPUT_MAX_BYTES));
-      const contentType = sniffContentType(data) ?? output.contentType ?? 'application/octet-stream';
-      const storageKey = `users/${generation.userId}/results/${generation.id}-${idx}.${extensionFor(contentType) ?? 'bin'}`;
-      await this.storage.put(storageKey, data, { contentType });
-      await this.repository.addResult({ generationId: generation.id, idx, storageKey, contentType, sizeBytes: data.length, expiresAt });
-    }
+    const files = await this.delivery.store(generation, outputs);
     if (generation.holdId) {
       await this.ledger.capture({ holdId: generation.holdId }).catch((error: unknown) => {
         // Only an expired hold can fail here (the margin makes that rare): the user keeps the result.
@@ -178,54 +163,8 @@ export class GenerationRunner {
         ?.discard(generation.externalId)
         .catch((error: unknown) => this.logger.warn({ err: error, generationId: generation.id }, 'provider copy of the result not discarded'));
     }
-    await this.finishDelivery(done);
-  }
-
-  /**
-   * Pushes a finished generation's results to its chat once; true when the generation is final.
-   * Whoever claims the delivery sends; a job that finds it claimed leaves it to the claimer (and,
-   * should the claimer die before sending, to the sweep once the claim is stale).
-   */
-  private async finishDelivery(generation: Generation): Promise<boolean> {
-    if (generation.status !== 'succeeded') return isFinal(generation.status);
-    if (generation.deliveredAt || !generation.chatId || !this.sender.enabled) return true;
-    if (!(await this.repository.claimDelivery(generation.id, DELIVERY_CLAIM_SECONDS))) return true;
-    try {
-      await this.deliver(generation, generation.chatId);
-    } catch (error) {
-      // Let the job's retry claim it again rather than wait for the claim to go stale.
-      await this.repository.releaseDeliveryClaim(generation.id);
-      throw error;
-    }
-    await this.repository.transition(generation.id, ['succeeded'], { delivered_at: new Date() });
-    // After marking: a failed edit of the progress message must not send the files again.
-    if (generation.messageId) {
-      const caption = texts(generation.language ?? 'en').resultCaption((await this.model(generation)).displayName);
-      await this.sender
-        .editText(generation.chatId, generation.messageId, caption)
-        .catch((error: unknown) => this.logger.warn({ err: error, generationId: generation.id }, 'progress message not updated'));
-    }
-    return true;
-  }
-
-  private async deliver(generation: Generation, chatId: string): Promise<void> {
-    const model = await this.model(generation);
-    const t = texts(generation.language ?? 'en');
-    const results = await this.repository.results(generation.id);
-    const files = await Promise.all(
-      results.map(async (r) => ({
-        data: await readCapped((await this.storage.stream(r.storageKey)).body, OUTPUT_MAX_BYTES),
-        contentType: r.contentType,
-        filename: r.storageKey.split('/').pop()!,
-      })),
-    );
-    try {
-      await this.sender.sendFiles(chatId, files, t.resultCaption(model.displayName), generation.promptMessageId);
-    } catch (error) {
-      if (!(error instanceof DomainError && error.code === 'TELEGRAM_BLOCKED')) throw error;
-      await this.users.setBlocked({ id: generation.userId }, true);
-      this.logger.warn({ generationId: generation.id }, 'user blocked the bot: result kept for the app only');
-    }
+    // The bytes just stored go to the chat as they are; only a resumed delivery reads storage.
+    await this.delivery.finish(done, files);
   }
 
   /** Money first, then the status: whoever sees `failed` also sees their credits back. */
@@ -242,7 +181,7 @@ export class GenerationRunner {
       // Charged already: an earlier attempt stored the results and captured, then died. Finish it.
       if (captured) {
         const done = await this.repository.transition(generation.id, ['running'], { status: 'succeeded', progress: 100, finished_at: new Date(), error: null });
-        if (done) await this.finishDelivery(done);
+        if (done) await this.delivery.finish(done);
         return;
       }
     }
@@ -251,12 +190,7 @@ export class GenerationRunner {
       error: reason.slice(0, 1000),
       finished_at: new Date(),
     });
-    if (!failed || !failed.chatId || !this.sender.enabled) return;
-    const model = await this.model(failed);
-    const t = texts(failed.language ?? 'en');
-    await this.sender
-      .sendText(failed.chatId, t.generationFailed(model.displayName), failed.promptMessageId)
-      .catch((error: unknown) => this.logger.warn({ err: error }, 'failure notice not sent'));
+    if (failed) await this.delivery.failed(failed);
   }
 
   private async onProviderError(generation: Generation, error: unknown): Promise<void> {
@@ -266,56 +200,9 @@ export class GenerationRunner {
     throw error; // transient or rate limited: BullMQ retries with backoff
   }
 
-  private async progressMessage(generation: Generation, model: CatalogModel, percent: number): Promise<void> {
-    if (!generation.chatId || !generation.messageId || !this.sender.enabled) return;
-    const t = texts(generation.language ?? 'en');
-    await this.sender.editText(
-      generation.chatId,
-      generation.messageId,
-      percent === 0 ? t.generationStarted(model.displayName) : t.generationProgress(model.displayName, percent),
-    );
-  }
-
-  private async providerInput(generation: Generation): Promise<ProviderInput> {
-    const images = generation.inputs.filter((input) => input.type === 'image');
-    const imageUrls: string[] = [];
-    const bytes: { data: Buffer; contentType: string }[] = [];
-    for (const input of images) {
-      if (input.storageKey) {
-        imageUrls.push(await this.storage.presignGet(input.storageKey, { expiresInSeconds: 3600 }));
-        const { body, contentType } = await this.storage.stream(input.storageKey);
-        bytes.push({ data: await readCapped(body, INPUT_MAX_BYTES), contentType });
-      } else if (input.url) {
-        imageUrls.push(input.url);
-        const data = await download(input.url, INPUT_MAX_BYTES);
-        bytes.push({ data, contentType: sniffContentType(data) ?? 'application/octet-stream' });
-      }
-    }
-    const audio = generation.inputs.find((input) => input.type === 'audio');
-    const options = { ...generation.options };
-    if (audio?.storageKey) options.audio_url = await this.storage.presignGet(audio.storageKey, { expiresInSeconds: 3600 });
-    else if (audio?.url) options.audio_url = audio.url;
-    return { providerModel: generation.providerModel ?? '', mode: generation.mode, prompt: generation.prompt ?? undefined, imageUrls, images: bytes, options };
-  }
-
   private async model(generation: Generation): Promise<CatalogModel> {
     const model = await this.catalog.byId(generation.modelId);
     if (!model) throw new Error(`model ${generation.modelId} vanished`);
     return model;
   }
-}
-
-async function download(url: string, maxBytes: number): Promise<Buffer> {
-  let response: Response;
-  try {
-    response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
-  } catch (error) {
-    throw new ProviderError('transient', `download failed: ${String(error)}`);
-  }
-  if (!response.ok) throw new ProviderError(response.status >= 500 ? 'transient' : 'rejected', `download of a result failed with HTTP ${response.status}`);
-  const length = Number(response.headers.get('content-length') ?? 0);
-  if (length > maxBytes) throw new ProviderError('rejected', `result is larger than ${maxBytes} bytes`);
-  const data = Buffer.from(await response.arrayBuffer());
-  if (data.length > maxBytes) throw new ProviderError('rejected', `result is larger than ${maxBytes} bytes`);
-  return data;
 }

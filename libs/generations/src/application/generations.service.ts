@@ -1,4 +1,4 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { DomainError, SettingsService } from '@genbot/core';
@@ -38,8 +38,6 @@ const PARALLEL_FETCHES = 4;
 
 @Injectable()
 export class GenerationsService {
-  private readonly logger = new Logger(GenerationsService.name);
-
   constructor(
     private readonly catalog: CatalogService,
     private readonly providers: ProviderRegistry,
@@ -87,7 +85,7 @@ export class GenerationsService {
     }
     // Cheap refusals first: a download is the expensive part, and a probe must cost the prober.
     const maxActive = await this.maxActive();
-    await this.assertBelowActiveCap(this.repository.dataSource.manager, input.userId, maxActive, false);
+    await this.assertBelowActiveCap(input.userId, maxActive);
     const remote = (input.inputs ?? []).some((i) => i.url && !i.storageKey);
     if (remote && !quote.trial && !input.waitForPayment) await this.assertCanPay(input.userId, quote.price);
     const inputs = await this.storedInputs(input);
@@ -115,8 +113,7 @@ export class GenerationsService {
       meta: { ...input.meta, requestFingerprint: fingerprint },
     };
 
-    const trialGeneration = quote.trial ? await this.insertWithTrial(base, model, maxActive) : undefined;
-    const generation = trialGeneration ?? (await this.insertWithHold(base, model, input.waitForPayment === true, maxActive, fingerprint));
+    const generation = await this.record(base, model, quote.trial, input.waitForPayment === true, maxActive, fingerprint);
     if (generation.status === 'queued') await this.queue.run(generation.id);
     return generation;
   }
@@ -176,28 +173,53 @@ export class GenerationsService {
   async trialAvailable(userId: string, model: CatalogModel): Promise<boolean> {
     const slugs = (await this.settings.get('trial_model_slugs')) as string[];
     if (!slugs.includes(model.slug)) return false;
-    const [used] = await this.repository.dataSource.query(`SELECT 1 FROM trial_uses WHERE user_id = $1`, [userId]);
-    return !used;
+    return !(await this.repository.trialUsed(userId));
   }
 
-  private async insertWithTrial(base: NewBase, model: CatalogModel, maxActive: number): Promise<Generation | undefined> {
-    return this.repository.dataSource.transaction(async (em) => {
-      await this.assertBelowActiveCap(em, base.userId, maxActive, true);
-      // The primary key on user_id makes the trial single-use whatever the concurrency.
-      const taken: unknown[] = await em.query(
-        `INSERT INTO trial_uses (user_id, model_id, generation_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
-        [base.userId, model.id, base.id],
-      );
-      if (taken.length === 0) return undefined;
-      return this.repository.insert(em, { ...base, status: 'queued', priceCredits: 0, isTrial: true, holdId: null });
-    });
+  /**
+   * One transaction records the generation with its trial use or its hold: whatever fails in it (a
+   * racing duplicate Idempotency-Key, most likely) takes the hold back with it, so nothing needs
+   * compensating. The hold is taken last, since the ledger accounts it locks (the shared
+   * generation-spend one among them) stay locked until the commit.
+   */
+  private async record(
+    base: NewBase,
+    model: CatalogModel,
+    trial: boolean,
+    waitForPayment: boolean,
+    maxActive: number,
+    fingerprint: string,
+  ): Promise<Generation> {
+    try {
+      const recorded = await this.repository.transaction(async (em) => {
+        if (maxActive > 0) await this.repository.lockUserSubmits(em, base.userId);
+        // A same-key submit that waited for the lock finds its twin here, before the cap counts it against it.
+        const twin = base.idempotencyKey ? await this.repository.findByKey(base.idempotencyKey, em) : undefined;
+        if (twin) return twin;
+        await this.assertBelowActiveCap(base.userId, maxActive, em);
+        if (trial && (await this.repository.takeTrial(em, { userId: base.userId, modelId: model.id, generationId: base.id }))) {
+          return this.repository.insert(em, { ...base, status: 'queued', priceCredits: 0, isTrial: true, holdId: null });
+        }
+        const holdId = await this.hold(em, base, model, waitForPayment);
+        const status = holdId || base.priceCredits === 0 ? 'queued' : 'waiting_payment';
+        return this.repository.insert(em, { ...base, status, isTrial: false, holdId });
+      });
+      return recorded.id === base.id ? recorded : sameRequestOrConflict(recorded, fingerprint, base.prompt);
+    } catch (error) {
+      if (base.idempotencyKey && isUniqueViolation(error)) {
+        const winner = await this.repository.findByKey(base.idempotencyKey);
+        if (winner) return sameRequestOrConflict(winner, fingerprint, base.prompt);
+      }
+      throw error;
+    }
   }
 
-  private async insertWithHold(base: NewBase, model: CatalogModel, waitForPayment: boolean, maxActive: number, fingerprint: string): Promise<Generation> {
-    let holdId: string | null = null;
-    if (base.priceCredits > 0) {
-      try {
-        const { hold } = await this.ledger.reserve({
+  /** The hold on a paid generation's price, in `em`; null when the user cannot pay and asked to wait for payment. */
+  private async hold(em: EntityManager, base: NewBase, model: CatalogModel, waitForPayment: boolean): Promise<string | null> {
+    if (base.priceCredits <= 0) return null;
+    const reserve = async (tx: EntityManager) => {
+      const { hold } = await this.ledger.reserve(
+        {
           idempotencyKey: `generation:${base.id}`,
           userId: base.userId,
           amount: base.priceCredits,
@@ -205,26 +227,17 @@ export class GenerationsService {
           ttlSeconds: model.timeoutSeconds + HOLD_MARGIN_SECONDS,
           reference: base.id,
           meta: { generationId: base.id, model: model.slug, jobId: base.id },
-        });
-        holdId = hold.id;
-      } catch (error) {
-        if (!(waitForPayment && error instanceof DomainError && error.code === 'LEDGER_INSUFFICIENT_CREDITS')) throw error;
-      }
-    }
-    const status = holdId || base.priceCredits === 0 ? 'queued' : 'waiting_payment';
+        },
+        tx,
+      );
+      return hold.id;
+    };
+    if (!waitForPayment) return reserve(em);
     try {
-      return await this.repository.dataSource.transaction(async (em) => {
-        // A parked (waiting_payment) generation takes no worker slot, so only queued ones count.
-        if (status === 'queued') await this.assertBelowActiveCap(em, base.userId, maxActive, true);
-        return this.repository.insert(em, { ...base, status, isTrial: false, holdId });
-      });
+      // In a savepoint: a refused hold must not abort the transaction that goes on to park the generation.
+      return await em.transaction(reserve);
     } catch (error) {
-      // The generation could not be recorded (a racing duplicate key, most likely): give the hold back.
-      if (holdId) await this.ledger.release({ holdId }).catch((e: unknown) => this.logger.error({ err: e }, 'releasing an orphan hold failed; it will expire'));
-      if (base.idempotencyKey && isUniqueViolation(error)) {
-        const winner = await this.repository.findByKey(base.idempotencyKey);
-        if (winner) return sameRequestOrConflict(winner, fingerprint, base.prompt);
-      }
+      if (error instanceof DomainError && error.code === 'LEDGER_INSUFFICIENT_CREDITS') return null;
       throw error;
     }
   }
@@ -267,16 +280,12 @@ export class GenerationsService {
 
   /**
    * At most `max` queued or running generations per user (0: no cap), so one user cannot take
-   * every worker slot. With `lock`, inside the inserting transaction: the user's advisory lock
-   * makes concurrent submits count one after another, so the cap holds under any concurrency.
+   * every worker slot. Exact inside the recording transaction, after `lockUserSubmits`; outside
+   * it, a cheap early refusal.
    */
-  private async assertBelowActiveCap(em: EntityManager, userId: string, max: number, lock: boolean): Promise<void> {
+  private async assertBelowActiveCap(userId: string, max: number, em?: EntityManager): Promise<void> {
     if (!(max > 0)) return;
-    if (lock) await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('generations:active:' || $1, 0))`, [userId]);
-    const [{ active }]: { active: number }[] = await em.query(
-      `SELECT count(*)::int AS active FROM generations WHERE user_id = $1 AND status IN ('queued', 'running')`,
-      [userId],
-    );
+    const active = await this.repository.countActive(userId, em);
     if (active >= max) {
       throw new DomainError(
         'GENERATION_TOO_MANY_ACTIVE',

@@ -58,6 +58,26 @@ export class DataObjectsRepository {
     );
     return rows[0] ? toDataObject(rows[0]) : undefined;
   }
+
+  /**
+   * Uploads past their expiry, pending or confirmed, except one that a generation not yet finished
+   * still has to read (its job fetches the input when it runs).
+   */
+  async expired(limit: number): Promise<{ id: string; storageKey: string }[]> {
+    const rows: { id: string; storage_key: string }[] = await this.dataSource.query(
+      `SELECT d.id, d.storage_key FROM data_objects d
+        WHERE d.expires_at < now()
+          AND NOT EXISTS (SELECT 1 FROM generations g WHERE g.status IN ('waiting_payment', 'queued', 'running')
+                            AND g.inputs @> jsonb_build_array(jsonb_build_object('storageKey', d.storage_key)))
+        ORDER BY d.expires_at LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row) => ({ id: row.id, storageKey: row.storage_key }));
+  }
+
+  async deleteExpired(id: string): Promise<void> {
+    await this.dataSource.query(`DELETE FROM data_objects WHERE id = $1 AND expires_at < now()`, [id]);
+  }
 }
 
 function toDataObject(row: Row): DataObject {

@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { Job, JobsOptions, Queue } from 'bullmq';
 import { QUEUES } from '@genbot/core';
 import { GenerationsJobMap } from '../jobs/job-map';
+import { RETRY_AFTER_BACKOFF } from '../jobs/retry-backoff';
 
 /**
  * How long a job's lock lives unless its worker renews it (every half of it). A worker killed
@@ -96,4 +97,5 @@ export class GenerationsQueue {
   }
 }
 
-const RETRIES: JobsOptions = { attempts: 5, backoff: { type: 'exponential', delay: 2000 } };
+/** Exponential from 2 s, or as long as the provider or Telegram asked (see retryBackoff). */
+const RETRIES: JobsOptions = { attempts: 5, backoff: { type: RETRY_AFTER_BACKOFF, delay: 2000 } };

@@ -12,9 +12,15 @@ export type NewGeneration = Omit<
   idempotencyKey: string | null;
 };
 
+/** The SQL of `generations`, `generation_results` and `trial_uses`. The connection stays in here. */
 @Injectable()
 export class GenerationsRepository {
-  constructor(@InjectDataSource() readonly dataSource: DataSource) {}
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** Runs `work` in one transaction; the callers pass `em` to the methods that take one (and to the ledger). */
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
 
   async insert(em: EntityManager, g: NewGeneration): Promise<Generation> {
     const [row]: Row[] = await em.query(
@@ -54,9 +60,40 @@ export class GenerationsRepository {
     return row ? toGeneration(row) : undefined;
   }
 
-  async findByKey(key: string): Promise<Generation | undefined> {
-    const [row]: Row[] = await this.dataSource.query(`SELECT * FROM generations WHERE idempotency_key = $1`, [key]);
+  async findByKey(key: string, em: EntityManager = this.dataSource.manager): Promise<Generation | undefined> {
+    const [row]: Row[] = await em.query(`SELECT * FROM generations WHERE idempotency_key = $1`, [key]);
     return row ? toGeneration(row) : undefined;
+  }
+
+  /**
+   * Makes the user's concurrent submits take turns until `em` commits, so that counting their
+   * active generations and inserting one is atomic (the per-user cap holds under any concurrency).
+   */
+  async lockUserSubmits(em: EntityManager, userId: string): Promise<void> {
+    await em.query(`SELECT pg_advisory_xact_lock(hashtextextended('generations:active:' || $1, 0))`, [userId]);
+  }
+
+  /** The user's generations that take a worker slot: queued or running (a parked one does not). */
+  async countActive(userId: string, em: EntityManager = this.dataSource.manager): Promise<number> {
+    const [{ active }]: { active: number }[] = await em.query(
+      `SELECT count(*)::int AS active FROM generations WHERE user_id = $1 AND status IN ('queued', 'running')`,
+      [userId],
+    );
+    return active;
+  }
+
+  async trialUsed(userId: string): Promise<boolean> {
+    const [used]: unknown[] = await this.dataSource.query(`SELECT 1 FROM trial_uses WHERE user_id = $1`, [userId]);
+    return used !== undefined;
+  }
+
+  /** True when this takes the user's trial. The primary key on user_id makes it single-use whatever the concurrency. */
+  async takeTrial(em: EntityManager, trial: { userId: string; modelId: string; generationId: string }): Promise<boolean> {
+    const taken: unknown[] = await em.query(
+      `INSERT INTO trial_uses (user_id, model_id, generation_id) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING RETURNING 1`,
+      [trial.userId, trial.modelId, trial.generationId],
+    );
+    return taken.length > 0;
   }
 
   async listForUser(userId: string, limit: number, statuses?: GenerationStatus[]): Promise<Generation[]> {
@@ -169,26 +206,6 @@ export class GenerationsRepository {
        ON CONFLICT (generation_id, idx) DO NOTHING`,
       [r.generationId, r.idx, r.storageKey, r.contentType, r.sizeBytes, r.expiresAt],
     );
-  }
-
-  /**
-   * Uploads past their expiry, pending or confirmed, except one that a generation not yet finished
-   * still has to read (its job fetches the input when it runs).
-   */
-  async expiredUploads(limit: number): Promise<{ id: string; storageKey: string }[]> {
-    const rows: { id: string; storage_key: string }[] = await this.dataSource.query(
-      `SELECT d.id, d.storage_key FROM data_objects d
-        WHERE d.expires_at < now()
-          AND NOT EXISTS (SELECT 1 FROM generations g WHERE g.status IN ('waiting_payment', 'queued', 'running')
-                            AND g.inputs @> jsonb_build_array(jsonb_build_object('storageKey', d.storage_key)))
-        ORDER BY d.expires_at LIMIT $1`,
-      [limit],
-    );
-    return rows.map((row) => ({ id: row.id, storageKey: row.storage_key }));
-  }
-
-  async deleteUpload(id: string): Promise<void> {
-    await this.dataSource.query(`DELETE FROM data_objects WHERE id = $1 AND expires_at < now()`, [id]);
   }
 
   /** Results stored more than `days` ago, or whose own expiry has passed. */

@@ -6,6 +6,7 @@ import { CleanupService } from '../application/cleanup.service';
 import { GenerationRunner } from '../application/generation-runner.service';
 import { LOCK_SECONDS } from '../infrastructure/generations.queue';
 import { GenerationsJobMap, GenerationsJobName } from './job-map';
+import { retryBackoff } from './retry-backoff';
 
 /** BullMQ's reason for a job whose worker died more often than `maxStalledCount`. */
 const STALLED = /stalled more than allowable limit/;
@@ -14,7 +15,8 @@ type AnyJob = Job<GenerationsJobMap[GenerationsJobName], unknown, GenerationsJob
 
 // A short lock (renewed every half of it while the job runs) tells a dead worker from a slow one
 // within seconds; a job stalled twice is failed by BullMQ, and the sweep resumes its generation.
-@Processor(QUEUES.generations, { concurrency: 8, lockDuration: LOCK_SECONDS * 1000, maxStalledCount: 2 })
+// Retries wait as long as a provider's Retry-After or Telegram's retry_after asks (retryBackoff).
+@Processor(QUEUES.generations, { concurrency: 8, lockDuration: LOCK_SECONDS * 1000, maxStalledCount: 2, settings: { backoffStrategy: retryBackoff } })
 export class GenerationsProcessor extends WorkerHost {
   private readonly logger = new Logger(GenerationsProcessor.name);
 
@@ -42,8 +44,9 @@ export class GenerationsProcessor extends WorkerHost {
           return await this.runner.sweep();
       }
     } catch (error) {
-      // A business error will not get better by retrying, except Telegram asking us to wait.
-      if (error instanceof DomainError && error.code !== 'TELEGRAM_RATE_LIMITED') throw new UnrecoverableError(`${error.code}: ${error.message}`);
+      // A business error will not get better by retrying. (Telegram asking us to wait is no
+      // DomainError but a TelegramRetryAfter, retried when it says.)
+      if (error instanceof DomainError) throw new UnrecoverableError(`${error.code}: ${error.message}`);
       throw error;
     }
   }

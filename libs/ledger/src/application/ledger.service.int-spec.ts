@@ -148,4 +148,34 @@ describe('LedgerService against PostgreSQL', () => {
       /ledger_accounts_available_non_negative/,
     );
   });
+
+  it("moves credits inside the caller's transaction: nothing is left when it rolls back", async () => {
+    const userId = await newUser(10);
+    await expect(
+      db.transaction(async (em) => {
+        await ledger.reserve({ idempotencyKey: randomUUID(), userId, amount: 7 }, em);
+        await ledger.transfer({ idempotencyKey: randomUUID(), from: { userId }, to: { system: 'generation_spend' }, amount: 2, kind: 'charge' }, em);
+        expect(await ledger.balance(userId)).toEqual({ balance: 10, reserved: 0, available: 10 }); // not committed yet
+        throw new Error('the caller fails after the hold');
+      }),
+    ).rejects.toThrow('the caller fails after the hold');
+    expect(await ledger.balance(userId)).toEqual({ balance: 10, reserved: 0, available: 10 });
+    expect(await db.query(`SELECT 1 FROM ledger_transfers WHERE debit_account_id = $1`, [userId])).toHaveLength(0);
+
+    const { hold } = await db.transaction((em) => ledger.reserve({ idempotencyKey: randomUUID(), userId, amount: 7 }, em));
+    expect(await ledger.balance(userId)).toEqual({ balance: 10, reserved: 7, available: 3 });
+    await ledger.release({ holdId: hold.id });
+  });
+
+  it("refuses an overdraft inside a savepoint without spoiling the caller's transaction", async () => {
+    const userId = await newUser(3);
+    const outcome = await db.transaction(async (em) => {
+      const refused = await em.transaction((sp) => ledger.reserve({ idempotencyKey: randomUUID(), userId, amount: 4 }, sp)).catch((e: DomainError) => e.code);
+      const { hold } = await ledger.reserve({ idempotencyKey: randomUUID(), userId, amount: 3 }, em);
+      return { refused, hold };
+    });
+    expect(outcome.refused).toBe('LEDGER_INSUFFICIENT_CREDITS');
+    expect(await ledger.balance(userId)).toEqual({ balance: 3, reserved: 3, available: 0 });
+    await ledger.release({ holdId: outcome.hold.id });
+  });
 });

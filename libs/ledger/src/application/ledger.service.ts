@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
 import { AppConfig, DomainError } from '@genbot/core';
 import { accountNotFound, amountTooLarge, holdExpired, invalidAmount } from '../domain/ledger.errors';
 import { AccountRef, Balance, SystemAccount, Transfer, TransferKind, accountId } from '../domain/ledger.types';
@@ -50,35 +51,45 @@ export class LedgerService {
     this.maxTransferCredits = config.env.LEDGER_MAX_TRANSFER_CREDITS;
   }
 
-  async transfer(input: TransferInput): Promise<{ transfer: Transfer; created: boolean }> {
+  /** With `em`, the transfer is part of the caller's transaction (see LedgerRepository.create). */
+  async transfer(input: TransferInput, em?: EntityManager): Promise<{ transfer: Transfer; created: boolean }> {
     this.assertAmount(input.amount);
-    return this.repository.create({
-      idempotencyKey: input.idempotencyKey,
-      debitAccountId: accountId(input.from, userOf(input.to)),
-      creditAccountId: accountId(input.to, userOf(input.from)),
-      amount: input.amount,
-      phase: 'single',
-      kind: input.kind,
-      reference: input.reference,
-      meta: input.meta,
-    });
+    return this.repository.create(
+      {
+        idempotencyKey: input.idempotencyKey,
+        debitAccountId: accountId(input.from, userOf(input.to)),
+        creditAccountId: accountId(input.to, userOf(input.from)),
+        amount: input.amount,
+        phase: 'single',
+        kind: input.kind,
+        reference: input.reference,
+        meta: input.meta,
+      },
+      em,
+    );
   }
 
-  /** Holds `amount` of the user's available credits until captured, released or expired. */
-  async reserve(input: ReserveInput): Promise<{ hold: Transfer; created: boolean }> {
+  /**
+   * Holds `amount` of the user's available credits until captured, released or expired. With
+   * `em`, the hold exists only if the caller's transaction commits.
+   */
+  async reserve(input: ReserveInput, em?: EntityManager): Promise<{ hold: Transfer; created: boolean }> {
     this.assertAmount(input.amount);
     const ttl = input.ttlSeconds ?? DEFAULT_HOLD_TTL_SECONDS;
-    const { transfer, created } = await this.repository.create({
-      idempotencyKey: input.idempotencyKey,
-      debitAccountId: input.userId,
-      creditAccountId: accountId({ system: input.to ?? 'generation_spend' }, input.userId),
-      amount: input.amount,
-      phase: 'pending',
-      timeoutSeconds: ttl,
-      kind: input.kind ?? 'charge',
-      reference: input.reference,
-      meta: input.meta,
-    });
+    const { transfer, created } = await this.repository.create(
+      {
+        idempotencyKey: input.idempotencyKey,
+        debitAccountId: input.userId,
+        creditAccountId: accountId({ system: input.to ?? 'generation_spend' }, input.userId),
+        amount: input.amount,
+        phase: 'pending',
+        timeoutSeconds: ttl,
+        kind: input.kind ?? 'charge',
+        reference: input.reference,
+        meta: input.meta,
+      },
+      em,
+    );
     return { hold: transfer, created };
   }
 

@@ -89,9 +89,16 @@ function moveCounters(pending: string, posted: string, extraFrom = ''): string {
 export class LedgerRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
-  async create(input: NewTransfer): Promise<{ transfer: Transfer; created: boolean }> {
+  /**
+   * With `em`, inside the caller's transaction: the transfer commits or rolls back with the caller's
+   * other rows, and the accounts stay locked until that commit, so callers keep it the last thing
+   * before committing. A refusal (insufficient credits) aborts that transaction like any failed
+   * statement; a caller that wants to carry on wraps the call in a nested `em.transaction` (a savepoint).
+   */
+  async create(input: NewTransfer, em?: EntityManager): Promise<{ transfer: Transfer; created: boolean }> {
+    const db = em ?? this.dataSource.manager;
     return this.guard(input, async () => {
-      const rows: Row[] = await this.dataSource.query(
+      const rows: Row[] = await db.query(
         `WITH t AS (
            INSERT INTO ledger_transfers (idempotency_key, debit_account_id, credit_account_id, amount, phase, timeout_at, kind, reference, meta)
            VALUES ($1, $2, $3, $4, $5::varchar, CASE WHEN $5::varchar = 'pending' THEN now() + make_interval(secs => $6::double precision) END, $7, $8, $9)
@@ -112,7 +119,7 @@ export class LedgerRepository {
         ],
       );
       if (rows.length > 0) return { transfer: toTransfer(rows[0]), created: true };
-      const existing = await this.byKey(this.dataSource.manager, input.idempotencyKey);
+      const existing = await this.byKey(db, input.idempotencyKey);
       if (!sameTransfer(existing, input)) throw idempotencyConflict(input.idempotencyKey);
       return { transfer: existing, created: false };
     });

@@ -11,9 +11,9 @@ export interface ProviderInput {
   providerModel: string;
   mode: GenerationMode;
   prompt?: string;
-  /** Input files as URLs the provider can fetch (presigned GET URLs of our storage). */
+  /** Input files as URLs the provider can fetch (presigned GET URLs of our storage); for `takes = 'urls'` only. */
   imageUrls?: string[];
-  /** Input files as bytes, for providers that take them inline (Gemini, local). */
+  /** Input files as bytes, for providers that take them inline (`takes = 'bytes'`: Gemini, local). */
   images?: { data: Buffer; contentType: string }[];
   /** Model options as the catalog names them: size, aspect_ratio, resolution, quality, voice_id … */
   options: Record<string, string | number | boolean>;
@@ -64,6 +64,13 @@ export class ProviderError extends Error {
 export abstract class GenerationProvider {
   /** Stable name used in the catalog's `provider` column: `wavespeed`, `fal`, `elevenlabs`, `gemini`, `local`. */
   abstract readonly name: string;
+
+  /**
+   * How the provider takes input files: `urls` it fetches itself (presigned GETs of our storage,
+   * in `imageUrls` and `options.audio_url`), or `bytes` sent inline (`images`). The worker prepares
+   * only that one, so a URL provider's inputs are never read into memory.
+   */
+  abstract readonly takes: 'urls' | 'bytes';
 
   /** True when the provider has what it needs (keys) to take work. */
   abstract isConfigured(): boolean;

@@ -33,6 +33,7 @@ const VOICE_SETTINGS = ['stability', 'similarity_boost', 'style', 'use_speaker_b
 @Injectable()
 export class ElevenLabsAdapter extends GenerationProvider {
   readonly name = 'elevenlabs';
+  readonly takes = 'urls' as const;
   private voices?: { list: Promise<ElevenLabsVoice[]>; until: number };
 
   constructor(private readonly config: AppConfig) {

@@ -25,6 +25,7 @@ const FILE_FIELDS = ['images', 'image', 'video', 'videos', 'audio', 'audio_file'
 @Injectable()
 export class FalAdapter extends GenerationProvider {
   readonly name = 'fal';
+  readonly takes = 'urls' as const;
 
   constructor(private readonly config: AppConfig) {
     super();

@@ -22,6 +22,7 @@ const DEFAULT_COOL_SECONDS = 60;
 @Injectable()
 export class GeminiAdapter extends GenerationProvider {
   readonly name = 'gemini';
+  readonly takes = 'bytes' as const;
   private readonly logger = new Logger(GeminiAdapter.name);
 
   constructor(

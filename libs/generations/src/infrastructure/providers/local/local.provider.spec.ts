@@ -1,5 +1,3 @@
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -254,40 +252,10 @@ describe('LocalProvider', () => {
   });
 
   describe('input and errors', () => {
-    let server: Server;
-    let base: string;
-    beforeAll(async () => {
-      const png = await drawing(120, 80);
-      server = createServer((req, res) => {
-        if (req.url === '/drawing.png') return res.writeHead(200, { 'content-type': 'image/png' }).end(png);
-        if (req.url === '/huge-declared') return res.writeHead(200, { 'content-length': String(21 * 1024 * 1024) }).end(Buffer.alloc(21 * 1024 * 1024));
-        if (req.url === '/huge-chunked') {
-          res.writeHead(200, { 'content-type': 'image/png' });
-          for (let i = 0; i < 21; i++) res.write(Buffer.alloc(1024 * 1024));
-          return res.end();
-        }
-        if (req.url === '/broken') return res.writeHead(503).end();
-        res.writeHead(404).end();
-      });
-      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-    const fromUrl = (path: string) =>
-      provider.submit({ providerModel: 'local/denoise', mode: 'tool', imageUrls: [`${base}${path}`], options: {} }, `url-${++submissions}`);
-
-    it('fetches the input from imageUrls when no bytes are given', async () => {
-      const { status } = await fromUrl('/drawing.png');
-      expect(status.state).toBe('succeeded');
-      if (status.state === 'succeeded') expect(await only(status.outputs)).toMatchObject({ format: 'png', width: 120, height: 80 });
-    });
-
-    it('refuses missing, oversized and unreachable inputs with the right kind', async () => {
-      await expect(fromUrl('/missing.png')).rejects.toEqual(rejectedWith('HTTP 404'));
-      await expect(fromUrl('/huge-declared')).rejects.toEqual(rejectedWith('larger than 20 MB'));
-      await expect(fromUrl('/huge-chunked')).rejects.toEqual(rejectedWith('larger than 20 MB'));
-      await expect(fromUrl('/broken')).rejects.toMatchObject({ kind: 'transient' });
+    it('takes bytes, and never fetches a URL it is given instead', async () => {
+      expect(provider.takes).toBe('bytes');
+      const fromUrl = provider.submit({ providerModel: 'local/denoise', mode: 'tool', imageUrls: ['http://127.0.0.1:9/drawing.png'], options: {} }, 'url-only');
+      await expect(fromUrl).rejects.toEqual(rejectedWith('an input image is required'));
     });
 
     it('refuses unknown models, a missing image, undecodable bytes and a bad output format', async () => {

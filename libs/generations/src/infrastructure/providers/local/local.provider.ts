@@ -56,6 +56,7 @@ interface Manifest {
 @Injectable()
 export class LocalProvider extends GenerationProvider {
   readonly name = 'local';
+  readonly takes = 'bytes' as const;
 
   constructor(private readonly storage: ObjectStorage) {
     super();

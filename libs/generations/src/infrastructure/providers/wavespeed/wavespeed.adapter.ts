@@ -20,6 +20,7 @@ const INSUFFICIENT_BALANCE = /insufficient[\s_-]*(balance|credit|fund)|exhausted
 @Injectable()
 export class WavespeedAdapter extends GenerationProvider {
   readonly name = 'wavespeed';
+  readonly takes = 'urls' as const;
   private balanceCache?: { enough: boolean; until: number };
 
   constructor(private readonly config: AppConfig) {
