@@ -1,0 +1,8 @@
+import { YooKassaAdapter } from './yookassa/yookassa.adapter';
+
+export { YooKassaAdapter } from './yookassa/yookassa.adapter';
+export { assertAllowedSource, parseYooKassaNotification } from './yookassa/yookassa-notification';
+export { currencyDecimals, formatMinor, parseMajor } from './minor-units';
+
+/** Every card gateway adapter; the payments module provides them and lists them under PAYMENT_GATEWAYS. */
+export const PAYMENT_GATEWAY_ADAPTERS = [YooKassaAdapter];

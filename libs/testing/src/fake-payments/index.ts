@@ -1,0 +1,2 @@
+/** Loopback stand-ins for the payment gateways (YooKassa API v3, Stripe Checkout), speaking their wire protocols. */
+export { FakeYooKassa, type FakeYooKassaPayment, type YooKassaCall, type YooKassaFailure } from './fake-yookassa';
