@@ -1,3 +1,4 @@
+import { isValid, parseCIDR } from 'ipaddr.js';
 import { z } from 'zod';
 import { edgeEnv } from './edge.schema';
 
@@ -67,6 +68,34 @@ const downloadAllowHttpHosts = z
       return z.NEVER;
     }
     return hosts;
+  });
+
+/**
+ * Source addresses a payment gateway's notifications may come from: IPs and CIDR ranges separated
+ * by commas; empty means no check (a deployment behind a proxy must set TRUST_PROXY for it to work).
+ */
+const addressList = z
+  .string()
+  .default('')
+  .transform((raw, ctx) => {
+    const list = raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+    const valid = (item: string) => {
+      if (!item.includes('/')) return isValid(item);
+      try {
+        parseCIDR(item);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    if (!list.every(valid)) {
+      ctx.addIssue({ code: z.ZodIssueCode.custom, message: 'must be IP addresses or CIDR ranges separated by commas' });
+      return z.NEVER;
+    }
+    return list;
   });
 
 /**
@@ -157,6 +186,10 @@ export const envSchema = z.object({
   STRIPE_SECRET_KEY: optionalText,
   STRIPE_WEBHOOK_SECRET: optionalText,
   STRIPE_BASE_URL: z.string().url().default('https://api.stripe.com'),
+  /** YooKassa publishes its notification ranges; see the README's Configuration table. */
+  YOOKASSA_ALLOWED_IPS: addressList,
+  /** Deadline of one call to a payment gateway; past it the call fails as PAYMENT_PROVIDER_UNAVAILABLE. */
+  PAYMENT_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
 
   ...edgeEnv,
   /** Fetching URLs clients give (image_urls, jobs' url inputs): see SafeDownloader. */

@@ -56,6 +56,12 @@ const STATUS_BY_CODE: Record<string, number> = {
   MULTIPART_TOO_MANY_PARTS: 413,
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
+  // Payments: the same as PAYMENTS_ERROR_STATUSES in libs/payments, until core combines the libs' maps.
+  PAYMENT_PROVIDER_UNAVAILABLE: 502,
+  PAYMENT_PROVIDER_NOT_CONFIGURED: 503,
+  PAYMENT_PROVIDER_REJECTED: 422,
+  PAYMENT_WEBHOOK_INVALID: 400,
+  PAYMENT_WEBHOOK_FORBIDDEN: 403,
 };
 
 export function statusForCode(code: string): number | undefined {
