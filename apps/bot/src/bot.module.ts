@@ -9,6 +9,8 @@ import { StartHandler } from './handlers/start.handler';
 import { WebhookController } from './http/webhook.controller';
 import { BotLifecycleService } from './telegram/bot-lifecycle.service';
 import { UserContextMiddleware } from './telegram/user-context.middleware';
+import { UpdatesProcessor } from './updates/updates.processor';
+import { UpdatesQueue } from './updates/updates.queue';
 
 /** Lets the Telegraf factory inject the middleware that needs UsersService. */
 @Module({ imports: [UsersModule, GrowthModule], providers: [UserContextMiddleware], exports: [UserContextMiddleware] })
@@ -43,7 +45,7 @@ export class BotModule {
         }),
       ],
       controllers: config.botMode === 'webhook' ? [WebhookController] : [],
-      providers: [StartHandler, BalanceHandler, BotLifecycleService],
+      providers: [StartHandler, BalanceHandler, BotLifecycleService, UpdatesQueue, UpdatesProcessor],
     };
   }
 }

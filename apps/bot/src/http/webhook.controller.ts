@@ -1,29 +1,22 @@
 import { Controller, Headers, HttpCode, Post, Req } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { InjectBot } from 'nestjs-telegraf';
 import { timingSafeEqual, createHash } from 'node:crypto';
-import Redis from 'ioredis';
-import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
-import { AppConfig, DomainError, InjectRedis } from '@genbot/core';
-import type { BotContext } from '../telegram/bot-context';
-
-const PROCESSING_TTL_SECONDS = 120;
-const DONE_TTL_SECONDS = 24 * 3600;
+import { AppConfig, DomainError } from '@genbot/core';
+import { UpdatesQueue } from '../updates/updates.queue';
 
 /**
- * Telegram's webhook. The secret header proves the sender; an update_id is handled once even when
- * Telegram delivers it twice (it retries anything it did not see answered). A redelivery that
- * arrives while the first copy is still being handled gets a 503, so Telegram tries again later
- * instead of the update being lost if that first copy dies.
+ * Telegram's webhook. The secret header proves the sender. The answer comes as soon as the update
+ * is durably queued (one Redis round trip that also drops an update_id seen before), never after
+ * the handlers: a slow handler or a slow Telegram must not make Telegram time out and redeliver.
+ * UpdatesProcessor handles the queue, chat by chat in order.
  */
 @Controller('telegram')
 export class WebhookController {
   private readonly secretDigest: Buffer;
 
   constructor(
-    @InjectBot() private readonly bot: Telegraf<BotContext>,
-    @InjectRedis() private readonly redis: Redis,
+    private readonly queue: UpdatesQueue,
     config: AppConfig,
   ) {
     this.secretDigest = digest(config.require('TELEGRAM_WEBHOOK_SECRET', 'for the bot webhook (or set BOT_MODE=polling)'));
@@ -41,19 +34,8 @@ export class WebhookController {
     if (typeof update !== 'object' || update === null || !Number.isSafeInteger(update.update_id)) {
       throw new DomainError('VALIDATION_FAILED', 'Not a Telegram update', { fields: [{ field: 'update_id', problems: ['must be an integer'] }] });
     }
-    const key = `bot:update:${this.bot.botInfo?.id ?? 'bot'}:${update.update_id}`;
-    const claimed = await this.redis.set(key, 'processing', 'EX', PROCESSING_TTL_SECONDS, 'NX');
-    if (!claimed) {
-      if ((await this.redis.get(key)) === 'done') return { ok: true };
-      throw new DomainError('SERVICE_UNAVAILABLE', 'This update is being processed', { retryAfterSeconds: 5 });
-    }
-    try {
-      await this.bot.handleUpdate(update);
-    } catch (error) {
-      await this.redis.del(key);
-      throw error;
-    }
-    await this.redis.set(key, 'done', 'EX', DONE_TTL_SECONDS);
+    // A redelivery of a queued or finished update is answered 200 too: it is in safe hands.
+    await this.queue.enqueue(update);
     return { ok: true };
   }
 }
