@@ -13,6 +13,14 @@ const MAX_ATTEMPTS = 8;
 /** A stopping processor lets its in-flight updates finish for this long, then hands the lanes back. */
 const DRAIN_ON_STOP_MS = 10_000;
 const READ_BLOCK_MS = 2_000;
+/**
+ * Acks come first: while the event loop runs late (webhook requests waiting behind handler work)
+ * the number of handlers allowed at once halves, and it grows back by one per calm probe. So a
+ * burst is acked in milliseconds and its backlog handled right after; one handler always runs,
+ * so a steady overload still drains.
+ */
+const LAG_PROBE_MS = 10;
+const LAG_LIMIT_MS = 5;
 
 /**
  * Runs the bot's handlers on queued updates, in the bot app (alone or in `npm start`). Up to
@@ -32,6 +40,8 @@ export class UpdatesProcessor implements OnApplicationBootstrap, OnModuleDestroy
   private loop?: Promise<void>;
   private timers: NodeJS.Timeout[] = [];
   private wake?: () => void;
+  private allowed = 1;
+  private handling = 0;
 
   constructor(
     private readonly queue: UpdatesQueue,
@@ -49,6 +59,14 @@ export class UpdatesProcessor implements OnApplicationBootstrap, OnModuleDestroy
     this.reader = this.redis.duplicate({ maxRetriesPerRequest: null });
     const beat = Math.max(100, Math.floor(this.reclaimMs / 3));
     this.timers.push(setInterval(() => void this.heartbeat(), beat).unref(), setInterval(() => void this.reclaimDead(), beat).unref());
+    let last = performance.now();
+    const probe = setInterval(() => {
+      const now = performance.now();
+      const lagMs = now - last - LAG_PROBE_MS;
+      last = now;
+      this.allowed = lagMs > LAG_LIMIT_MS ? Math.max(1, this.allowed >> 1) : Math.min(this.concurrency, this.allowed + 1);
+    }, LAG_PROBE_MS).unref();
+    this.timers.push(probe);
     void this.reclaimDead();
     this.loop = this.readLoop();
   }
@@ -136,6 +154,16 @@ export class UpdatesProcessor implements OnApplicationBootstrap, OnModuleDestroy
 
   /** True when handled (or given up on); false when stopping, leaving the update queued. */
   private async handle(update: Update): Promise<boolean> {
+    while (this.handling >= this.allowed && !this.stopping) await delay(LAG_PROBE_MS);
+    this.handling++;
+    try {
+      return await this.handleWithRetries(update);
+    } finally {
+      this.handling--;
+    }
+  }
+
+  private async handleWithRetries(update: Update): Promise<boolean> {
     for (let attempt = 0; ; attempt++) {
       try {
         await this.lifecycle.handle(update);
