@@ -6,7 +6,7 @@ import { LedgerModule } from '@genbot/ledger';
 import { UsersModule } from '@genbot/users';
 import { BalanceHandler } from './handlers/balance.handler';
 import { StartHandler } from './handlers/start.handler';
-import { WebhookController } from './http/webhook.controller';
+import { WebhookRoute } from './http/webhook.route';
 import { BotLifecycleService } from './telegram/bot-lifecycle.service';
 import { UserContextMiddleware } from './telegram/user-context.middleware';
 import { UpdatesProcessor } from './updates/updates.processor';
@@ -44,8 +44,7 @@ export class BotModule {
           }),
         }),
       ],
-      controllers: config.botMode === 'webhook' ? [WebhookController] : [],
-      providers: [StartHandler, BalanceHandler, BotLifecycleService, UpdatesQueue, UpdatesProcessor],
+      providers: [StartHandler, BalanceHandler, BotLifecycleService, UpdatesQueue, UpdatesProcessor, ...(config.botMode === 'webhook' ? [WebhookRoute] : [])],
     };
   }
 }

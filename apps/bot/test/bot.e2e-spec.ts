@@ -66,6 +66,18 @@ describe('bot: webhook, /start, /help, /language', () => {
     expect(messagesTo(id)).toHaveLength(0);
   });
 
+  it('answers a body that is not an update with a 400 and a code', async () => {
+    const malformed = await http
+      .post('/telegram/webhook')
+      .set('X-Telegram-Bot-Api-Secret-Token', TEST_WEBHOOK_SECRET)
+      .set('content-type', 'application/json')
+      .send('{"update_id": 1,')
+      .expect(400);
+    expect(malformed.body.code).toBe('MALFORMED_JSON');
+    const notUpdate = await post({ message: {} }).expect(400);
+    expect(notUpdate.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field: 'update_id' }] } });
+  });
+
   it('/start registers the user and greets them with a menu and the Mini App button', async () => {
     const id = uniqueTelegramId();
     await deliver(messageUpdate({ id, first_name: 'Alice', username: 'alice', language_code: 'en' }, '/start'));
