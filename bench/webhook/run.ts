@@ -38,7 +38,7 @@ function botConfig(apiRoot: string, token: string): Record<string, string> {
   };
 }
 
-async function startBot(config: Record<string, string>): Promise<{ port: number; stop: () => Promise<void> }> {
+async function startServer(kind: 'reference' | 'genbot', config: Record<string, string>): Promise<{ port: number; stop: () => Promise<void> }> {
   const child: ChildProcess = fork(join(__dirname, 'server.ts'), [], {
     execArgv: [
       '-r',
@@ -47,14 +47,14 @@ async function startBot(config: Record<string, string>): Promise<{ port: number;
       require.resolve('tsconfig-paths/register'),
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
     ],
-    env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json'), BENCH_BOT_CONFIG: JSON.stringify(config) },
+    env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '..', '..', 'tsconfig.json'), BENCH_SERVER: kind, BENCH_BOT_CONFIG: JSON.stringify(config) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const port = await new Promise<number>((resolve, reject) => {
     child.once('message', (message: { type: string; port?: number; message?: string }) =>
       message.type === 'ready' ? resolve(message.port!) : reject(new Error(message.message)),
     );
-    child.once('exit', (code) => reject(new Error(`bot exited with ${code} before it was ready`)));
+    child.once('exit', (code) => reject(new Error(`${kind} exited with ${code} before it was ready`)));
   });
   const stop = () =>
     new Promise<void>((resolve) => {
@@ -103,6 +103,25 @@ function fire(port: number, seconds: number): Promise<autocannon.Result> {
   });
 }
 
+function ackLine(label: string, result: autocannon.Result): string {
+  const failures = result.errors + result.timeouts + result.non2xx;
+  return (
+    `${label}: ${Math.round(result.requests.mean)} acks/s, p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms, ` +
+    `max ${result.latency.max} ms${failures ? `, ${failures} failures` : ''}\n`
+  );
+}
+
+/** The bare reference, measured the same way just before genbot: what the machine allows right now. */
+async function reference(config: Record<string, string>): Promise<void> {
+  const server = await startServer('reference', config);
+  try {
+    await fire(server.port, WARMUP_SECONDS);
+    process.stdout.write(ackLine('reference (bare Fastify + one Redis SET NX)', await fire(server.port, RUN_SECONDS)));
+  } finally {
+    await server.stop();
+  }
+}
+
 const replies = (telegram: FakeTelegramApi) => telegram.calls('sendMessage').length;
 const TOKEN = '7000000002:bench-webhook-token-aaaaaaaaaaaaaaaaa';
 /** The processors' stream holds one entry per chat with updates left: empty means drained. */
@@ -118,8 +137,11 @@ async function main(): Promise<void> {
   await redis.flushdb();
 
   const telegram = await FakeTelegramApi.start({ token: TOKEN });
-  const bot = await startBot(botConfig(telegram.apiRoot, telegram.token));
+  const config = botConfig(telegram.apiRoot, telegram.token);
+  if (!process.env.BENCH_SKIP_REFERENCE) await reference(config);
+  const bot = await startServer('genbot', config);
   try {
+    const firstUpdateId = nextUpdateId;
     const started = Date.now();
     const warmup = await fire(bot.port, WARMUP_SECONDS);
     const result = await fire(bot.port, RUN_SECONDS);
@@ -127,10 +149,8 @@ async function main(): Promise<void> {
     const acked = warmup['2xx'] + result['2xx'];
     const handledAtIngestEnd = replies(telegram);
     const failures = result.errors + result.timeouts + result.non2xx + warmup.errors + warmup.timeouts + warmup.non2xx;
-    process.stdout.write(
-      `acks: ${Math.round(result.requests.mean)} updates/s, p50 ${result.latency.p50} ms, p90 ${result.latency.p90} ms, p99 ${result.latency.p99} ms, max ${result.latency.max} ms` +
-        `${failures ? `, ${failures} failures` : ''} (${result['2xx']} acked in the measured ${RUN_SECONDS} s, ${acked} with the warm-up)\n`,
-    );
+    process.stdout.write(ackLine('genbot webhook', result));
+    process.stdout.write(`  ${result['2xx']} acked in the measured ${RUN_SECONDS} s, ${acked} with the warm-up\n`);
     process.stdout.write(
       `handled while ingesting: ${handledAtIngestEnd} of ${acked} (${Math.round(handledAtIngestEnd / ((ingestEnded - started) / 1000))}/s)\n`,
     );
@@ -148,7 +168,7 @@ async function main(): Promise<void> {
         `the backlog left at the end of ingest (${acked - handledAtIngestEnd}) took ${((drained - ingestEnded) / 1000).toFixed(1)} s = ${Math.round((acked - handledAtIngestEnd) / Math.max(0.001, (drained - ingestEnded) / 1000))} updates/s\n`,
     );
     // autocannon counts no answer for requests still in flight when a run ends, which were queued all the same.
-    const sent = nextUpdateId - 1;
+    const sent = nextUpdateId - firstUpdateId;
     process.stdout.write(`${sent} updates posted, ${acked} acks counted, ${handled} replies (one per update, none twice)\n`);
     if (handled < acked || handled > sent) process.exitCode = 1;
     if (failures) process.exitCode = 1;
