@@ -6,9 +6,11 @@ import { LedgerModule } from '@genbot/ledger';
 import { UsersModule } from '@genbot/users';
 import { BalanceHandler } from './handlers/balance.handler';
 import { StartHandler } from './handlers/start.handler';
-import { WebhookController } from './http/webhook.controller';
+import { WebhookRoute } from './http/webhook.route';
 import { BotLifecycleService } from './telegram/bot-lifecycle.service';
 import { UserContextMiddleware } from './telegram/user-context.middleware';
+import { UpdatesProcessor } from './updates/updates.processor';
+import { UpdatesQueue } from './updates/updates.queue';
 
 /** Lets the Telegraf factory inject the middleware that needs UsersService. */
 @Module({ imports: [UsersModule, GrowthModule], providers: [UserContextMiddleware], exports: [UserContextMiddleware] })
@@ -42,8 +44,7 @@ export class BotModule {
           }),
         }),
       ],
-      controllers: config.botMode === 'webhook' ? [WebhookController] : [],
-      providers: [StartHandler, BalanceHandler, BotLifecycleService],
+      providers: [StartHandler, BalanceHandler, BotLifecycleService, UpdatesQueue, UpdatesProcessor, ...(config.botMode === 'webhook' ? [WebhookRoute] : [])],
     };
   }
 }

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { FakeTelegramApi, TEST_WEBHOOK_SECRET, callbackUpdate, messageUpdate, myChatMemberUpdate, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { LedgerService } from '@genbot/ledger';
 import { bootstrapBot } from '../src/bootstrap';
+import { handled, uniqueBotToken } from './queued-updates';
 
 describe('bot: webhook, /start, /help, /language', () => {
   let telegram: FakeTelegramApi;
@@ -12,7 +13,7 @@ describe('bot: webhook, /start, /help, /language', () => {
   let db: DataSource;
 
   beforeAll(async () => {
-    telegram = await FakeTelegramApi.start();
+    telegram = await FakeTelegramApi.start({ token: uniqueBotToken() });
     app = await bootstrapBot(
       testConfig({
         BOT_TOKEN: telegram.token,
@@ -34,6 +35,11 @@ describe('bot: webhook, /start, /help, /language', () => {
   });
 
   const post = (update: object, secret = TEST_WEBHOOK_SECRET) => http.post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', secret).send(update);
+  /** What Telegram does: POST the update, get the ack; then the bot's processor handles it. */
+  const deliver = async (update: { update_id: number }) => {
+    await post(update).expect(200);
+    await handled(app, update.update_id);
+  };
   const userRow = async (telegramId: number) => (await db.query('SELECT * FROM users WHERE telegram_id = $1', [telegramId]))[0];
   const messagesTo = (chatId: number) => telegram.sentTo(chatId).filter((c) => c.method === 'sendMessage');
 
@@ -60,9 +66,21 @@ describe('bot: webhook, /start, /help, /language', () => {
     expect(messagesTo(id)).toHaveLength(0);
   });
 
+  it('answers a body that is not an update with a 400 and a code', async () => {
+    const malformed = await http
+      .post('/telegram/webhook')
+      .set('X-Telegram-Bot-Api-Secret-Token', TEST_WEBHOOK_SECRET)
+      .set('content-type', 'application/json')
+      .send('{"update_id": 1,')
+      .expect(400);
+    expect(malformed.body.code).toBe('MALFORMED_JSON');
+    const notUpdate = await post({ message: {} }).expect(400);
+    expect(notUpdate.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field: 'update_id' }] } });
+  });
+
   it('/start registers the user and greets them with a menu and the Mini App button', async () => {
     const id = uniqueTelegramId();
-    await post(messageUpdate({ id, first_name: 'Alice', username: 'alice', language_code: 'en' }, '/start')).expect(200);
+    await deliver(messageUpdate({ id, first_name: 'Alice', username: 'alice', language_code: 'en' }, '/start'));
     const row = await userRow(id);
     expect(row).toMatchObject({ username: 'alice', first_name: 'Alice', language_code: 'en' });
     const [greeting] = messagesTo(id);
@@ -83,36 +101,46 @@ describe('bot: webhook, /start, /help, /language', () => {
   it('processes an update delivered twice only once', async () => {
     const id = uniqueTelegramId();
     const update = messageUpdate({ id, first_name: 'Bob' }, '/start');
-    await post(update).expect(200);
-    await post(update).expect(200);
+    await deliver(update);
+    await deliver(update);
     expect(messagesTo(id)).toHaveLength(1);
+  });
+
+  it('acks each update at once and answers one chat in the order its updates came', async () => {
+    const id = uniqueTelegramId();
+    const updates = ['/help', '/balance', '/language', '/help', '/balance'].map((text) => messageUpdate({ id, language_code: 'en' }, text));
+    // Acked back to back, before any is handled: the processor keeps the chat's order.
+    for (const update of updates) await post(update).expect(200);
+    await handled(app, updates.at(-1)!.update_id);
+    const texts = messagesTo(id).map((call) => String(call.params.text).split('\n')[0]);
+    expect(texts).toEqual(['Commands:', '💰 Your balance: 0 credits', 'Choose your language:', 'Commands:', '💰 Your balance: 0 credits']);
   });
 
   it('links a ref_ referrer once, on first registration only, and never to oneself', async () => {
     const inviterId = uniqueTelegramId();
-    await post(messageUpdate({ id: inviterId }, '/start')).expect(200);
+    await deliver(messageUpdate({ id: inviterId }, '/start'));
     const inviter = await userRow(inviterId);
 
     const inviteeId = uniqueTelegramId();
-    await post(messageUpdate({ id: inviteeId }, `/start ref_${inviter.referral_code}`)).expect(200);
+    await deliver(messageUpdate({ id: inviteeId }, `/start ref_${inviter.referral_code}`));
     expect((await userRow(inviteeId)).referrer_id).toBe(inviter.id);
 
     const otherId = uniqueTelegramId();
-    await post(messageUpdate({ id: otherId }, '/start')).expect(200);
-    await post(messageUpdate({ id: inviteeId }, `/start ref_${(await userRow(otherId)).referral_code}`)).expect(200);
+    await deliver(messageUpdate({ id: otherId }, '/start'));
+    await deliver(messageUpdate({ id: inviteeId }, `/start ref_${(await userRow(otherId)).referral_code}`));
     expect((await userRow(inviteeId)).referrer_id).toBe(inviter.id);
 
-    await post(messageUpdate({ id: otherId }, `/start ref_${inviter.referral_code}`)).expect(200);
+    await deliver(messageUpdate({ id: otherId }, `/start ref_${inviter.referral_code}`));
     expect((await userRow(otherId)).referrer_id).toBeNull();
 
-    await post(messageUpdate({ id: inviterId }, `/start ref_${inviter.referral_code}`)).expect(200);
+    await deliver(messageUpdate({ id: inviterId }, `/start ref_${inviter.referral_code}`));
     expect((await userRow(inviterId)).referrer_id).toBeNull();
   });
 
   it('records a src_ advertising source once', async () => {
     const id = uniqueTelegramId();
-    await post(messageUpdate({ id }, '/start src_instagram')).expect(200);
-    await post(messageUpdate({ id }, '/start src_tiktok')).expect(200);
+    await deliver(messageUpdate({ id }, '/start src_instagram'));
+    await deliver(messageUpdate({ id }, '/start src_tiktok'));
     expect((await userRow(id)).advertising_source).toBe('instagram');
   });
 
@@ -122,7 +150,7 @@ describe('bot: webhook, /start, /help, /language', () => {
     ['uz', 'Buyruqlar:'],
   ])('/help answers in %s from the Telegram language', async (language_code, heading) => {
     const id = uniqueTelegramId();
-    await post(messageUpdate({ id, language_code }, '/help')).expect(200);
+    await deliver(messageUpdate({ id, language_code }, '/help'));
     const [reply] = messagesTo(id);
     expect(reply.params.text).toMatch(new RegExp(`^${heading}`));
     expect(reply.params.text).toContain('/language');
@@ -130,56 +158,56 @@ describe('bot: webhook, /start, /help, /language', () => {
 
   it('falls back to English for other languages', async () => {
     const id = uniqueTelegramId();
-    await post(messageUpdate({ id, language_code: 'de' }, '/help')).expect(200);
+    await deliver(messageUpdate({ id, language_code: 'de' }, '/help'));
     expect(messagesTo(id)[0].params.text).toMatch(/^Commands:/);
   });
 
   it('/language offers uz / ru / en and the stored choice wins over Telegram’s language', async () => {
     const id = uniqueTelegramId();
-    await post(messageUpdate({ id, language_code: 'en' }, '/language')).expect(200);
+    await deliver(messageUpdate({ id, language_code: 'en' }, '/language'));
     const [offer] = messagesTo(id);
     expect(offer.params.text).toBe('Choose your language:');
     const buttons = (offer.params.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard.flat().map((b) => b.callback_data);
     expect(buttons).toEqual(['lang:uz', 'lang:ru', 'lang:en']);
 
-    await post(callbackUpdate({ id, language_code: 'en' }, 'lang:ru', (offer.response as { result: { message_id: number } }).result.message_id)).expect(200);
+    await deliver(callbackUpdate({ id, language_code: 'en' }, 'lang:ru', (offer.response as { result: { message_id: number } }).result.message_id));
     expect((await userRow(id)).language).toBe('ru');
     const edit = await telegram.waitForCall('editMessageText', (c) => String(c.params.chat_id) === String(id));
     expect(edit.params.text).toBe('✅ Язык изменён на русский.');
 
-    await post(messageUpdate({ id, language_code: 'en' }, '/help')).expect(200);
+    await deliver(messageUpdate({ id, language_code: 'en' }, '/help'));
     expect(messagesTo(id).at(-1)!.params.text).toMatch(/^Команды:/);
   });
 
   it('/balance shows the balance, and reserved credits when there are any, in the user’s language', async () => {
     const id = uniqueTelegramId();
-    await post(messageUpdate({ id, language_code: 'ru' }, '/balance')).expect(200);
+    await deliver(messageUpdate({ id, language_code: 'ru' }, '/balance'));
     expect(messagesTo(id).at(-1)!.params.text).toBe('💰 Ваш баланс: 0 кредитов');
 
     const userId = (await userRow(id)).id;
     const ledger = app.get(LedgerService);
     await ledger.transfer({ idempotencyKey: `t:${userId}`, from: { system: 'purchases' }, to: { userId }, amount: 120, kind: 'purchase' });
     await ledger.reserve({ idempotencyKey: `h:${userId}`, userId, amount: 27 });
-    await post(messageUpdate({ id, language_code: 'ru' }, '/balance')).expect(200);
+    await deliver(messageUpdate({ id, language_code: 'ru' }, '/balance'));
     expect(messagesTo(id).at(-1)!.params.text).toBe('💰 Ваш баланс: 120 кредитов\n⏳ Зарезервировано под генерации: 27\n✅ Доступно сейчас: 93');
   });
 
   it('records when the user blocks the bot, and when they come back', async () => {
     const id = uniqueTelegramId();
-    await post(messageUpdate({ id }, '/start')).expect(200);
+    await deliver(messageUpdate({ id }, '/start'));
     expect((await userRow(id)).blocked_at).toBeNull();
-    await post(myChatMemberUpdate({ id }, 'kicked', telegram.botId)).expect(200);
+    await deliver(myChatMemberUpdate({ id }, 'kicked', telegram.botId));
     expect((await userRow(id)).blocked_at).toBeInstanceOf(Date);
-    await post(myChatMemberUpdate({ id }, 'member', telegram.botId)).expect(200);
+    await deliver(myChatMemberUpdate({ id }, 'member', telegram.botId));
     expect((await userRow(id)).blocked_at).toBeNull();
     expect(messagesTo(id)).toHaveLength(1);
   });
 
   it('gives a banned user one short message and nothing else', async () => {
     const id = uniqueTelegramId();
-    await post(messageUpdate({ id, language_code: 'en' }, '/start')).expect(200);
+    await deliver(messageUpdate({ id, language_code: 'en' }, '/start'));
     await db.query(`UPDATE users SET is_banned = true, ban_reason = 'spam' WHERE telegram_id = $1`, [id]);
-    await post(messageUpdate({ id, language_code: 'en' }, '/help')).expect(200);
+    await deliver(messageUpdate({ id, language_code: 'en' }, '/help'));
     const replies = messagesTo(id);
     expect(replies).toHaveLength(2);
     expect(replies[1].params.text).toBe('⛔ Your access to this bot has been restricted.');

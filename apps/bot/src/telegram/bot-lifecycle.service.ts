@@ -1,9 +1,11 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectBot } from 'nestjs-telegraf';
 import { Telegraf } from 'telegraf';
+import type { Update } from 'telegraf/types';
 import { AppConfig } from '@genbot/core';
 import { CATALOGS, Lang } from '@genbot/telegram';
 import type { BotContext } from './bot-context';
+import { UpdatesQueue } from '../updates/updates.queue';
 import { BotIdentity, backoffMs } from './bot-identity';
 
 export const ALLOWED_UPDATES = ['message', 'callback_query', 'pre_checkout_query', 'my_chat_member'] as const;
@@ -28,10 +30,12 @@ export class BotLifecycleService implements OnApplicationBootstrap, OnApplicatio
   private readonly identity: BotIdentity;
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private stopping = false;
+  private readonly handleNow: Telegraf<BotContext>['handleUpdate'];
 
   constructor(
     @InjectBot() private readonly bot: Telegraf<BotContext>,
     private readonly config: AppConfig,
+    queue: UpdatesQueue,
   ) {
     this.identity = new BotIdentity(bot);
     // nestjs-telegraf stops the bot on shutdown even when it never launched it (webhook mode),
@@ -46,12 +50,11 @@ export class BotLifecycleService implements OnApplicationBootstrap, OnApplicatio
         if (!(error instanceof Error && error.message === 'Bot is not running!')) throw error;
       }
     };
-    // telegraf would fetch a missing identity itself and cache a failure forever.
-    const handleUpdate = bot.handleUpdate.bind(bot);
-    bot.handleUpdate = async (...args: Parameters<typeof handleUpdate>) => {
-      await this.identity.ensure(UPDATE_WAITS_FOR_IDENTITY_MS);
-      return handleUpdate(...args);
-    };
+    this.handleNow = bot.handleUpdate.bind(bot);
+    // Long polling hands each update to bot.handleUpdate and confirms the batch (the next
+    // offset) once those calls resolve: queueing there makes polling feed the same durable queue
+    // as the webhook, and an update is confirmed to Telegram only once it is in Redis.
+    bot.handleUpdate = async (update: Update) => void (await queue.enqueue(update));
     bot.catch(async (error, ctx) => {
       this.logger.error({ err: error, updateId: ctx.update.update_id }, 'update handler failed');
       const t = (ctx as BotContext).state?.t;
@@ -72,6 +75,15 @@ export class BotLifecycleService implements OnApplicationBootstrap, OnApplicatio
       BOOT_WAITS_FOR_TELEGRAM_MS,
       this.publishCommands().catch((error: unknown) => this.logger.warn({ err: error }, 'setMyCommands failed')),
     );
+  }
+
+  /**
+   * Runs the handlers on one update (UpdatesProcessor calls this). telegraf would fetch a missing
+   * identity itself and cache a failure forever; here a 503 DomainError says to try again later.
+   */
+  async handle(update: Update): Promise<void> {
+    await this.identity.ensure(UPDATE_WAITS_FOR_IDENTITY_MS);
+    await this.handleNow(update);
   }
 
   onApplicationShutdown(): void {

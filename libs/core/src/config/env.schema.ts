@@ -133,6 +133,10 @@ export const envSchema = z.object({
     .optional(),
   BOT_MODE: z.enum(['webhook', 'polling']).optional(),
   BOT_WEBHOOK_URL: optionalUrl,
+  /** How many chats one bot process handles at once (each chat's updates strictly in order). */
+  BOT_UPDATE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
+  /** A queued chat whose processor has been silent this long is taken over (the processor presumed dead). */
+  BOT_UPDATE_RECLAIM_MS: z.coerce.number().int().min(200).default(30_000),
   MINI_APP_URL: optionalUrl,
   PUBLIC_BASE_URL: optionalUrl,
   INIT_DATA_MAX_AGE_SECONDS: z.coerce.number().int().min(60).default(86_400),

@@ -44,10 +44,13 @@ export function loggingModule(config: AppConfig, app: AppName) {
     },
   };
   return LoggerModule.forRoot({
-    // Probes hit /health every few seconds; logging them would drown everything else.
+    // Probes hit /health every few seconds; logging them would drown everything else. Telegram
+    // posts an update per user action, thousands a second at peak: the access line (pino-http
+    // runs even when info is off) cost a third of an ack's CPU; 5xx answers are still logged.
     exclude: [
       { method: RequestMethod.GET, path: 'health' },
       { method: RequestMethod.GET, path: 'health/ready' },
+      { method: RequestMethod.POST, path: 'telegram/webhook' },
     ],
     pinoHttp: config.logStream ? [options, config.logStream] : options,
   });

@@ -1,0 +1,65 @@
+import type { ArgumentsHost } from '@nestjs/common';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Update } from 'telegraf/types';
+import { AppConfig, DomainError, ErrorBodyFilter } from '@genbot/core';
+import { UpdatesQueue } from '../updates/updates.queue';
+
+/**
+ * Telegram's webhook, POST /telegram/webhook. The secret header proves the sender. The answer
+ * comes as soon as the update is durably queued (one Redis round trip that also drops an update_id
+ * seen before), never after the handlers: a slow handler or a slow Telegram must not make Telegram
+ * time out and redeliver. UpdatesProcessor handles the queue, chat by chat in order.
+ *
+ * A plain Fastify route rather than a Nest controller: Telegram posts thousands of updates a
+ * second at peak, and Nest's per-request pipeline (param pipes, the execution context) halved the
+ * acks per second (bench/webhook/README.md). Errors still leave through the one ErrorBodyFilter.
+ */
+@Injectable()
+export class WebhookRoute implements OnModuleInit {
+  private readonly secretDigest: Buffer;
+  private readonly errors = new ErrorBodyFilter();
+
+  constructor(
+    private readonly host: HttpAdapterHost,
+    private readonly queue: UpdatesQueue,
+    config: AppConfig,
+  ) {
+    this.secretDigest = digest(config.require('TELEGRAM_WEBHOOK_SECRET', 'for the bot webhook (or set BOT_MODE=polling)'));
+  }
+
+  /** Runs before the app listens, while Fastify still takes routes. */
+  onModuleInit(): void {
+    const fastify = this.host.httpAdapter.getInstance<FastifyInstance>();
+    fastify.post('/telegram/webhook', {
+      handler: (request) => this.receive(request),
+      errorHandler: (error, request, reply) => this.errors.catch(error, httpHost(request, reply)),
+    });
+  }
+
+  // The body is never run through the validation pipe: it refuses some text (NUL, lone
+  // surrogates) with a 400, which Telegram would retry forever; handlers clean text.
+  private async receive(request: FastifyRequest): Promise<{ ok: true }> {
+    const secret = request.headers['x-telegram-bot-api-secret-token'];
+    const update = request.body as Update;
+    if (typeof secret !== 'string' || !timingSafeEqual(digest(secret), this.secretDigest)) {
+      throw new DomainError('WEBHOOK_SECRET_INVALID', 'Missing or wrong X-Telegram-Bot-Api-Secret-Token');
+    }
+    if (typeof update !== 'object' || update === null || !Number.isSafeInteger(update.update_id)) {
+      throw new DomainError('VALIDATION_FAILED', 'Not a Telegram update', { fields: [{ field: 'update_id', problems: ['must be an integer'] }] });
+    }
+    // A redelivery of a queued or finished update is answered 200 too: it is in safe hands.
+    await this.queue.enqueue(update);
+    return { ok: true };
+  }
+}
+
+function httpHost(request: FastifyRequest, reply: FastifyReply): ArgumentsHost {
+  return { switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }) } as unknown as ArgumentsHost;
+}
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value).digest();
+}

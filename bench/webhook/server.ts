@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import Fastify from 'fastify';
+import Redis from 'ioredis';
+import { AppConfig } from '@genbot/core';
+import { bootstrapBot } from '../../apps/bot/src/bootstrap';
+
+/**
+ * One server of the webhook bench, in a process of its own so the load generator never shares
+ * its event loop. `BENCH_SERVER` picks it:
+ * - `reference`: the least a durable ack can do: bare Fastify, the secret compared, one Redis
+ *   SET NX of the update_id (no queue, no handlers), so the figures say what this machine allows now;
+ * - `genbot`: the bot app as production boots it (webhook mode, its update processors included).
+ * Tells the parent its port over IPC, and closes on `{type: 'stop'}`.
+ */
+async function start(): Promise<void> {
+  const settings = JSON.parse(process.env.BENCH_BOT_CONFIG ?? '{}') as Record<string, string>;
+  let port: number;
+  let close: () => Promise<unknown>;
+  if (process.env.BENCH_SERVER === 'reference') {
+    const redis = new Redis(settings.REDIS_URL, { enableAutoPipelining: true });
+    const app = Fastify({ logger: false });
+    app.post('/telegram/webhook', async (request, reply) => {
+      if (request.headers['x-telegram-bot-api-secret-token'] !== settings.TELEGRAM_WEBHOOK_SECRET)
+        return reply.status(401).send({ code: 'WEBHOOK_SECRET_INVALID' });
+      await redis.set(`reference:update:${(request.body as { update_id: number }).update_id}`, 'queued', 'EX', 600, 'NX');
+      return { ok: true };
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    port = (app.server.address() as AddressInfo).port;
+    close = () => app.close().then(() => redis.quit());
+  } else {
+    const app = await bootstrapBot(AppConfig.load(settings, { readDotenv: false, source: {} }), { port: 0 });
+    port = (app.getHttpServer().address() as AddressInfo).port;
+    close = () => app.close();
+  }
+  process.send?.({ type: 'ready', port });
+  process.on('message', (message: { type: string }) => {
+    if (message.type === 'stop') void close().finally(() => process.exit(0));
+  });
+}
+
+start().catch((error: unknown) => {
+  process.send?.({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
+  process.exit(1);
+});
