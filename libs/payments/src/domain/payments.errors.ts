@@ -11,6 +11,11 @@ export const PAYMENTS_ERROR_STATUSES: Record<string, number> = {
   PAYMENT_PROVIDER_REJECTED: 422,
   PAYMENT_WEBHOOK_INVALID: 400,
   PAYMENT_WEBHOOK_FORBIDDEN: 403,
+  PAYMENT_NOT_FOUND: 404,
+  PAYMENT_INVALID: 400,
+  PAYMENT_NOT_REFUNDABLE: 409,
+  /** A refund would take back credits the user has already spent (Stars refunds without force). */
+  PAYMENT_CREDITS_SPENT: 409,
 };
 
 /** Network error, timeout, 5xx, 429 or refused credentials: nothing is known to have happened at the gateway. */
@@ -26,13 +31,6 @@ export const webhookInvalid = (gateway: string, reason: string) =>
 export const webhookForbidden = (gateway: string, sourceIp: string | undefined) =>
   new DomainError('PAYMENT_WEBHOOK_FORBIDDEN', `${gateway} notifications are not accepted from this address`, { gateway, sourceIp: sourceIp ?? null });
 
-/** Codes of the payments service itself (core's map lists them too). */
-Object.assign(PAYMENTS_ERROR_STATUSES, {
-  PAYMENT_NOT_FOUND: 404,
-  PAYMENT_INVALID: 400,
-  PAYMENT_NOT_REFUNDABLE: 409,
-  PAYMENT_CREDITS_SPENT: 409,
-});
 export const paymentNotFound = (ref: string) => new DomainError('PAYMENT_NOT_FOUND', `No payment ${ref}`, { payment: ref });
 export const paymentInvalid = (reason: string, field: string) => new DomainError('PAYMENT_INVALID', reason, { fields: [{ field, problems: [reason] }] });
 export const paymentNotRefundable = (id: string, status: string) =>
