@@ -19,6 +19,7 @@ async function main(): Promise<void> {
     for (const id of report.credited) console.log(`credited ${id}`);
     for (const id of report.canceled) console.log(`canceled ${id}`);
     for (const id of report.expired) console.log(`expired ${id}`);
+    for (const id of report.waitingFailed) console.log(`failed waiting job ${id}`);
   } finally {
     await app.close();
   }

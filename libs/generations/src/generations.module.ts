@@ -10,6 +10,7 @@ import { CleanupService } from './application/cleanup.service';
 import { DataService } from './application/data.service';
 import { GenerationRunner } from './application/generation-runner.service';
 import { GenerationsService } from './application/generations.service';
+import { WaitingPaymentsService } from './application/waiting-payments.service';
 import { GENERATION_PROVIDERS, ProviderRegistry } from './application/provider-registry';
 import { CatalogRepository } from './infrastructure/catalog.repository';
 import { DataObjectsRepository } from './infrastructure/data-objects.repository';
@@ -31,10 +32,20 @@ import { GenerationsCleanupScheduler, GenerationsProcessor } from './jobs/genera
     GenerationsRepository,
     GenerationsQueue,
     GenerationsService,
+    WaitingPaymentsService,
     DataObjectsRepository,
     DataService,
   ],
-  exports: [CatalogService, GenerationsService, DataService, ProviderRegistry, GenerationsRepository, GenerationsQueue, ...PROVIDER_ADAPTERS],
+  exports: [
+    CatalogService,
+    GenerationsService,
+    WaitingPaymentsService,
+    DataService,
+    ProviderRegistry,
+    GenerationsRepository,
+    GenerationsQueue,
+    ...PROVIDER_ADAPTERS,
+  ],
 })
 export class GenerationsModule {}
 

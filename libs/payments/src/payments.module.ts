@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { GenerationsModule } from '@genbot/generations';
 import { LedgerModule } from '@genbot/ledger';
 import { TariffsModule } from '@genbot/tariffs';
 import { TelegramModule } from '@genbot/telegram';
@@ -14,7 +15,7 @@ import { PaymentEntity } from './infrastructure/payment.entity';
 import { PAYMENTS_QUEUE, ReconcilePaymentsProcessor, ReconcilePaymentsScheduler } from './jobs/reconcile.processor';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PaymentEntity]), LedgerModule, UsersModule, TariffsModule, TelegramModule],
+  imports: [TypeOrmModule.forFeature([PaymentEntity]), LedgerModule, UsersModule, TariffsModule, TelegramModule, GenerationsModule],
   providers: [
     ...PAYMENT_GATEWAY_ADAPTERS,
     { provide: PAYMENT_GATEWAYS, useFactory: (...gateways: PaymentGateway[]) => gateways, inject: PAYMENT_GATEWAY_ADAPTERS },

@@ -2,6 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { SettingsService } from '@genbot/core';
+import { WaitingPaymentsService } from '@genbot/generations';
 import { LedgerService } from '@genbot/ledger';
 import { UsersService } from '@genbot/users';
 import { Payment, creditKey, referralReward, refundedCreditsFor } from '../domain/payment';
@@ -22,6 +23,7 @@ export class PaymentSettlement {
     private readonly ledger: LedgerService,
     private readonly users: UsersService,
     private readonly settings: SettingsService,
+    private readonly waiting: WaitingPaymentsService,
   ) {}
 
   /** Credits a payment the provider has confirmed (amount already checked by the caller); true when this call moved the credits. */
@@ -49,6 +51,8 @@ export class PaymentSettlement {
     );
     if (created) this.logger.log({ paymentId: payment.id, provider: payment.provider, credits: payment.credits }, 'payment credited');
     await this.rewardReferrer(payment);
+    // Seed 001: jobs parked for want of credits start now that the balance covers them.
+    await this.waiting.resume(payment.userId);
     return created;
   }
 

@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { IsNull, LessThan, Not, Repository } from 'typeorm';
 import { AppConfig, DomainError, SettingsService } from '@genbot/core';
+import { WaitingPaymentsService } from '@genbot/generations';
 import { TariffsService, tariffInactive, tariffNoPrice } from '@genbot/tariffs';
 import { User, UsersService } from '@genbot/users';
 import { Payment, PaymentProvider } from '../domain/payment';
@@ -28,6 +29,8 @@ export interface ReconcileReport {
   credited: string[];
   canceled: string[];
   expired: string[];
+  /** Generations parked as waiting_payment for longer than waiting_payment_timeout_minutes, now failed. */
+  waitingFailed: string[];
 }
 
 /** Pending card payments younger than this are left to their notification. */
@@ -51,6 +54,7 @@ export class PaymentsService {
     private readonly settings: SettingsService,
     private readonly config: AppConfig,
     private readonly stars: StarsPaymentsService,
+    private readonly waiting: WaitingPaymentsService,
   ) {}
 
   // Telegram Stars, for the bot's handlers (see StarsPaymentsService).
@@ -138,7 +142,7 @@ export class PaymentsService {
 
   /** Re-reads pending card payments older than a minute, settles them as a notification would, then expires the overdue. */
   async reconcile(now = new Date()): Promise<ReconcileReport> {
-    const report: ReconcileReport = { checked: 0, credited: [], canceled: [], expired: [] };
+    const report: ReconcileReport = { checked: 0, credited: [], canceled: [], expired: [], waitingFailed: [] };
     const pending = await this.payments.find({
       where: { status: 'pending', provider: Not('telegram'), externalId: Not(IsNull()), createdAt: LessThan(new Date(now.getTime() - RECONCILE_MIN_AGE_MS)) },
       order: { createdAt: 'ASC' },
@@ -159,6 +163,8 @@ export class PaymentsService {
       [now],
     );
     report.expired = expired[0].map((row) => row.id);
+    const wait = await this.settings.get('waiting_payment_timeout_minutes');
+    report.waitingFailed = await this.waiting.failOverdue(new Date(now.getTime() - wait * 60_000));
     return report;
   }
 

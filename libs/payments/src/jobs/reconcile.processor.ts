@@ -23,7 +23,8 @@ export class ReconcilePaymentsProcessor extends WorkerHost {
   async process(job: Job<PaymentsJobMap[keyof PaymentsJobMap]>): Promise<ReconcileReport> {
     if (job.name !== 'payments.reconcile') throw new Error(`unknown payments job ${job.name}`);
     const report = await this.payments.reconcile();
-    if (report.credited.length || report.canceled.length || report.expired.length) this.logger.log(report, 'payments reconciled');
+    if (report.credited.length || report.canceled.length || report.expired.length || report.waitingFailed.length)
+      this.logger.log(report, 'payments reconciled');
     return report;
   }
 }
