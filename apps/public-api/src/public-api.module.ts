@@ -15,6 +15,7 @@ import { MiniAppGenerationsController } from './http/generations/miniapp-generat
 import { FilesController } from './http/files/files.controller';
 import { JobsController } from './http/jobs/jobs.controller';
 import { SystemController } from './http/system/system.controller';
+import { CompatPaymentsController } from './http/payments/compat-payments.controller';
 import { PaymentWebhooksController } from './http/payments/payment-webhooks.controller';
 import { PaymentsController } from './http/payments/payments.controller';
 import { TariffsController } from './http/tariffs/tariffs.controller';
@@ -49,6 +50,7 @@ export class PublicApiModule {
         TariffsController,
         PaymentsController,
         PaymentWebhooksController,
+        CompatPaymentsController,
       ],
       providers: [AuthGuard],
     };
