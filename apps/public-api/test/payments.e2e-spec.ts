@@ -100,6 +100,19 @@ describe('public-api: payments (YooKassa, Stripe, Telegram Stars), tariffs, refe
       ]);
     });
 
+    it('marks a canceled payment; refuses a reused Idempotency-Key, an unknown user and a plan at another price', async () => {
+      const user = await newUser();
+      const created = await intent({ userId: user.id, amountRub: 15 }, 'yk-cancel-' + user.id).expect(201);
+      yookassa.markCanceled(created.body.reference);
+      expect((await yookassa.sendNotification(base + hook, 'payment.canceled', created.body.reference)).status).toBe(200);
+      expect((await payments.get(created.body.id))?.status).toBe('canceled');
+      expect((await intent({ userId: user.id, amountRub: 16 }, 'yk-cancel-' + user.id).expect(409)).body.code).toBe('IDEMPOTENCY_KEY_REUSED');
+      expect((await intent({ userId: '00000000-0000-4000-8000-00000000dead', amountRub: 1 }).expect(404)).body.code).toBe('USER_NOT_FOUND');
+      expect((await intent({ userId: user.id, amountRub: 1, plan: 'credits-1000' }).expect(400)).body.code).toBe('PAYMENT_INVALID');
+      expect((await intent({ userId: user.id, amountRub: 1, plan: 'no-such-plan' }).expect(404)).body.code).toBe('TARIFF_NOT_FOUND');
+      expect(await balance(user.id)).toBe(0);
+    });
+
     it('ignores a forged "succeeded" notification while YooKassa says pending, and unknown payments', async () => {
       const user = await newUser();
       const created = await intent({ userId: user.id, amountRub: 50 }).expect(201);
@@ -175,6 +188,17 @@ describe('public-api: payments (YooKassa, Stripe, Telegram Stars), tariffs, refe
       expect(await balance(user.id)).toBe(0);
     });
 
+    it('credits a delayed payment on async_payment_succeeded, not on its unpaid completion', async () => {
+      const user = await newUser();
+      const created = await intent({ userId: user.id, amountRub: 10, provider: 'stripe' }).expect(201);
+      stripe.complete(created.body.reference, { paid: false });
+      expect((await stripe.sendEvent(hook(), 'checkout.session.completed', created.body.reference)).status).toBe(200);
+      expect(await balance(user.id)).toBe(0);
+      stripe.complete(created.body.reference);
+      expect((await stripe.sendEvent(hook(), 'checkout.session.async_payment_succeeded', created.body.reference)).status).toBe(200);
+      expect(await balance(user.id)).toBe(100);
+    });
+
     it('refuses forged and stale signatures with 400 and bodies over 1 MB with 413, crediting nothing', async () => {
       const user = await newUser();
       const created = await intent({ userId: user.id, amountRub: 10, provider: 'stripe' }).expect(201);
@@ -218,6 +242,15 @@ describe('public-api: payments (YooKassa, Stripe, Telegram Stars), tariffs, refe
       expect(await balance(user.id)).toBe(0);
       expect(telegram.calls('refundStarPayment').at(-1)!.params).toMatchObject({ telegram_payment_charge_id: paid.telegram_payment_charge_id });
       await expect(payments.refundStars(confirm.body.payment_id)).rejects.toMatchObject({ code: 'PAYMENT_NOT_REFUNDABLE' });
+    });
+
+    it('sells Stars through a seed 001 intent with provider telegram; pre-checkout refuses a banned user', async () => {
+      const user = await newUser();
+      const created = await intent({ userId: user.id, amountRub: 99, provider: 'telegram', plan: 'credits-1000' }).expect(201);
+      expect(created.body).toMatchObject({ provider: 'telegram', currency: 'XTR', paymentUrl: expect.stringMatching(/^https:\/\/t\.me\//) });
+      await db.query(`UPDATE users SET is_banned = true WHERE id = $1`, [user.id]);
+      const refused = await payments.preCheckout({ from: { id: user.telegramId }, currency: 'XTR', total_amount: 70, invoice_payload: created.body.reference });
+      expect(refused.ok).toBe(false);
     });
 
     it('pre-checkout refuses a deactivated tariff; a refund of spent credits needs force', async () => {
