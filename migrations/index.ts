@@ -8,6 +8,8 @@ import { LedgerSpendShards1764000400000 } from './1764000400000-ledger-spend-sha
 import { GenerationsWorker1764000600000 } from './1764000600000-generations-worker';
 import { LedgerCounterBounds1764000900000 } from './1764000900000-ledger-counter-bounds';
 import { UsersReviewedAt1764001000000 } from './1764001000000-users-reviewed-at';
+import { Tariffs1764001200000 } from './1764001200000-tariffs';
+import { Payments1764001300000 } from './1764001300000-payments';
 
 export const MIGRATIONS = [
   Users1764000000000,
@@ -18,4 +20,6 @@ export const MIGRATIONS = [
   GenerationsWorker1764000600000,
   LedgerCounterBounds1764000900000,
   UsersReviewedAt1764001000000,
+  Tariffs1764001200000,
+  Payments1764001300000,
 ];

@@ -4,6 +4,8 @@ import { GenerationsModule } from '@genbot/generations';
 import { GrowthModule } from '@genbot/growth';
 import { StorageModule } from '@genbot/storage';
 import { LedgerModule } from '@genbot/ledger';
+import { PaymentsModule } from '@genbot/payments';
+import { TariffsModule } from '@genbot/tariffs';
 import { UsersModule } from '@genbot/users';
 import { AuthGuard } from './auth/auth.guard';
 import { BalanceController } from './http/credits/balance.controller';
@@ -13,6 +15,10 @@ import { MiniAppGenerationsController } from './http/generations/miniapp-generat
 import { FilesController } from './http/files/files.controller';
 import { JobsController } from './http/jobs/jobs.controller';
 import { SystemController } from './http/system/system.controller';
+import { CompatPaymentsController } from './http/payments/compat-payments.controller';
+import { PaymentWebhooksController } from './http/payments/payment-webhooks.controller';
+import { PaymentsController } from './http/payments/payments.controller';
+import { TariffsController } from './http/tariffs/tariffs.controller';
 import { MiniAppUsersController } from './http/users/miniapp-users.controller';
 import { ServiceUsersController } from './http/users/service-users.controller';
 
@@ -21,7 +27,16 @@ export class PublicApiModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: PublicApiModule,
-      imports: [CoreModule.forRoot(config, 'public-api'), UsersModule, LedgerModule, GrowthModule, GenerationsModule, StorageModule],
+      imports: [
+        CoreModule.forRoot(config, 'public-api'),
+        UsersModule,
+        LedgerModule,
+        GrowthModule,
+        GenerationsModule,
+        StorageModule,
+        TariffsModule,
+        PaymentsModule,
+      ],
       controllers: [
         SystemController,
         ServiceUsersController,
@@ -32,6 +47,10 @@ export class PublicApiModule {
         MiniAppGenerationsController,
         JobsController,
         FilesController,
+        TariffsController,
+        PaymentsController,
+        PaymentWebhooksController,
+        CompatPaymentsController,
       ],
       providers: [AuthGuard],
     };

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@genbot/core';
 import { GenerationsJobsModule } from '@genbot/generations';
 import { LedgerJobsModule } from '@genbot/ledger';
+import { PaymentsJobsModule } from '@genbot/payments';
 
 /**
  * The background worker: BullMQ processors and scheduled jobs. Each lib contributes a
@@ -10,6 +11,6 @@ import { LedgerJobsModule } from '@genbot/ledger';
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.forRoot(config, 'worker'), LedgerJobsModule, GenerationsJobsModule] };
+    return { module: WorkerModule, imports: [CoreModule.forRoot(config, 'worker'), LedgerJobsModule, GenerationsJobsModule, PaymentsJobsModule] };
   }
 }

@@ -12,6 +12,7 @@ import { GenerationDelivery } from './application/generation-delivery.service';
 import { GenerationRunner } from './application/generation-runner.service';
 import { GenerationsService } from './application/generations.service';
 import { ProviderInputs } from './application/provider-inputs';
+import { WaitingPaymentsService } from './application/waiting-payments.service';
 import { GENERATION_PROVIDERS, ProviderRegistry } from './application/provider-registry';
 import { CatalogRepository } from './infrastructure/catalog.repository';
 import { DataObjectsRepository } from './infrastructure/data-objects.repository';
@@ -33,12 +34,14 @@ import { GenerationsCleanupScheduler, GenerationsProcessor } from './jobs/genera
     GenerationsRepository,
     GenerationsQueue,
     GenerationsService,
+    WaitingPaymentsService,
     DataObjectsRepository,
     DataService,
   ],
   exports: [
     CatalogService,
     GenerationsService,
+    WaitingPaymentsService,
     DataService,
     ProviderRegistry,
     GenerationsRepository,

@@ -2,6 +2,7 @@
 export * from './generations.module';
 export * from './application/catalog.service';
 export * from './application/generations.service';
+export * from './application/waiting-payments.service';
 export * from './application/data.service';
 export * from './application/provider-registry';
 export * from './application/ports/generation-provider';

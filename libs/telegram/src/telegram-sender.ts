@@ -82,6 +82,30 @@ export class TelegramSender {
     }
   }
 
+  /** A Stars (or other) invoice link for the Mini App's openInvoice; undefined without a bot token. */
+  async createInvoiceLink(invoice: { title: string; description: string; payload: string; currency: string; amount: number }): Promise<string | undefined> {
+    return this.call((telegram) =>
+      telegram.createInvoiceLink({
+        title: invoice.title,
+        description: invoice.description,
+        payload: invoice.payload,
+        currency: invoice.currency,
+        provider_token: '',
+        prices: [{ label: invoice.title, amount: invoice.amount }],
+      }),
+    );
+  }
+
+  /** Returns a Stars payment to the payer; false without a bot token. */
+  async refundStarPayment(telegramUserId: string, chargeId: string): Promise<boolean> {
+    return (
+      ((await this.call((telegram) =>
+        // telegraf's method list predates refundStarPayment; the Bot API call itself is plain.
+        telegram.callApi('refundStarPayment' as never, { user_id: Number(telegramUserId), telegram_payment_charge_id: chargeId } as never),
+      )) as unknown) === true
+    );
+  }
+
   private async call<T>(send: (telegram: Telegram) => Promise<T>): Promise<T | undefined> {
     if (!this.telegram) return undefined;
     try {

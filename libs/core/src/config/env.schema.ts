@@ -194,6 +194,8 @@ export const envSchema = z.object({
   YOOKASSA_ALLOWED_IPS: addressList,
   /** Deadline of one call to a payment gateway; past it the call fails as PAYMENT_PROVIDER_UNAVAILABLE. */
   PAYMENT_GATEWAY_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(15_000),
+  /** Where a card payer lands after paying or giving up; MINI_APP_URL, else the bot's t.me link, when unset. */
+  PAYMENT_RETURN_URL: optionalUrl,
 
   ...edgeEnv,
   /** Fetching URLs clients give (image_urls, jobs' url inputs): see SafeDownloader. */

@@ -86,6 +86,8 @@ function registerJsonParser(adapter: FastifyAdapter): void {
   const fastify = adapter.getInstance();
   const parse = fastify.getDefaultJsonParser('error', 'error');
   fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+    // Kept for signature checks over the exact bytes (Stripe webhooks); costs a reference, not a copy.
+    (request as { rawBody?: Buffer }).rawBody = body as Buffer;
     if ((body as Buffer).length === 0) return done(null, undefined);
     const text = (body as Buffer).toString('utf8');
     // Scanned before parsing: a 10 000-deep body parses fine but overflows the stack of whatever walks it next.

@@ -62,6 +62,14 @@ const STATUS_BY_CODE: Record<string, number> = {
   PAYMENT_PROVIDER_REJECTED: 422,
   PAYMENT_WEBHOOK_INVALID: 400,
   PAYMENT_WEBHOOK_FORBIDDEN: 403,
+  PAYMENT_NOT_FOUND: 404,
+  PAYMENT_INVALID: 400,
+  PAYMENT_NOT_REFUNDABLE: 409,
+  PAYMENT_CREDITS_SPENT: 409,
+  // Tariffs: the same as TARIFFS_ERROR_STATUSES in libs/tariffs.
+  TARIFF_NOT_FOUND: 404,
+  TARIFF_INACTIVE: 409,
+  TARIFF_NO_PRICE: 422,
 };
 
 export function statusForCode(code: string): number | undefined {

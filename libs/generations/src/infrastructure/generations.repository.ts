@@ -108,14 +108,31 @@ export class GenerationsRepository {
    * Moves a generation forward only from the statuses given, so that two workers (or a cancel and
    * a worker) can never both win: the loser's UPDATE matches no row.
    */
-  async transition(id: string, from: GenerationStatus[], set: Partial<Record<string, unknown>>): Promise<Generation | undefined> {
+  async transition(
+    id: string,
+    from: GenerationStatus[],
+    set: Partial<Record<string, unknown>>,
+    em: EntityManager = this.dataSource.manager,
+  ): Promise<Generation | undefined> {
     const keys = Object.keys(set);
     const assignments = keys.map((key, i) => `${key} = $${i + 3}`).join(', ');
-    const [rows]: [Row[], number] = await this.dataSource.query(
+    const [rows]: [Row[], number] = await em.query(
       `UPDATE generations SET ${assignments}${assignments ? ', ' : ''}updated_at = now() WHERE id = $1 AND status = ANY($2) RETURNING *`,
       [id, from, ...keys.map((key) => set[key])],
     );
     return rows[0] ? toGeneration(rows[0]) : undefined;
+  }
+
+  /** Fails up to `limit` generations parked (waiting_payment) since before `before`; their ids. */
+  async failParkedBefore(before: Date, reason: string, limit: number): Promise<string[]> {
+    const [rows]: [{ id: string }[], number] = await this.dataSource.query(
+      `UPDATE generations SET status = 'failed', error = $3, finished_at = now(), updated_at = now()
+        WHERE id IN (SELECT id FROM generations WHERE status = 'waiting_payment' AND created_at < $1 ORDER BY created_at LIMIT $2)
+          AND status = 'waiting_payment'
+        RETURNING id`,
+      [before, limit, reason],
+    );
+    return rows.map((row) => row.id);
   }
 
   /** Records the provider's job id unless another worker already did (its job is the one we poll). */

@@ -11,6 +11,11 @@ export const PAYMENTS_ERROR_STATUSES: Record<string, number> = {
   PAYMENT_PROVIDER_REJECTED: 422,
   PAYMENT_WEBHOOK_INVALID: 400,
   PAYMENT_WEBHOOK_FORBIDDEN: 403,
+  PAYMENT_NOT_FOUND: 404,
+  PAYMENT_INVALID: 400,
+  PAYMENT_NOT_REFUNDABLE: 409,
+  /** A refund would take back credits the user has already spent (Stars refunds without force). */
+  PAYMENT_CREDITS_SPENT: 409,
 };
 
 /** Network error, timeout, 5xx, 429 or refused credentials: nothing is known to have happened at the gateway. */
@@ -25,3 +30,14 @@ export const webhookInvalid = (gateway: string, reason: string) =>
   new DomainError('PAYMENT_WEBHOOK_INVALID', `Invalid ${gateway} notification: ${reason}`, { gateway });
 export const webhookForbidden = (gateway: string, sourceIp: string | undefined) =>
   new DomainError('PAYMENT_WEBHOOK_FORBIDDEN', `${gateway} notifications are not accepted from this address`, { gateway, sourceIp: sourceIp ?? null });
+
+export const paymentNotFound = (ref: string) => new DomainError('PAYMENT_NOT_FOUND', `No payment ${ref}`, { payment: ref });
+export const paymentInvalid = (reason: string, field: string) => new DomainError('PAYMENT_INVALID', reason, { fields: [{ field, problems: [reason] }] });
+export const paymentNotRefundable = (id: string, status: string) =>
+  new DomainError('PAYMENT_NOT_REFUNDABLE', `Payment ${id} is ${status}; only a succeeded, unrefunded payment can be refunded`, { paymentId: id, status });
+export const paymentCreditsSpent = (id: string, credits: number, available: number) =>
+  new DomainError('PAYMENT_CREDITS_SPENT', `The credits of payment ${id} were already spent; refund with force to take what is left`, {
+    paymentId: id,
+    credits,
+    available,
+  });

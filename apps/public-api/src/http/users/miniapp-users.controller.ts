@@ -2,6 +2,7 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AppConfig, Principal, TelegramIdParam } from '@genbot/core';
 import { OnboardingService } from '@genbot/growth';
+import { PaymentSettlement } from '@genbot/payments';
 import { InitData } from '@genbot/telegram';
 import { UsersService } from '@genbot/users';
 import { Auth, CurrentInitData, CurrentPrincipal, assertOwnTelegramId } from '../../auth/auth.guard';
@@ -17,6 +18,7 @@ export class MiniAppUsersController {
     private readonly onboarding: OnboardingService,
     private readonly users: UsersService,
     private readonly config: AppConfig,
+    private readonly settlement: PaymentSettlement,
   ) {}
 
   @Post('users/sync')
@@ -51,9 +53,7 @@ export class MiniAppUsersController {
       referralCode: summary.referralCode,
       referralLink: botUsername ? `https://t.me/${botUsername}?start=ref_${summary.referralCode}` : null,
       invitedCount: summary.invitedCount,
-      // Payments and referral rewards arrive with the payments issue; until then nobody has paid.
-      paidCount: 0,
-      earnedCredits: 0,
+      ...(await this.settlement.referralStats(user.id)),
     };
   }
 }

@@ -1,3 +1,4 @@
+import Stripe from 'stripe';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { AppConfig, DomainError } from '@genbot/core';
@@ -131,5 +132,29 @@ describe('Stripe webhooks: signature checked with stripe.webhooks.constructEvent
     expect(webhookError(() => unset.parseWebhook({ rawBody: '{}', headers: { 'stripe-signature': 't=1,v1=00' } })).code).toBe(
       'PAYMENT_PROVIDER_NOT_CONFIGURED',
     );
+  });
+});
+
+describe('Stripe charge.refunded', () => {
+  const secret = 'whsec_charge_refunded_test';
+  const adapter = new StripeAdapter(AppConfig.load({ STRIPE_SECRET_KEY: 'sk_test_x', STRIPE_WEBHOOK_SECRET: secret }, { readDotenv: false, source: {} }));
+  const parse = (object: Record<string, unknown>) => {
+    const payload = JSON.stringify({ id: 'evt_refund_1', object: 'event', type: 'charge.refunded', data: { object } });
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret });
+    return adapter.parseWebhook({ rawBody: payload, headers: { 'stripe-signature': signature } });
+  };
+
+  it('names our payment through the metadata the Charge inherits from the PaymentIntent', () => {
+    expect(parse({ id: 'ch_1', object: 'charge', payment_intent: 'pi_1', amount_refunded: 499, metadata: { payment_id: 'p-1' } })).toEqual({
+      type: 'refund.succeeded',
+      gatewayEvent: 'charge.refunded',
+      externalId: '',
+      eventId: 'evt_refund_1',
+      paymentId: 'p-1',
+    });
+  });
+
+  it('ignores a charge that is not ours', () => {
+    expect(parse({ id: 'ch_2', object: 'charge', metadata: {} }).type).toBe('ignored');
   });
 });

@@ -111,6 +111,17 @@ export class StripeAdapter extends PaymentGateway {
       metadata?: Record<string, string>;
     };
     const paymentId = object.client_reference_id ?? object.metadata?.payment_id;
+    // charge.refunded carries a Charge, which names our payment only through the metadata copied from
+    // the PaymentIntent; the service finds the session by that id and re-reads it.
+    if (event.type === 'charge.refunded') {
+      return {
+        type: paymentId ? 'refund.succeeded' : 'ignored',
+        gatewayEvent: event.type,
+        externalId: object.object === 'checkout.session' ? (object.id ?? '') : '',
+        eventId: event.id,
+        ...(paymentId ? { paymentId } : {}),
+      };
+    }
     return {
       type: object.object === 'checkout.session' ? eventTypeOf(event.type, object.payment_status) : 'ignored',
       gatewayEvent: event.type,
