@@ -8,3 +8,5 @@ export * from './application/ports/generation-provider';
 export * from './domain/catalog';
 export * from './domain/generation';
 export * from './jobs/job-map';
+/** Error codes → HTTP statuses, for the apps' `createHttpApp`. */
+export * from './domain/generations.error-statuses';
