@@ -1,4 +1,5 @@
 import { AppConfig, AppName, ConfigError, assertPortsFree, closeOnSignal, runMigrations, startEmbeddedInfra, startingApp } from '@genbot/core';
+import { MIGRATIONS } from '@genbot/migrations';
 import { bootstrapAdminApi } from './admin-api/src/bootstrap';
 import { bootstrapBot } from './bot/src/bootstrap';
 import { bootstrapPublicApi } from './public-api/src/bootstrap';
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
   const config = infra.config.labelled('all');
   const apps = [];
   try {
-    const applied = await runMigrations(config.databaseUrl);
+    const applied = await runMigrations(config.databaseUrl, MIGRATIONS);
     log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
     const start = <T>(app: AppName, boot: (config: AppConfig) => Promise<T>) => startingApp(app, config, () => boot(config));
     apps.push(await start('worker', bootstrapWorker));

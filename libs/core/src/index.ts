@@ -25,4 +25,5 @@ export * from './logging/logging.module';
 export * from './http/params';
 /** Operator-tunable values stored in system_settings. */
 export * from './settings/settings.service';
+export * from './settings/setting-defaults.registry';
 export * from './http/rate-limit.guard';

@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { QUEUES } from '@genbot/core';
+import { QUEUES, SettingDefaultsRegistry } from '@genbot/core';
 import { LedgerModule } from '@genbot/ledger';
 import { StorageModule } from '@genbot/storage';
 import { TelegramModule } from '@genbot/telegram';
@@ -11,6 +11,7 @@ import { DataService } from './application/data.service';
 import { GenerationRunner } from './application/generation-runner.service';
 import { GenerationsService } from './application/generations.service';
 import { GENERATION_PROVIDERS, ProviderRegistry } from './application/provider-registry';
+import { GENERATIONS_SETTING_DEFAULTS } from './domain/generations.settings';
 import { CatalogRepository } from './infrastructure/catalog.repository';
 import { DataObjectsRepository } from './infrastructure/data-objects.repository';
 import { GenerationsQueue } from './infrastructure/generations.queue';
@@ -36,7 +37,11 @@ import { GenerationsCleanupScheduler, GenerationsProcessor } from './jobs/genera
   ],
   exports: [CatalogService, GenerationsService, DataService, ProviderRegistry, GenerationsRepository, GenerationsQueue, ...PROVIDER_ADAPTERS],
 })
-export class GenerationsModule {}
+export class GenerationsModule {
+  constructor(settings: SettingDefaultsRegistry) {
+    settings.add(GENERATIONS_SETTING_DEFAULTS);
+  }
+}
 
 /** The worker's half: runs generations, polls providers, delivers results, cleans up. */
 @Module({
