@@ -18,3 +18,4 @@ export * from './contract/seed-001-check';
 export * from './fake-image-host';
 export * from './malformed-input-sweep';
 export * from './clock';
+export * from './loopback-server';
