@@ -7,6 +7,7 @@ export * from './errors/domain-error';
 export * from './http/error-body.filter';
 export * from './http/error-status';
 export * from './http/validation.pipe';
+export * from './http/exactly-one-of';
 export * from './http/input-safety';
 export * from './http/canonical-json';
 /** Building, documenting and stopping the HTTP apps. */

@@ -169,11 +169,6 @@ export class MiniAppGenerationsController {
     if (!(TOOLS as readonly string[]).includes(tool)) throw new DomainError('NOT_FOUND', `No tool ${tool}; tools are ${TOOLS.join(', ')}`);
     const user = await this.caller(principal, body.telegram_id);
     assertOwnChat(principal, body.chat_id);
-    if ((body.image_url === undefined) === (body.media_id === undefined)) {
-      throw new DomainError('VALIDATION_FAILED', 'Give exactly one of image_url or media_id', {
-        fields: [{ field: 'image_url', problems: ['exactly one of image_url or media_id'] }],
-      });
-    }
     const inputs: SubmitInputItem[] = body.image_url
       ? [{ type: 'image', url: body.image_url, field: 'image_url' }]
       : await this.data.asInputs([body.media_id!], user.id);

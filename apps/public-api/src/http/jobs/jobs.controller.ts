@@ -66,11 +66,6 @@ export class JobsController {
     const user = await this.users.getById(body.userId);
     const inputs: SubmitInputItem[] = [];
     for (const [i, io] of body.input.entries()) {
-      if ((io.dataId === undefined) === (io.url === undefined)) {
-        throw new DomainError('VALIDATION_FAILED', 'Each input needs exactly one of dataId or url', {
-          fields: [{ field: `input[${i}]`, problems: ['exactly one of dataId or url'] }],
-        });
-      }
       // A url is fetched by submit into storage; the worker never fetches client URLs.
       inputs.push(
         ...(io.dataId ? await this.data.asInputs([io.dataId], user.id, { serviceClient: true }) : [{ type: io.type, url: io.url, field: `input[${i}].url` }]),
