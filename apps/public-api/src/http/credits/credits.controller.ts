@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { Principal, UuidParam, idempotencyKeyFrom, validationFailed } from '@genbot/core';
+import { Principal, UuidParam, idempotencyKeyFrom, scopedIdempotencyKey, validationFailed } from '@genbot/core';
 import { LedgerService, SystemAccount, Transfer, TransferKind, seed001Type } from '@genbot/ledger';
 import { User, UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal } from '../../auth/auth.guard';
@@ -140,7 +140,7 @@ export class CreditsController {
       );
     }
     const given = bodyKey ?? fromHeader;
-    return given ? `api:${principal.name}:${operation}:${given}` : LedgerService.oneOffKey(`api:${principal.name}:${operation}`);
+    return given ? scopedIdempotencyKey(principal, operation, given) : LedgerService.oneOffKey(`api:${principal.name}:${operation}`);
   }
 
   private async after(user: User, transfer: Transfer): Promise<BalanceAfterDto> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, Principal, RateLimit, TelegramIdParam, UuidParam, idempotencyKeyFrom } from '@genbot/core';
+import { DomainError, Principal, RateLimit, TelegramIdParam, UuidParam, idempotencyKeyFrom, scopedIdempotencyKey } from '@genbot/core';
 import { CatalogService, DataService, Generation, GenerationsService, SubmitInputItem } from '@genbot/generations';
 import { User, UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal, assertOwnTelegramId } from '../../auth/auth.guard';
@@ -231,5 +231,6 @@ function assertOwnChat(principal: Principal, chatId: number | undefined): void {
 
 function scopedKey(principal: Principal, header: string | undefined): string | undefined {
   const key = idempotencyKeyFrom(header);
-  return key === undefined ? undefined : `${principal.name}:${key}`;
+  // Submit and tools share one scope: a key names one generation, whichever route made it.
+  return key === undefined ? undefined : scopedIdempotencyKey(principal, 'generations', key);
 }

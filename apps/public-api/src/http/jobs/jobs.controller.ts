@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, Principal, UuidParam, idempotencyKeyFrom } from '@genbot/core';
+import { DomainError, Principal, UuidParam, idempotencyKeyFrom, scopedIdempotencyKey } from '@genbot/core';
 import { CatalogService, DataService, Generation, GenerationsService, SubmitInputItem } from '@genbot/generations';
 import { ObjectStorage } from '@genbot/storage';
 import { UsersService } from '@genbot/users';
@@ -81,7 +81,7 @@ export class JobsController {
       source: 'service',
       serviceType: body.serviceType,
       description: body.description ?? null,
-      idempotencyKey: given ? `${principal.name}:jobs:${given}` : undefined,
+      idempotencyKey: given ? scopedIdempotencyKey(principal, 'jobs', given) : undefined,
       waitForPayment: true,
       meta: { client: principal.name },
     });
