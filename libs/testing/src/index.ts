@@ -19,3 +19,5 @@ export * from './fake-image-host';
 export * from './malformed-input-sweep';
 export * from './clock';
 export * from './loopback-server';
+/** User factories: funded, banned, with a language. */
+export * from './user-factories';
