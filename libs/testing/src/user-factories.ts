@@ -25,15 +25,13 @@ export async function createTestUser(app: INestApplicationContext, options: Test
   const users = app.get(UsersService, { strict: false });
   const { user } = await users.register({ telegramId: String(uniqueTelegramId()), firstName: 'Test', languageCode: options.languageCode ?? 'en' });
   if (options.credits)
-    await app
-      .get(LedgerService, { strict: false })
-      .transfer({
-        idempotencyKey: `test-fund:${randomUUID()}`,
-        from: { system: 'purchases' },
-        to: { userId: user.id },
-        amount: options.credits,
-        kind: 'purchase',
-      });
+    await app.get(LedgerService, { strict: false }).transfer({
+      idempotencyKey: `test-fund:${randomUUID()}`,
+      from: { system: 'purchases' },
+      to: { userId: user.id },
+      amount: options.credits,
+      kind: 'purchase',
+    });
   if (options.language) await users.setLanguage(user.id, options.language);
   if (options.bannedFor !== undefined)
     // Bans come from operators (admin API, later); a test needs one now.
