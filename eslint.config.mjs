@@ -26,12 +26,52 @@ export default defineConfig(
   },
 
   {
+    // STYLE.md: repositories are the whole SQL surface. A service that needs a query asks its
+    // repository for a named method; a `.query(` / `.createQueryBuilder(` anywhere else is refused.
+    name: 'genbot/sql-in-repositories',
+    files: ['**/*.ts'],
+    ignores: [
+      '**/*.repository.ts',
+      'migrations/**',
+      '**/*.spec.ts',
+      '**/*.int-spec.ts',
+      '**/*.e2e-spec.ts',
+      '**/test/**',
+      'bench/**',
+      // Test helpers: database reset, backdating rows.
+      'libs/testing/**',
+      // The embedded default creates its database on a server it just started, before any app exists.
+      'libs/core/src/embedded/**',
+      // The ledger verifier is a set of audit queries over the whole ledger, and its CLI.
+      'libs/ledger/src/infrastructure/ledger-verifier.ts',
+      'apps/ledger-verify.ts',
+    ],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.property.name='query']", message: 'SQL lives in *.repository.ts: give the repository a named method.' },
+        {
+          selector: "CallExpression[callee.property.name='createQueryBuilder']",
+          message: 'SQL lives in *.repository.ts: give the repository a named method.',
+        },
+      ],
+    },
+  },
+
+  {
+    // Node scripts (scripts/*.mjs): ES modules run by node directly.
+    name: 'genbot/node-scripts',
+    files: ['scripts/**/*.mjs'],
+    languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
+  },
+
+  {
     // Root tool configs written in CommonJS (jest.config.js), where require() is the module system.
     name: 'genbot/commonjs-config',
     files: ['*.js', '*.cjs'],
     languageOptions: {
       sourceType: 'commonjs',
-      globals: { __dirname: 'readonly', __filename: 'readonly', process: 'readonly' },
+      globals: { __dirname: 'readonly', __filename: 'readonly', process: 'readonly', module: 'writable' },
     },
     rules: {
       '@typescript-eslint/no-require-imports': 'off',

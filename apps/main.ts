@@ -1,10 +1,21 @@
-import { AppConfig, AppName, ConfigError, assertPortsFree, closeOnSignal, runMigrations, startEmbeddedInfra, startingApp } from '@genbot/core';
+import pino from 'pino';
+import {
+  AppConfig,
+  AppName,
+  ConfigError,
+  assertPortsFree,
+  closeOnSignal,
+  logFormat,
+  prettyLogStream,
+  runMigrations,
+  startEmbeddedInfra,
+  startingApp,
+} from '@genbot/core';
+import { MIGRATIONS } from '@genbot/migrations';
 import { bootstrapAdminApi } from './admin-api/src/bootstrap';
 import { bootstrapBot } from './bot/src/bootstrap';
 import { bootstrapPublicApi } from './public-api/src/bootstrap';
 import { bootstrapWorker } from './worker/src/bootstrap';
-
-const log = (line: string) => console.log(JSON.stringify({ level: 30, time: Date.now(), app: 'all', msg: line }));
 
 /**
  * `npm start`: all four apps in one process, the single-machine default. With no DATABASE_URL it
@@ -14,13 +25,16 @@ const log = (line: string) => console.log(JSON.stringify({ level: 30, time: Date
  */
 async function main(): Promise<void> {
   const loaded = AppConfig.load();
+  // The process's own lines look like the apps' (JSON, or one pretty line on a terminal).
+  const logger = pino({ base: { app: 'all' } }, logFormat(loaded) === 'pretty' ? prettyLogStream() : undefined);
+  const log = (line: string) => logger.info(line);
   // Before the embedded database starts: a taken port should not cost an initdb to find out.
   await assertPortsFree(loaded, ['worker', 'public-api', 'admin-api', 'bot']);
   const infra = await startEmbeddedInfra(loaded, log);
   const config = infra.config.labelled('all');
   const apps = [];
   try {
-    const applied = await runMigrations(config.databaseUrl);
+    const applied = await runMigrations(config.databaseUrl, MIGRATIONS);
     log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'database schema is up to date');
     const start = <T>(app: AppName, boot: (config: AppConfig) => Promise<T>) => startingApp(app, config, () => boot(config));
     apps.push(await start('worker', bootstrapWorker));

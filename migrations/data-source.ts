@@ -3,5 +3,6 @@
 import { DataSource } from 'typeorm';
 import { AppConfig, typeormOptions } from '@genbot/core';
 import { USERS_ENTITIES } from '@genbot/users';
+import { MIGRATIONS } from './index';
 
-export default new DataSource({ ...typeormOptions(AppConfig.load().databaseUrl), entities: [...USERS_ENTITIES] });
+export default new DataSource({ ...typeormOptions(AppConfig.load().databaseUrl), entities: [...USERS_ENTITIES], migrations: MIGRATIONS });

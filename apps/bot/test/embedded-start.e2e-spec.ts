@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { ConfigError, assertPortsFree, runMigrations, startEmbeddedInfra, startingApp } from '@genbot/core';
+import { MIGRATIONS } from '@genbot/migrations';
 import { TEST_REDIS_URL, freePort, testConfig } from '@genbot/testing';
 import { bootstrapBot } from '../src/bootstrap';
 
@@ -34,7 +35,7 @@ describe('npm start defaults from a private checkout', () => {
       try {
         expect(infra.config.databaseUrl).toMatch(/^postgres:\/\/postgres:[^@]+@127\.0\.0\.1:\d+\/genbot$/);
         expect(lines.join('\n')).toContain(`data in ${systemDir}/`);
-        await runMigrations(infra.config.databaseUrl);
+        await runMigrations(infra.config.databaseUrl, MIGRATIONS);
         const app = await bootstrapBot(infra.config, { port: 0 });
         try {
           const http = request(app.getHttpServer());

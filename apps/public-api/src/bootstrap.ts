@@ -1,11 +1,29 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, createHttpApp } from '@genbot/core';
+import { GENERATIONS_ERROR_STATUSES } from '@genbot/generations';
+import { LEDGER_ERROR_STATUSES } from '@genbot/ledger';
+import { PAYMENTS_ERROR_STATUSES } from '@genbot/payments';
+import { STORAGE_ERROR_STATUSES } from '@genbot/storage';
+import { TARIFFS_ERROR_STATUSES } from '@genbot/tariffs';
+import { USERS_ERROR_STATUSES } from '@genbot/users';
 import { PublicApiModule } from './public-api.module';
+
+/** public-api's own codes: its multipart upload parser. */
+const PUBLIC_API_ERROR_STATUSES = { MULTIPART_MALFORMED: 400, MULTIPART_TOO_MANY_PARTS: 413 };
 
 /** Starts public-api; shared by `main.ts`, the all-in-one process and the e2e tests. */
 export function bootstrapPublicApi(config: AppConfig, options: { port?: number } = {}): Promise<NestFastifyApplication> {
   return createHttpApp(PublicApiModule.register(config), config, 'public-api', {
     port: options.port,
+    errorStatuses: [
+      USERS_ERROR_STATUSES,
+      LEDGER_ERROR_STATUSES,
+      GENERATIONS_ERROR_STATUSES,
+      STORAGE_ERROR_STATUSES,
+      PAYMENTS_ERROR_STATUSES,
+      TARIFFS_ERROR_STATUSES,
+      PUBLIC_API_ERROR_STATUSES,
+    ],
     docs: {
       title: 'genbot public API',
       description: 'Mini App endpoints (Telegram initData) and server-to-server endpoints (X-API-Key).',

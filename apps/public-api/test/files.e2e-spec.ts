@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { CoreModule, createValidationPipe, ErrorBody, ErrorBodyFilter } from '@genbot/core';
-import { FileUrlSigner, objectKey, ObjectStorage, StorageModule } from '@genbot/storage';
+import { FileUrlSigner, objectKey, ObjectStorage, STORAGE_ERROR_STATUSES, StorageModule } from '@genbot/storage';
 import { testConfig } from '@genbot/testing';
 import { FilesController } from '../src/http/files/files.controller';
 
@@ -27,7 +27,7 @@ async function createFilesApp(dataDir: string): Promise<NestFastifyApplication> 
     controllers: [FilesController],
   }).compile();
   const app = moduleRef.createNestApplication<NestFastifyApplication>(adapter, { bodyParser: false, logger: false });
-  app.useGlobalFilters(new ErrorBodyFilter());
+  app.useGlobalFilters(new ErrorBodyFilter([STORAGE_ERROR_STATUSES]));
   app.useGlobalPipes(createValidationPipe());
   await app.listen(0, '127.0.0.1');
   return app;

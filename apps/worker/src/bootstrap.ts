@@ -1,5 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AppConfig, createHttpApp } from '@genbot/core';
+import { GENERATIONS_ERROR_STATUSES } from '@genbot/generations';
+import { LEDGER_ERROR_STATUSES } from '@genbot/ledger';
 import { WorkerModule } from './worker.module';
 
 /**
@@ -7,5 +9,8 @@ import { WorkerModule } from './worker.module';
  * orchestrators (and `npm start`) use as its liveness signal.
  */
 export function bootstrapWorker(config: AppConfig, options: { port?: number } = {}): Promise<NestFastifyApplication> {
-  return createHttpApp(WorkerModule.register(config), config, 'worker', { port: options.port });
+  return createHttpApp(WorkerModule.register(config), config, 'worker', {
+    port: options.port,
+    errorStatuses: [LEDGER_ERROR_STATUSES, GENERATIONS_ERROR_STATUSES],
+  });
 }

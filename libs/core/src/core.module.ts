@@ -3,6 +3,7 @@ import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { AppConfig, AppName } from './config/app-config';
+import { DatabaseHealthRepository } from './database/database-health.repository';
 import { typeormOptions } from './database/typeorm-options';
 import { GlobalIpRateLimitGuard, GlobalRateLimitInterceptor } from './http/global-rate-limit';
 import { HealthController } from './http/health.controller';
@@ -10,6 +11,8 @@ import { RateLimitGuard, RateLimiter } from './http/rate-limit.guard';
 import { RateLimitStorage } from './http/rate-limit.storage';
 import { loggingModule } from './logging/logging.module';
 import { RedisCloser, REDIS, redisProvider } from './redis/redis.provider';
+import { SettingDefaultsRegistry } from './settings/setting-defaults.registry';
+import { SettingsRepository } from './settings/settings.repository';
 import { SettingsService } from './settings/settings.service';
 
 /**
@@ -30,8 +33,11 @@ export class CoreModule {
       controllers: [HealthController],
       providers: [
         { provide: AppConfig, useValue: config },
+        DatabaseHealthRepository,
         redisProvider,
         RedisCloser,
+        SettingsRepository,
+        SettingDefaultsRegistry,
         SettingsService,
         RateLimitStorage,
         RateLimiter,
@@ -44,7 +50,7 @@ export class CoreModule {
             ]
           : []),
       ],
-      exports: [AppConfig, REDIS, SettingsService, RateLimitStorage, RateLimiter, RateLimitGuard],
+      exports: [AppConfig, REDIS, SettingsService, SettingDefaultsRegistry, RateLimitStorage, RateLimiter, RateLimitGuard],
     };
   }
 }

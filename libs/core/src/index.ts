@@ -7,6 +7,7 @@ export * from './errors/domain-error';
 export * from './http/error-body.filter';
 export * from './http/error-status';
 export * from './http/validation.pipe';
+export * from './http/exactly-one-of';
 export * from './http/input-safety';
 export * from './http/canonical-json';
 /** Building, documenting and stopping the HTTP apps. */
@@ -25,4 +26,5 @@ export * from './logging/logging.module';
 export * from './http/params';
 /** Operator-tunable values stored in system_settings. */
 export * from './settings/settings.service';
+export * from './settings/setting-defaults.registry';
 export * from './http/rate-limit.guard';

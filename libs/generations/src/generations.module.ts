@@ -1,6 +1,6 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
-import { QUEUES } from '@genbot/core';
+import { QUEUES, SettingDefaultsRegistry } from '@genbot/core';
 import { LedgerModule } from '@genbot/ledger';
 import { StorageModule } from '@genbot/storage';
 import { TelegramModule } from '@genbot/telegram';
@@ -14,6 +14,7 @@ import { GenerationsService } from './application/generations.service';
 import { ProviderInputs } from './application/provider-inputs';
 import { WaitingPaymentsService } from './application/waiting-payments.service';
 import { GENERATION_PROVIDERS, ProviderRegistry } from './application/provider-registry';
+import { GENERATIONS_SETTING_DEFAULTS } from './domain/generations.settings';
 import { CatalogRepository } from './infrastructure/catalog.repository';
 import { DataObjectsRepository } from './infrastructure/data-objects.repository';
 import { GenerationsQueue } from './infrastructure/generations.queue';
@@ -50,7 +51,11 @@ import { GenerationsCleanupScheduler, GenerationsProcessor } from './jobs/genera
     ...PROVIDER_ADAPTERS,
   ],
 })
-export class GenerationsModule {}
+export class GenerationsModule {
+  constructor(settings: SettingDefaultsRegistry) {
+    settings.add(GENERATIONS_SETTING_DEFAULTS);
+  }
+}
 
 /** The worker's half: runs generations, polls providers, delivers results, cleans up. */
 @Module({

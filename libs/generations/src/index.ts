@@ -9,3 +9,7 @@ export * from './application/ports/generation-provider';
 export * from './domain/catalog';
 export * from './domain/generation';
 export * from './jobs/job-map';
+/** Error codes → HTTP statuses, for the apps' `createHttpApp`. */
+export * from './domain/generations.error-statuses';
+/** Operator-tunable values (system_settings) and their defaults. */
+export * from './domain/generations.settings';

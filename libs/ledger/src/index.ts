@@ -6,3 +6,5 @@ export * from './domain/ledger.errors';
 export * from './domain/ledger.limits';
 export * from './jobs/job-map';
 export * from './infrastructure/ledger-verifier';
+/** Error codes → HTTP statuses, for the apps' `createHttpApp`. */
+export * from './domain/ledger.error-statuses';

@@ -8,3 +8,4 @@ export * from './domain/payments.errors';
 export * from './infrastructure/gateways';
 export * from './jobs/reconcile.processor';
 export * from './payments.module';
+export * from './domain/payments.settings';

@@ -1,6 +1,7 @@
 import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { SettingDefaultsRegistry } from '@genbot/core';
 import { GenerationsModule } from '@genbot/generations';
 import { LedgerModule } from '@genbot/ledger';
 import { TariffsModule } from '@genbot/tariffs';
@@ -10,8 +11,10 @@ import { PaymentSettlement } from './application/payment-settlement';
 import { PaymentsService } from './application/payments.service';
 import { PAYMENT_GATEWAYS, PaymentGateway } from './application/ports/payment-gateway';
 import { StarsPaymentsService } from './application/stars-payments.service';
+import { PAYMENTS_SETTING_DEFAULTS } from './domain/payments.settings';
 import { PAYMENT_GATEWAY_ADAPTERS } from './infrastructure/gateways';
 import { PaymentEntity } from './infrastructure/payment.entity';
+import { PaymentsRepository } from './infrastructure/payments.repository';
 import { PAYMENTS_QUEUE, ReconcilePaymentsProcessor, ReconcilePaymentsScheduler } from './jobs/reconcile.processor';
 
 @Module({
@@ -19,13 +22,18 @@ import { PAYMENTS_QUEUE, ReconcilePaymentsProcessor, ReconcilePaymentsScheduler 
   providers: [
     ...PAYMENT_GATEWAY_ADAPTERS,
     { provide: PAYMENT_GATEWAYS, useFactory: (...gateways: PaymentGateway[]) => gateways, inject: PAYMENT_GATEWAY_ADAPTERS },
+    PaymentsRepository,
     PaymentSettlement,
     PaymentsService,
     StarsPaymentsService,
   ],
   exports: [PaymentsService, StarsPaymentsService, PaymentSettlement, TariffsModule],
 })
-export class PaymentsModule {}
+export class PaymentsModule {
+  constructor(settings: SettingDefaultsRegistry) {
+    settings.add(PAYMENTS_SETTING_DEFAULTS);
+  }
+}
 
 /** The payments processors; imported only by the worker (and the all-in-one process). */
 @Module({

@@ -17,3 +17,5 @@ export * from './domain/address-policy';
 /** The adapters, for tests and tools that need a specific backend. */
 export * from './infrastructure/disk-storage.adapter';
 export * from './infrastructure/s3-storage.adapter';
+/** Error codes → HTTP statuses, for the apps' `createHttpApp`. */
+export * from './domain/storage.error-statuses';

@@ -19,3 +19,6 @@ export * from './fake-image-host';
 export * from './malformed-input-sweep';
 export * from './clock';
 export * from './fake-payments';
+export * from './loopback-server';
+/** User factories: funded, banned, with a language. */
+export * from './user-factories';

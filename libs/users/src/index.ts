@@ -7,3 +7,5 @@ export * from './domain/users.errors';
 /** For the migration CLI's schema diff. */
 import { UserDailyActivityEntity, UserEntity } from './infrastructure/user.entity';
 export const USERS_ENTITIES = [UserEntity, UserDailyActivityEntity];
+/** Error codes → HTTP statuses, for the apps' `createHttpApp`. */
+export * from './domain/users.error-statuses';

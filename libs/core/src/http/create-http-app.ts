@@ -9,6 +9,7 @@ import { DomainError } from '../errors/domain-error';
 import { requestIdFrom } from '../logging/logging.module';
 import { registerCors } from './cors';
 import { ErrorBodyFilter } from './error-body.filter';
+import type { ErrorStatusMap } from './error-status';
 import { MAX_JSON_DEPTH, jsonDepthExceeds } from './input-safety';
 import { createValidationPipe } from './validation.pipe';
 
@@ -18,6 +19,11 @@ export interface HttpAppOptions {
   /** OpenAPI document served at /docs (UI) and /docs-json. */
   docs?: { title: string; description: string; auth: ('api-key' | 'init-data' | 'bearer')[] };
   bodyLimitBytes?: number;
+  /**
+   * The error-code → status maps of the libs (and the app) this app serves; core adds its generic
+   * codes. Two maps giving one code different statuses stop the app at boot.
+   */
+  errorStatuses?: ErrorStatusMap[];
 }
 
 /**
@@ -30,6 +36,8 @@ export async function createHttpApp(
   app: AppName,
   options: HttpAppOptions = {},
 ): Promise<NestFastifyApplication> {
+  // Before anything listens: a conflicting map is a boot error, not a coin toss per request.
+  const errorFilter = new ErrorBodyFilter(options.errorStatuses);
   const adapter = new FastifyAdapter({
     genReqId: requestIdFrom,
     requestIdHeader: false,
@@ -51,7 +59,7 @@ export async function createHttpApp(
   // Nest's own body parser would turn a JSON syntax error into an anonymous 400; ours names it.
   const nest = await NestFactory.create<NestFastifyApplication>(module, adapter, { bufferLogs: true, abortOnError: false, bodyParser: false });
   nest.useLogger(nest.get(Logger));
-  nest.useGlobalFilters(new ErrorBodyFilter());
+  nest.useGlobalFilters(errorFilter);
   nest.useGlobalPipes(createValidationPipe());
   nest
     .getHttpAdapter()

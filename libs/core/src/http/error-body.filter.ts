@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../errors/domain-error';
-import { codeForStatus, statusForCode } from './error-status';
+import { ErrorStatusMap, codeForStatus, combineErrorStatuses } from './error-status';
 
 export interface ErrorBody {
   code: string;
@@ -17,6 +17,17 @@ export interface ErrorBody {
 @Catch()
 export class ErrorBodyFilter implements ExceptionFilter {
   private readonly logger = new Logger('HttpError');
+  private readonly statuses: ReadonlyMap<string, number>;
+
+  /** `statuses`: the error-code maps of the libs this app serves (core's generic codes are always in). */
+  constructor(statuses: ErrorStatusMap[] = []) {
+    this.statuses = combineErrorStatuses(...statuses);
+  }
+
+  /** The status a domain error code gets in this app, or undefined when nobody mapped it (a 500). */
+  statusForCode(code: string): number | undefined {
+    return this.statuses.get(code);
+  }
 
   catch(error: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -36,7 +47,7 @@ export class ErrorBodyFilter implements ExceptionFilter {
 
   private toResponse(error: unknown, requestId: string): { status: number; body: ErrorBody; headers: Record<string, string> } {
     if (error instanceof DomainError) {
-      const status = statusForCode(error.code);
+      const status = this.statusForCode(error.code);
       if (status !== undefined) {
         const headers: Record<string, string> = {};
         const retryAfter = error.details?.retryAfterSeconds;

@@ -1,11 +1,16 @@
 /**
- * The one place where error codes become HTTP statuses. Libs throw `DomainError(code)`; a code
- * missing here is a bug and surfaces as a logged 500, which the e2e suites would catch.
+ * Error codes → HTTP statuses. Libs throw `DomainError(code)`; each lib exports its own map
+ * (`LEDGER_ERROR_STATUSES` …), each app's bootstrap hands `createHttpApp` the maps of the libs it
+ * serves, and core only combines them. Core lists the generic codes no one lib owns. A code missing
+ * from the combined map is a bug and surfaces as a logged 500, which the e2e suites would catch.
  */
-const STATUS_BY_CODE: Record<string, number> = {
+export type ErrorStatusMap = Readonly<Record<string, number>>;
+
+export const CORE_ERROR_STATUSES: ErrorStatusMap = {
   VALIDATION_FAILED: 400,
   BAD_REQUEST: 400,
   MALFORMED_JSON: 400,
+  // Telegram auth (init data, Login Widget) and API keys: every app checks some credential.
   AUTH_REQUIRED: 401,
   AUTH_INIT_DATA_MISSING: 401,
   AUTH_INIT_DATA_INVALID: 401,
@@ -14,66 +19,34 @@ const STATUS_BY_CODE: Record<string, number> = {
   AUTH_LOGIN_INVALID: 401,
   AUTH_LOGIN_EXPIRED: 401,
   AUTH_TOKEN_INVALID: 401,
-  WEBHOOK_SECRET_INVALID: 401,
   FORBIDDEN: 403,
-  USER_FORBIDDEN: 403,
-  USER_BANNED: 403,
-  ADMIN_NOT_ALLOWED: 403,
   NOT_FOUND: 404,
-  USER_NOT_FOUND: 404,
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
+  // Core's idempotency interceptor throws these.
   IDEMPOTENCY_KEY_REUSED: 409,
   IDEMPOTENCY_IN_PROGRESS: 409,
   PAYLOAD_TOO_LARGE: 413,
   UNSUPPORTED_MEDIA_TYPE: 415,
   BUSINESS_RULE: 422,
-  LEDGER_INSUFFICIENT_CREDITS: 402,
-  LEDGER_IDEMPOTENCY_CONFLICT: 409,
-  LEDGER_ACCOUNT_NOT_FOUND: 404,
-  LEDGER_HOLD_NOT_FOUND: 404,
-  LEDGER_HOLD_ALREADY_RESOLVED: 409,
-  LEDGER_HOLD_EXPIRED: 409,
-  LEDGER_CAPTURE_EXCEEDS_HOLD: 409,
-  LEDGER_LIMIT_EXCEEDED: 422,
-  GENERATION_MODEL_NOT_FOUND: 404,
-  GENERATION_NOT_FOUND: 404,
-  GENERATION_FORBIDDEN: 403,
-  GENERATION_NOT_CANCELLABLE: 409,
-  GENERATION_NO_PRICE: 422,
-  GENERATION_PROVIDER_UNAVAILABLE: 503,
-  DATA_NOT_FOUND: 404,
-  DATA_NOT_UPLOADED: 409,
-  STORAGE_TOO_LARGE: 413,
-  STORAGE_UNSUPPORTED_TYPE: 415,
-  STORAGE_NOT_FOUND: 404,
-  STORAGE_KEY_INVALID: 400,
-  STORAGE_URL_EXPIRED: 403,
-  STORAGE_URL_INVALID: 403,
-  STORAGE_FETCH_FAILED: 400,
-  GENERATION_TOO_MANY_ACTIVE: 429,
-  MULTIPART_MALFORMED: 400,
-  MULTIPART_TOO_MANY_PARTS: 413,
   RATE_LIMITED: 429,
   SERVICE_UNAVAILABLE: 503,
-  // Payments: the same as PAYMENTS_ERROR_STATUSES in libs/payments, until core combines the libs' maps.
-  PAYMENT_PROVIDER_UNAVAILABLE: 502,
-  PAYMENT_PROVIDER_NOT_CONFIGURED: 503,
-  PAYMENT_PROVIDER_REJECTED: 422,
-  PAYMENT_WEBHOOK_INVALID: 400,
-  PAYMENT_WEBHOOK_FORBIDDEN: 403,
-  PAYMENT_NOT_FOUND: 404,
-  PAYMENT_INVALID: 400,
-  PAYMENT_NOT_REFUNDABLE: 409,
-  PAYMENT_CREDITS_SPENT: 409,
-  // Tariffs: the same as TARIFFS_ERROR_STATUSES in libs/tariffs.
-  TARIFF_NOT_FOUND: 404,
-  TARIFF_INACTIVE: 409,
-  TARIFF_NO_PRICE: 422,
 };
 
-export function statusForCode(code: string): number | undefined {
-  return STATUS_BY_CODE[code];
+/** Thrown at boot when two maps give one code different statuses: which one a client gets must not depend on order. */
+export class ErrorStatusConflict extends Error {}
+
+/** Core's generic codes plus the given maps, as one lookup. A code listed twice must agree. */
+export function combineErrorStatuses(...maps: ErrorStatusMap[]): ReadonlyMap<string, number> {
+  const combined = new Map<string, number>();
+  for (const map of [CORE_ERROR_STATUSES, ...maps]) {
+    for (const [code, status] of Object.entries(map)) {
+      const existing = combined.get(code);
+      if (existing !== undefined && existing !== status) throw new ErrorStatusConflict(`Error code ${code} is mapped to both ${existing} and ${status}`);
+      combined.set(code, status);
+    }
+  }
+  return combined;
 }
 
 /** For errors raised by the framework (routing, body parsing) that carry a status but no code. */

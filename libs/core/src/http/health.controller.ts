@@ -1,9 +1,8 @@
 import { Controller, Get, Header, HttpCode, Res } from '@nestjs/common';
 import { ApiExcludeController } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyReply } from 'fastify';
 import Redis from 'ioredis';
-import { DataSource } from 'typeorm';
+import { DatabaseHealthRepository } from '../database/database-health.repository';
 import { InjectRedis } from '../redis/redis.provider';
 
 type Check = 'up' | 'down';
@@ -13,7 +12,7 @@ type Check = 'up' | 'down';
 @Controller('health')
 export class HealthController {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly database: DatabaseHealthRepository,
     @InjectRedis() private readonly redis: Redis,
   ) {}
 
@@ -26,7 +25,7 @@ export class HealthController {
 
   @Get('ready')
   async ready(@Res() reply: FastifyReply): Promise<void> {
-    const [database, redis] = await Promise.all([probe(() => this.dataSource.query('SELECT 1')), probe(() => this.redis.ping())]);
+    const [database, redis] = await Promise.all([probe(() => this.database.ping()), probe(() => this.redis.ping())]);
     const ok = database === 'up' && redis === 'up';
     await reply.status(ok ? 200 : 503).send({ status: ok ? 'ok' : 'unavailable', checks: { database, redis } });
   }

@@ -8,7 +8,7 @@ import { DomainError } from '../errors/domain-error';
 import { InjectRedis } from '../redis/redis.provider';
 import { canonicalJson } from './canonical-json';
 import { idempotencyKeyFrom } from './params';
-import { principalOf } from './principal';
+import { principalOf, scopedIdempotencyKey } from './principal';
 
 const PENDING_TTL_SECONDS = 60;
 const DONE_TTL_SECONDS = 24 * 3600;
@@ -41,7 +41,7 @@ export class IdempotencyInterceptor implements NestInterceptor {
     const header = idempotencyKeyFrom(request.headers['idempotency-key'], 255);
     if (header === undefined) return next.handle();
     const route = `${request.method} ${request.routeOptions.url ?? request.url}`;
-    const redisKey = `idem:${principalOf(request)?.name ?? 'anonymous'}:${route}:${header}`;
+    const redisKey = `idem:${scopedIdempotencyKey(principalOf(request), route, header)}`;
     // Canonical, so a retry that sends the same fields in another order is the same request.
     const fingerprint = createHash('sha256')
       .update(canonicalJson([route, request.params ?? {}, request.query ?? {}, request.body ?? null]))

@@ -15,3 +15,11 @@ export function setPrincipal(request: FastifyRequest, principal: Principal): voi
 export function principalOf(request: FastifyRequest): Principal | undefined {
   return (request as unknown as Record<symbol, Principal | undefined>)[PRINCIPAL];
 }
+
+/**
+ * The one idempotency scope: a client's key counts only for that client and that operation, so two
+ * clients (or one client's two endpoints) can never replay each other's requests.
+ */
+export function scopedIdempotencyKey(principal: Pick<Principal, 'name'> | undefined, operation: string, key: string): string {
+  return `api:${principal?.name ?? 'anonymous'}:${operation}:${key}`;
+}

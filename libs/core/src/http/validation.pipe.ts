@@ -1,5 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { DomainError } from '../errors/domain-error';
+import { exactlyOneOfProblems } from './exactly-one-of';
 import { FieldProblem, findUnsafeInput } from './input-safety';
 
 /**
@@ -28,7 +29,10 @@ class SafeInputValidationPipe extends ValidationPipe {
       const problems = findUnsafeInput(value, metadata.data ?? '');
       if (problems.length > 0) throw validationFailed(problems);
     }
-    return super.transform(value, metadata);
+    const validated: unknown = await super.transform(value, metadata);
+    const oneOf = exactlyOneOfProblems(validated);
+    if (oneOf.length > 0) throw validationFailed(oneOf, oneOf.length === 1 ? `Give ${oneOf[0].problems[0]}` : undefined);
+    return validated;
   }
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
+import pretty from 'pino-pretty';
 import { AppConfig, AppName } from '../config/app-config';
 import { redactUrl } from './redact';
 
@@ -14,7 +15,28 @@ export function requestIdFrom(req: IncomingMessage): string {
 }
 
 /**
- * JSON logs through pino. The request id is Fastify's (see `createHttpApp`), which middie copies
+ * Seed 002's rule: JSON for machines (production, containers, pipes, files), one readable line
+ * per entry for a person watching a terminal. A stream given by the caller (tests) always gets JSON.
+ */
+export function logFormat(config: AppConfig, stdoutIsTerminal = process.stdout.isTTY === true): 'json' | 'pretty' {
+  return !config.logStream && !config.isProduction && stdoutIsTerminal ? 'pretty' : 'json';
+}
+
+/** One colourised line per entry (`[12:00:01.123] INFO: public-api: request completed {…}`), written synchronously. */
+export function prettyLogStream(destination: NodeJS.WritableStream | number = 1): NodeJS.WritableStream {
+  return pretty({
+    singleLine: true,
+    colorize: true,
+    translateTime: 'SYS:HH:MM:ss.l',
+    ignore: 'pid,hostname,app',
+    messageFormat: '{app}: {msg}',
+    sync: true,
+    destination,
+  });
+}
+
+/**
+ * Logs through pino: JSON, or pretty lines on a terminal (`logFormat`). The request id is Fastify's (see `createHttpApp`), which middie copies
  * onto the raw request, so pino-http's default id lookup finds the same value.
  */
 export function loggingModule(config: AppConfig, app: AppName) {
@@ -52,6 +74,6 @@ export function loggingModule(config: AppConfig, app: AppName) {
       { method: RequestMethod.GET, path: 'health/ready' },
       { method: RequestMethod.POST, path: 'telegram/webhook' },
     ],
-    pinoHttp: config.logStream ? [options, config.logStream] : options,
+    pinoHttp: config.logStream ? [options, config.logStream] : logFormat(config) === 'pretty' ? [options, prettyLogStream()] : options,
   });
 }

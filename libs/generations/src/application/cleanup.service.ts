@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { SETTING_DEFAULTS, SettingsService } from '@genbot/core';
+import { SettingsService } from '@genbot/core';
 import { ObjectStorage } from '@genbot/storage';
 import { DataObjectsRepository } from '../infrastructure/data-objects.repository';
+import { GENERATIONS_SETTING_DEFAULTS } from '../domain/generations.settings';
 import { GenerationsRepository } from '../infrastructure/generations.repository';
 
 /**
@@ -39,5 +40,5 @@ export class CleanupService {
 /** The operator's `result_retention_days`; a value that is not a positive number keeps the default rather than deleting everything. */
 export async function resultRetentionDays(settings: SettingsService): Promise<number> {
   const days = Number(await settings.get('result_retention_days'));
-  return Number.isFinite(days) && days > 0 ? days : SETTING_DEFAULTS.result_retention_days;
+  return Number.isFinite(days) && days > 0 ? days : GENERATIONS_SETTING_DEFAULTS.result_retention_days;
 }

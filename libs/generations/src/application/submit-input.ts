@@ -17,7 +17,7 @@ export interface SubmitInput {
   inputs?: SubmitInputItem[];
   source: GenerationSource;
   /**
-   * Scoped by the caller already (`miniapp:<tg id>:<key>`). A repeat of the same request returns
+   * Scoped by the caller already (`scopedIdempotencyKey`). A repeat of the same request returns
    * the first generation; the same key with any other parameter is IDEMPOTENCY_KEY_REUSED (409).
    */
   idempotencyKey?: string;

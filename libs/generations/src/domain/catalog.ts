@@ -1,5 +1,5 @@
 import { DomainError } from '@genbot/core';
-import type { GenerationMode } from '../application/ports/generation-provider';
+import type { GenerationMode } from './generation-mode';
 
 export type OptionSpec =
   | { type: 'enum'; values: string[]; default?: string; modes?: GenerationMode[] }

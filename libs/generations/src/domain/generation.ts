@@ -1,4 +1,4 @@
-import type { GenerationMode } from '../application/ports/generation-provider';
+import type { GenerationMode } from './generation-mode';
 import type { Options } from './catalog';
 
 export type GenerationStatus = 'waiting_payment' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';

@@ -29,7 +29,7 @@ export class OnboardingService {
   }
 
   private async grantWelcomeBonus(user: User): Promise<void> {
-    const amount = await this.settings.get('welcome_bonus_credits');
+    const amount = Number(await this.settings.get('welcome_bonus_credits'));
     if (!(amount > 0)) return;
     // Keyed by the user: granted once even if registration is retried.
     await this.ledger.transfer({ idempotencyKey: `welcome:${user.id}`, from: { system: 'bonuses' }, to: { userId: user.id }, amount, kind: 'welcome_bonus' });

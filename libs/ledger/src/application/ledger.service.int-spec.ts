@@ -2,7 +2,7 @@ import type { TestingModule } from '@nestjs/testing';
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { DomainError } from '@genbot/core';
-import { createIntegrationModule, uniqueTelegramId } from '@genbot/testing';
+import { backdateHold, createIntegrationModule, uniqueTelegramId } from '@genbot/testing';
 import { UsersModule, UsersService } from '@genbot/users';
 import { verifyLedger } from '../infrastructure/ledger-verifier';
 import { LedgerModule } from '../ledger.module';
@@ -106,7 +106,7 @@ describe('LedgerService against PostgreSQL', () => {
     const { hold } = await ledger.reserve({ idempotencyKey: randomUUID(), userId, amount: 8, ttlSeconds: 1 });
     // The process that made the hold "dies" here: nobody captures or releases it.
     expect(await ledger.balance(userId)).toEqual({ balance: 10, reserved: 8, available: 2 });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await backdateHold(db, hold.id); // its ttl has passed, without waiting for it
     expect(await ledger.expireDueHolds()).toBeGreaterThanOrEqual(1);
     expect(await ledger.balance(userId)).toEqual({ balance: 10, reserved: 0, available: 10 });
     await expect(ledger.capture({ holdId: hold.id })).rejects.toMatchObject({ code: 'LEDGER_HOLD_EXPIRED' });
@@ -116,7 +116,7 @@ describe('LedgerService against PostgreSQL', () => {
   it('refuses a capture of an expired hold even before the worker got to it, and returns the credits', async () => {
     const userId = await newUser(10);
     const { hold } = await ledger.reserve({ idempotencyKey: randomUUID(), userId, amount: 4, ttlSeconds: 1 });
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    await backdateHold(db, hold.id); // its ttl has passed, without waiting for it
     await expect(ledger.capture({ holdId: hold.id })).rejects.toMatchObject({ code: 'LEDGER_HOLD_EXPIRED' });
     expect(await ledger.balance(userId)).toEqual({ balance: 10, reserved: 0, available: 10 });
   });

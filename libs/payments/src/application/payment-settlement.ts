@@ -1,12 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { SettingsService } from '@genbot/core';
 import { WaitingPaymentsService } from '@genbot/generations';
 import { LedgerService } from '@genbot/ledger';
 import { UsersService } from '@genbot/users';
 import { Payment, creditKey, referralReward, refundedCreditsFor } from '../domain/payment';
 import { paymentCreditsSpent } from '../domain/payments.errors';
+import { PaymentsRepository } from '../infrastructure/payments.repository';
 
 /**
  * Where payments become credits. Every movement is a ledger transfer with a key derived from the
@@ -19,7 +18,7 @@ export class PaymentSettlement {
   private readonly logger = new Logger(PaymentSettlement.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly repository: PaymentsRepository,
     private readonly ledger: LedgerService,
     private readonly users: UsersService,
     private readonly settings: SettingsService,
@@ -44,11 +43,7 @@ export class PaymentSettlement {
         ...(payment.plan ? { plan: payment.plan } : {}),
       },
     });
-    await this.dataSource.query(
-      `UPDATE payments SET status = 'succeeded', external_id = COALESCE(external_id, $2), succeeded_at = COALESCE(succeeded_at, now()), updated_at = now()
-        WHERE id = $1 AND status <> 'succeeded'`,
-      [payment.id, externalId],
-    );
+    await this.repository.markSucceeded(payment.id, externalId);
     if (created) this.logger.log({ paymentId: payment.id, provider: payment.provider, credits: payment.credits }, 'payment credited');
     await this.rewardReferrer(payment);
     // Seed 001: jobs parked for want of credits start now that the balance covers them.
@@ -81,11 +76,7 @@ export class PaymentSettlement {
       }
       if (taken < owed) this.logger.warn({ paymentId: payment.id, owed, taken }, 'refund: the user had spent part of the credits; took what was left');
     }
-    await this.dataSource.query(
-      `UPDATE payments SET refund_status = 'succeeded', refunded_minor = GREATEST(refunded_minor, $2), refunded_credits = GREATEST(refunded_credits, $3),
-              refunded_at = COALESCE(refunded_at, now()), updated_at = now() WHERE id = $1`,
-      [payment.id, refundedMinor, target],
-    );
+    await this.repository.markRefunded(payment.id, refundedMinor, target);
     return taken;
   }
 
@@ -93,7 +84,7 @@ export class PaymentSettlement {
   private async rewardReferrer(payment: Payment): Promise<void> {
     const invitee = await this.users.getById(payment.userId);
     if (!invitee.referrerId) return;
-    const reward = referralReward(payment.credits, await this.settings.get('referral_percent'));
+    const reward = referralReward(payment.credits, Number(await this.settings.get('referral_percent')));
     if (reward <= 0) return;
     await this.ledger.transfer({
       idempotencyKey: `referral-reward:${payment.id}`,
@@ -104,16 +95,11 @@ export class PaymentSettlement {
       reference: payment.id,
       meta: { paymentId: payment.id, inviteeId: invitee.id },
     });
-    await this.dataSource.query(`UPDATE payments SET referral_reward = $2 WHERE id = $1`, [payment.id, reward]);
+    await this.repository.setReferralReward(payment.id, reward);
   }
 
   /** Seed 002's referral figures: invitees with a succeeded payment, and the credits their payments earned the inviter. */
-  async referralStats(inviterId: string): Promise<{ paidCount: number; earnedCredits: number }> {
-    const [row]: { paid: number; earned: string }[] = await this.dataSource.query(
-      `SELECT count(DISTINCT p.user_id)::int AS paid, COALESCE(sum(p.referral_reward), 0) AS earned
-         FROM payments p JOIN users u ON u.id = p.user_id WHERE u.referrer_id = $1 AND p.status = 'succeeded'`,
-      [inviterId],
-    );
-    return { paidCount: row.paid, earnedCredits: Number(row.earned) };
+  referralStats(inviterId: string): Promise<{ paidCount: number; earnedCredits: number }> {
+    return this.repository.referralStats(inviterId);
   }
 }

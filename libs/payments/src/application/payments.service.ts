@@ -9,6 +9,7 @@ import { User, UsersService } from '@genbot/users';
 import { Payment, PaymentProvider } from '../domain/payment';
 import { paymentInvalid } from '../domain/payments.errors';
 import { PaymentEntity } from '../infrastructure/payment.entity';
+import { PaymentsRepository } from '../infrastructure/payments.repository';
 import { PAYMENT_GATEWAYS, GatewayWebhookRequest, PaymentGateway, PaymentGatewayName } from './ports/payment-gateway';
 import { PaymentSettlement } from './payment-settlement';
 import { PreCheckoutQuery, StarsInvoice, StarsPaymentsService, SuccessfulPayment } from './stars-payments.service';
@@ -47,6 +48,7 @@ export class PaymentsService {
 
   constructor(
     @InjectRepository(PaymentEntity) private readonly payments: Repository<PaymentEntity>,
+    private readonly repository: PaymentsRepository,
     @Inject(PAYMENT_GATEWAYS) private readonly gateways: PaymentGateway[],
     private readonly settlement: PaymentSettlement,
     private readonly tariffs: TariffsService,
@@ -94,26 +96,21 @@ export class PaymentsService {
       metadata: { user_id: user.id },
       idempotencyKey: `intent:${id}`,
     });
-    const lifetime = await this.settings.get('payment_lifetime_minutes');
-    await this.payments
-      .createQueryBuilder()
-      .insert()
-      .values({
-        id,
-        provider: input.provider,
-        externalId: created.externalId,
-        userId: user.id,
-        tariffId,
-        plan,
-        amountMinor,
-        currency: 'RUB',
-        credits,
-        idempotencyKey: input.idempotencyKey ?? null,
-        paymentUrl: created.confirmationUrl,
-        expiresAt: new Date(Date.now() + lifetime * 60_000),
-      })
-      .orIgnore()
-      .execute();
+    const lifetime = Number(await this.settings.get('payment_lifetime_minutes'));
+    await this.repository.insertOnce({
+      id,
+      provider: input.provider,
+      externalId: created.externalId,
+      userId: user.id,
+      tariffId,
+      plan,
+      amountMinor,
+      currency: 'RUB',
+      credits,
+      idempotencyKey: input.idempotencyKey ?? null,
+      paymentUrl: created.confirmationUrl,
+      expiresAt: new Date(Date.now() + lifetime * 60_000),
+    });
     return (await this.payments.findOneByOrFail({ id })) as Payment;
   }
 
@@ -136,8 +133,7 @@ export class PaymentsService {
     }
     await this.sync(payment, gateway);
     // Recorded only once handled: an event that failed half-way is processed again when resent.
-    if (event.eventId)
-      await this.payments.query(`INSERT INTO payment_events (provider, event_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [provider, event.eventId]);
+    if (event.eventId) await this.repository.recordEvent(provider, event.eventId);
   }
 
   /** Re-reads pending card payments older than a minute, settles them as a notification would, then expires the overdue. */
@@ -158,12 +154,8 @@ export class PaymentsService {
         this.logger.warn({ err: error, paymentId: payment.id }, 'reconciliation could not read a payment; next pass retries');
       }
     }
-    const expired: { id: string }[][] = await this.payments.query(
-      `UPDATE payments SET status = 'expired', updated_at = now() WHERE status = 'pending' AND expires_at < $1 RETURNING id`,
-      [now],
-    );
-    report.expired = expired[0].map((row) => row.id);
-    const wait = await this.settings.get('waiting_payment_timeout_minutes');
+    report.expired = await this.repository.expirePendingBefore(now);
+    const wait = Number(await this.settings.get('waiting_payment_timeout_minutes'));
     report.waitingFailed = await this.waiting.failOverdue(new Date(now.getTime() - wait * 60_000));
     return report;
   }
@@ -204,7 +196,7 @@ export class PaymentsService {
       return { amountMinor: price, credits: tariff.credits, tariffId: tariff.id, plan: tariff.slug };
     }
     if (given === undefined) throw paymentInvalid('Give amountRub or plan', 'amountRub');
-    const credits = Math.floor((given / 100) * (await this.settings.get('credits_per_rub')));
+    const credits = Math.floor((given / 100) * Number(await this.settings.get('credits_per_rub')));
     if (credits <= 0) throw paymentInvalid('amountRub buys no credits', 'amountRub');
     return { amountMinor: given, credits, tariffId: null, plan: null };
   }
@@ -213,9 +205,8 @@ export class PaymentsService {
     return this.gateways.find((gateway) => gateway.name === name)!;
   }
 
-  private async seenEvent(provider: PaymentProvider, eventId: string): Promise<boolean> {
-    const rows: unknown[] = await this.payments.query(`SELECT 1 FROM payment_events WHERE provider = $1 AND event_id = $2`, [provider, eventId]);
-    return rows.length > 0;
+  private seenEvent(provider: PaymentProvider, eventId: string): Promise<boolean> {
+    return this.repository.seenEvent(provider, eventId);
   }
 
   private returnUrl(): string {

@@ -68,8 +68,8 @@ export class StarsPaymentsService {
   async createInvoice(user: User, tariffRef: string): Promise<StarsInvoice> {
     const tariff = await this.tariffs.get(tariffRef);
     if (!tariff.active) throw tariffInactive(tariff.slug);
-    const stars = starsPrice(tariff, await this.settings.get('stars_per_1000_credits'));
-    const lifetime = await this.settings.get('payment_lifetime_minutes');
+    const stars = starsPrice(tariff, Number(await this.settings.get('stars_per_1000_credits')));
+    const lifetime = Number(await this.settings.get('payment_lifetime_minutes'));
     const id = randomUUID();
     await this.payments.insert({
       id,

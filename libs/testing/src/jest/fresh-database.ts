@@ -1,6 +1,7 @@
 // Relative imports only: the jest global setup loads this file without the path aliases.
 import { Client } from 'pg';
 import { runMigrations } from '../../../core/src/database/run-migrations';
+import { MIGRATIONS } from '../../../../migrations';
 
 /**
  * Creates the database if it is missing and rebuilds its public schema with the real
@@ -27,5 +28,5 @@ export async function freshDatabase(url: string, mustContain: string, variable: 
   } finally {
     await client.end();
   }
-  await runMigrations(url);
+  await runMigrations(url, MIGRATIONS);
 }

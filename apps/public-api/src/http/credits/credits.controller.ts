@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { DomainError, Principal, UuidParam, idempotencyKeyFrom, validationFailed } from '@genbot/core';
+import { Principal, UuidParam, idempotencyKeyFrom, scopedIdempotencyKey, validationFailed } from '@genbot/core';
 import { LedgerService, SystemAccount, Transfer, TransferKind, seed001Type } from '@genbot/ledger';
 import { User, UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal } from '../../auth/auth.guard';
@@ -122,11 +122,7 @@ export class CreditsController {
   }
 
   private async target(body: CreditsTargetDto): Promise<User> {
-    if ((body.telegramId === undefined) === (body.userId === undefined)) {
-      throw new DomainError('VALIDATION_FAILED', 'Give exactly one of telegramId or userId', {
-        fields: [{ field: 'telegramId', problems: ['exactly one of telegramId or userId'] }],
-      });
-    }
+    // @ExactlyOneOf on the DTO: one of the two is given.
     return body.userId ? this.users.getById(body.userId) : this.users.getByTelegramId(String(body.telegramId));
   }
 
@@ -144,7 +140,7 @@ export class CreditsController {
       );
     }
     const given = bodyKey ?? fromHeader;
-    return given ? `api:${principal.name}:${operation}:${given}` : LedgerService.oneOffKey(`api:${principal.name}:${operation}`);
+    return given ? scopedIdempotencyKey(principal, operation, given) : LedgerService.oneOffKey(`api:${principal.name}:${operation}`);
   }
 
   private async after(user: User, transfer: Transfer): Promise<BalanceAfterDto> {

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, Principal, RateLimit, TelegramIdParam, UuidParam, idempotencyKeyFrom } from '@genbot/core';
+import { DomainError, Principal, RateLimit, TelegramIdParam, UuidParam, idempotencyKeyFrom, scopedIdempotencyKey } from '@genbot/core';
 import { CatalogService, DataService, Generation, GenerationsService, SubmitInputItem } from '@genbot/generations';
 import { User, UsersService } from '@genbot/users';
 import { Auth, CurrentPrincipal, assertOwnTelegramId } from '../../auth/auth.guard';
@@ -169,11 +169,6 @@ export class MiniAppGenerationsController {
     if (!(TOOLS as readonly string[]).includes(tool)) throw new DomainError('NOT_FOUND', `No tool ${tool}; tools are ${TOOLS.join(', ')}`);
     const user = await this.caller(principal, body.telegram_id);
     assertOwnChat(principal, body.chat_id);
-    if ((body.image_url === undefined) === (body.media_id === undefined)) {
-      throw new DomainError('VALIDATION_FAILED', 'Give exactly one of image_url or media_id', {
-        fields: [{ field: 'image_url', problems: ['exactly one of image_url or media_id'] }],
-      });
-    }
     const inputs: SubmitInputItem[] = body.image_url
       ? [{ type: 'image', url: body.image_url, field: 'image_url' }]
       : await this.data.asInputs([body.media_id!], user.id);
@@ -236,5 +231,6 @@ function assertOwnChat(principal: Principal, chatId: number | undefined): void {
 
 function scopedKey(principal: Principal, header: string | undefined): string | undefined {
   const key = idempotencyKeyFrom(header);
-  return key === undefined ? undefined : `${principal.name}:${key}`;
+  // Submit and tools share one scope: a key names one generation, whichever route made it.
+  return key === undefined ? undefined : scopedIdempotencyKey(principal, 'generations', key);
 }

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiConsumes, ApiCreatedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { DomainError, Principal, UuidParam, idempotencyKeyFrom } from '@genbot/core';
+import { DomainError, Principal, UuidParam, idempotencyKeyFrom, scopedIdempotencyKey } from '@genbot/core';
 import { CatalogService, DataService, Generation, GenerationsService, SubmitInputItem } from '@genbot/generations';
 import { ObjectStorage } from '@genbot/storage';
 import { UsersService } from '@genbot/users';
@@ -66,11 +66,6 @@ export class JobsController {
     const user = await this.users.getById(body.userId);
     const inputs: SubmitInputItem[] = [];
     for (const [i, io] of body.input.entries()) {
-      if ((io.dataId === undefined) === (io.url === undefined)) {
-        throw new DomainError('VALIDATION_FAILED', 'Each input needs exactly one of dataId or url', {
-          fields: [{ field: `input[${i}]`, problems: ['exactly one of dataId or url'] }],
-        });
-      }
       // A url is fetched by submit into storage; the worker never fetches client URLs.
       inputs.push(
         ...(io.dataId ? await this.data.asInputs([io.dataId], user.id, { serviceClient: true }) : [{ type: io.type, url: io.url, field: `input[${i}].url` }]),
@@ -86,7 +81,7 @@ export class JobsController {
       source: 'service',
       serviceType: body.serviceType,
       description: body.description ?? null,
-      idempotencyKey: given ? `${principal.name}:jobs:${given}` : undefined,
+      idempotencyKey: given ? scopedIdempotencyKey(principal, 'jobs', given) : undefined,
       waitForPayment: true,
       meta: { client: principal.name },
     });

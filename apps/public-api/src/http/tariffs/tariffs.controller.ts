@@ -61,7 +61,7 @@ export class TariffsController {
   @ApiOperation({ summary: 'Telegram Stars packages, titled in the caller’s language (seed 002)' })
   @ApiOkResponse({ type: StarsOptionsDto })
   async starsOptions(@CurrentPrincipal() principal: Principal): Promise<StarsOptionsDto> {
-    const rate = await this.settings.get('stars_per_1000_credits');
+    const rate = Number(await this.settings.get('stars_per_1000_credits'));
     const user = await this.users.findByTelegramId((principal as { telegramId: string }).telegramId);
     const language = user?.language ?? 'en';
     const tariffs = await this.tariffs.listActive();

@@ -4,7 +4,9 @@
  * Synchronous providers (ElevenLabs, Gemini, local) finish inside `submit`.
  */
 
-export type GenerationMode = 't2i' | 'i2i' | 'tool' | 'tts' | 'i2v' | 'talking_head';
+// Defined in domain/ (the catalog uses it too); re-exported here for the adapters.
+import type { GenerationMode } from '../../domain/generation-mode';
+export type { GenerationMode };
 
 export interface ProviderInput {
   /** The provider's own model path, e.g. `bytedance/seedream-v4` or `fal-ai/flux/dev`. */

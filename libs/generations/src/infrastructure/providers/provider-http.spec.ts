@@ -1,6 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 // libs/testing's index does not export the loopback server; reach the file directly.
-import { LoopbackServer, readBody, sendJson } from '../../../../testing/src/loopback-server';
+import { LoopbackServer, readBody, sendJson } from '@genbot/testing';
 import { ProviderError } from '../../application/ports/generation-provider';
 import { callProvider, providerErrorFor, retryAfterSeconds } from './provider-http';
 

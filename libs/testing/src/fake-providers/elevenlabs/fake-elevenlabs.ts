@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { LoopbackServer, readBody, sendJson } from '../../loopback-server';
+import { readBody, sendJson } from '../../loopback-server';
+import { FakeProviderServer } from '../fake-provider-server';
 import { mp3FormatOf, silentMp3 } from './silent-mp3';
 
 type Json = Record<string, unknown>;
@@ -62,37 +63,19 @@ const OUTPUT_FORMATS = ['mp3_22050_32', 'mp3_24000_48', 'mp3_44100_32', 'mp3_441
  * (`status` being the legacy twin of `code` that older clients still read). The fake speaks MP3
  * only; other `output_format` codecs answer 400.
  */
-export class FakeElevenLabs {
+export class FakeElevenLabs extends FakeProviderServer<ElevenLabsCall, ElevenLabsFailureKind | ElevenLabsCustomFailure, ElevenLabsCallKind> {
   readonly apiKey: string;
   readonly voices: FakeElevenLabsVoice[] = VOICES.map((voice) => ({ ...voice, labels: { ...voice.labels } }));
 
-  private readonly http = new LoopbackServer((req, res) => {
-    this.handle(req, res).catch(() => sendJson(res, 500, { detail: { status: 'internal_error', message: 'internal error' } }));
-  });
-  private recorded: ElevenLabsCall[] = [];
-  private failures: Array<{ failure: ElevenLabsFailureKind | ElevenLabsCustomFailure; on: ElevenLabsCallKind; remaining: number }> = [];
-
   private constructor(opts: FakeElevenLabsOptions) {
+    super();
     this.apiKey = opts.apiKey ?? 'sk_elevenlabs_test_0123456789abcdef';
   }
 
   static async start(opts: FakeElevenLabsOptions = {}): Promise<FakeElevenLabs> {
     const fake = new FakeElevenLabs(opts);
-    await fake.http.listen();
+    await fake.listen();
     return fake;
-  }
-
-  /** What `ELEVENLABS_BASE_URL` takes. */
-  get baseUrl(): string {
-    return this.http.baseUrl;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  calls(kind?: ElevenLabsCallKind): ElevenLabsCall[] {
-    return kind ? this.recorded.filter((call) => call.kind === kind) : [...this.recorded];
   }
 
   lastTts(): ElevenLabsCall | undefined {
@@ -101,18 +84,16 @@ export class FakeElevenLabs {
 
   /** The next `times` calls of kind `on` (default `tts`) answer with `failure`. */
   failNext(failure: ElevenLabsFailureKind | ElevenLabsCustomFailure, { on = 'tts', times = 1 }: { on?: ElevenLabsCallKind; times?: number } = {}): void {
-    this.failures.push({ failure, on, remaining: times });
-  }
-
-  /** Forgets calls and injected failures. */
-  reset(): void {
-    this.recorded = [];
-    this.failures = [];
+    this.injectFailure(failure, (kind) => kind === on, times);
   }
 
   // ---- HTTP -------------------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override internalError(res: ServerResponse): void {
+    sendJson(res, 500, { detail: { status: 'internal_error', message: 'internal error' } });
+  }
+
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
@@ -144,11 +125,9 @@ export class FakeElevenLabs {
       const [code, message] = apiKey ? ['invalid_api_key', 'Invalid API key'] : ['missing_api_key', 'Missing API key'];
       return this.answer(res, call, 401, detail('authentication_error', code, message));
     }
-    const injected = this.failures.find((entry) => entry.on === kind && entry.remaining > 0);
+    const injected = this.takeFailure(kind);
     if (injected) {
-      injected.remaining -= 1;
-      this.failures = this.failures.filter((entry) => entry.remaining > 0);
-      const { status, detail: answer, headers } = failureAnswer(injected.failure);
+      const { status, detail: answer, headers } = failureAnswer(injected);
       return this.answer(res, call, status, { detail: answer }, headers);
     }
     if (kind === 'voices') {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { LoopbackServer, readBody, sendJson } from '../../loopback-server';
+import { readBody, sendJson } from '../../loopback-server';
+import { FakeProviderServer } from '../fake-provider-server';
 import { tinyPng } from '../wavespeed/tiny-png';
 
 type Json = Record<string, unknown>;
@@ -56,48 +57,31 @@ const NAMESPACES = ['workflows', 'comfy'];
  * endpoint path answers 404. Every API call needs `Authorization: Key <apiKey>`; outputs are URLs on the
  * fake itself (images are a real PNG).
  */
-export class FakeFal {
+export class FakeFal extends FakeProviderServer<FalCall, FalFailureKind | FalCustomFailure, FalCallKind> {
   readonly apiKey: string;
   /** The bytes every image output URL serves. */
   readonly png = tinyPng([0, 128, 255]);
 
-  private readonly http = new LoopbackServer((req, res) => {
-    this.handle(req, res).catch(() => sendJson(res, 500, { detail: 'Internal Server Error' }));
-  });
   private balanceUsd: number;
   private pollsToComplete = 1;
   private outputKind: FalOutputKind = 'images';
-  private recorded: FalCall[] = [];
-  private failures: Array<{ failure: FalFailureKind | FalCustomFailure; on: FalCallKind; remaining: number }> = [];
   private failNextJob = 0;
   private readonly requests = new Map<string, QueuedRequest>();
 
   private constructor(opts: FakeFalOptions) {
+    super();
     this.apiKey = opts.apiKey ?? 'fal-test-key-id:fal-test-key-secret-0123456789';
     this.balanceUsd = opts.balance ?? 100;
   }
 
   static async start(opts: FakeFalOptions = {}): Promise<FakeFal> {
     const fake = new FakeFal(opts);
-    await fake.http.listen();
+    await fake.listen();
     return fake;
-  }
-
-  /** What `FAL_BASE_URL` takes (the queue host). */
-  get baseUrl(): string {
-    return this.http.baseUrl;
   }
 
   get balance(): number {
     return this.balanceUsd;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  calls(kind?: FalCallKind): FalCall[] {
-    return kind ? this.recorded.filter((call) => call.kind === kind) : [...this.recorded];
   }
 
   lastSubmit(): FalCall | undefined {
@@ -120,7 +104,7 @@ export class FakeFal {
    */
   failNext(failure: FalFailureKind | FalCustomFailure, { on = 'submit', times = 1 }: { on?: FalCallKind; times?: number } = {}): void {
     if (failure === 'job_failed') this.failNextJob += times;
-    else this.failures.push({ failure, on, remaining: times });
+    else this.injectFailure(failure, (kind) => kind === on, times);
   }
 
   setBalance(usd: number): void {
@@ -128,9 +112,8 @@ export class FakeFal {
   }
 
   /** Forgets calls, failures and requests; balance, poll count and output shape go back to their defaults. */
-  reset(): void {
-    this.recorded = [];
-    this.failures = [];
+  override reset(): void {
+    super.reset();
     this.failNextJob = 0;
     this.pollsToComplete = 1;
     this.outputKind = 'images';
@@ -140,7 +123,11 @@ export class FakeFal {
 
   // ---- HTTP -------------------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override internalError(res: ServerResponse): void {
+    sendJson(res, 500, { detail: 'Internal Server Error' });
+  }
+
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
@@ -158,11 +145,9 @@ export class FakeFal {
     }
     const call = { kind: route.kind, method, path, authorization, body, at: new Date() };
     if (authorization !== `Key ${this.apiKey}`) return this.answer(res, call, 401, { detail: 'Invalid authentication credentials' });
-    const injected = this.failures.find((entry) => entry.on === route.kind && entry.remaining > 0);
+    const injected = this.takeFailure(route.kind);
     if (injected) {
-      injected.remaining -= 1;
-      this.failures = this.failures.filter((entry) => entry.remaining > 0);
-      const { status, detail, headers } = failureAnswer(injected.failure);
+      const { status, detail, headers } = failureAnswer(injected);
       return this.answer(res, call, status, { detail }, headers);
     }
     if (route.kind === 'billing') {

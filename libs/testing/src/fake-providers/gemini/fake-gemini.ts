@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { LoopbackServer, readBody, sendJson } from '../../loopback-server';
+import { readBody, sendJson } from '../../loopback-server';
+import { FakeProviderServer } from '../fake-provider-server';
 import { tinyPng } from '../wavespeed/tiny-png';
 
 type Json = Record<string, unknown>;
@@ -48,43 +49,25 @@ const GOOGLE_JSON = { 'content-type': 'application/json; charset=UTF-8' };
  * `generationConfig.responseModalities` the model part carries a real 2x2 PNG as `inlineData`;
  * without it the answer is text only. Nothing of the request is echoed back.
  */
-export class FakeGemini {
+export class FakeGemini extends FakeProviderServer<GeminiCall, GeminiFailureKind | GeminiCustomFailure, string> {
   readonly apiKeys: string[];
   /** The bytes of every generated image. */
   readonly png = tinyPng([32, 160, 96]);
 
-  private readonly http = new LoopbackServer((req, res) => {
-    this.handle(req, res).catch(() => sendJson(res, 500, googleError(500, 'INTERNAL', 'Internal error encountered.'), GOOGLE_JSON));
-  });
-  private recorded: GeminiCall[] = [];
-  private failures: Array<{ failure: GeminiFailureKind | GeminiCustomFailure; key?: string; remaining: number }> = [];
-
   private constructor(opts: FakeGeminiOptions) {
+    super();
     this.apiKeys = opts.apiKeys ?? ['AIzaFakeGeminiKey-0000000000000000000000', 'AIzaFakeGeminiKey-1111111111111111111111'];
   }
 
   static async start(opts: FakeGeminiOptions = {}): Promise<FakeGemini> {
     const fake = new FakeGemini(opts);
-    await fake.http.listen();
+    await fake.listen();
     return fake;
-  }
-
-  /** What `GEMINI_BASE_URL` takes. */
-  get baseUrl(): string {
-    return this.http.baseUrl;
   }
 
   /** What `GEMINI_API_KEYS` takes. */
   get apiKeysCsv(): string {
     return this.apiKeys.join(',');
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  calls(): GeminiCall[] {
-    return [...this.recorded];
   }
 
   lastCall(): GeminiCall | undefined {
@@ -93,18 +76,16 @@ export class FakeGemini {
 
   /** The next `times` generate calls (only those made with `key`, when given) answer with `failure`. */
   failNext(failure: GeminiFailureKind | GeminiCustomFailure, { key, times = 1 }: { key?: string; times?: number } = {}): void {
-    this.failures.push({ failure, key, remaining: times });
-  }
-
-  /** Forgets calls and injected failures. */
-  reset(): void {
-    this.recorded = [];
-    this.failures = [];
+    this.injectFailure(failure, (apiKey) => !key || key === apiKey, times);
   }
 
   // ---- HTTP -------------------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override internalError(res: ServerResponse): void {
+    sendJson(res, 500, googleError(500, 'INTERNAL', 'Internal error encountered.'), GOOGLE_JSON);
+  }
+
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const path = url.pathname;
@@ -157,11 +138,9 @@ export class FakeGemini {
       return this.answer(res, call, 400, googleError(400, 'INVALID_ARGUMENT', 'Invalid JSON payload received.'));
     }
     const withBody = { ...call, body };
-    const injected = this.failures.find((entry) => entry.remaining > 0 && (!entry.key || entry.key === apiKey));
+    const injected = this.takeFailure(apiKey);
     if (injected) {
-      injected.remaining -= 1;
-      this.failures = this.failures.filter((entry) => entry.remaining > 0);
-      const { status, json, headers } = failureAnswer(injected.failure, route[1]);
+      const { status, json, headers } = failureAnswer(injected, route[1]);
       return this.answer(res, withBody, status, json, headers);
     }
     const invalid = validate(body);

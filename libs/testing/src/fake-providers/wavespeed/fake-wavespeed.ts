@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { LoopbackServer, readBody, sendJson } from '../../loopback-server';
+import { readBody, sendJson } from '../../loopback-server';
+import { FakeProviderServer } from '../fake-provider-server';
 import { tinyPng } from './tiny-png';
 
 type Json = Record<string, unknown>;
@@ -47,47 +48,30 @@ interface Prediction {
  * polls (created → processing → completed | failed), `GET /api/v3/balance` reports USD. Every API call
  * needs `Authorization: Bearer <apiKey>`. Outputs are URLs on the fake itself serving a real PNG.
  */
-export class FakeWavespeed {
+export class FakeWavespeed extends FakeProviderServer<WavespeedCall, WavespeedFailureKind | WavespeedCustomFailure, WavespeedCallKind> {
   readonly apiKey: string;
   /** The bytes every output URL serves. */
   readonly png = tinyPng();
 
-  private readonly http = new LoopbackServer((req, res) => {
-    this.handle(req, res).catch(() => sendJson(res, 500, envelope(500, 'internal error')));
-  });
   private balanceUsd: number;
   private pollsToComplete = 1;
-  private recorded: WavespeedCall[] = [];
-  private failures: Array<{ failure: WavespeedFailureKind | WavespeedCustomFailure; on: WavespeedCallKind; remaining: number }> = [];
   private failNextJob = 0;
   private readonly predictions = new Map<string, Prediction>();
 
   private constructor(opts: FakeWavespeedOptions) {
+    super();
     this.apiKey = opts.apiKey ?? 'wavespeed-test-key-0123456789';
     this.balanceUsd = opts.balance ?? 100;
   }
 
   static async start(opts: FakeWavespeedOptions = {}): Promise<FakeWavespeed> {
     const fake = new FakeWavespeed(opts);
-    await fake.http.listen();
+    await fake.listen();
     return fake;
-  }
-
-  /** What `WAVESPEED_BASE_URL` takes. */
-  get baseUrl(): string {
-    return this.http.baseUrl;
   }
 
   get balance(): number {
     return this.balanceUsd;
-  }
-
-  close(): Promise<void> {
-    return this.http.close();
-  }
-
-  calls(kind?: WavespeedCallKind): WavespeedCall[] {
-    return kind ? this.recorded.filter((call) => call.kind === kind) : [...this.recorded];
   }
 
   lastSubmit(): WavespeedCall | undefined {
@@ -105,7 +89,7 @@ export class FakeWavespeed {
    */
   failNext(failure: WavespeedFailureKind | WavespeedCustomFailure, { on = 'submit', times = 1 }: { on?: WavespeedCallKind; times?: number } = {}): void {
     if (failure === 'job_failed') this.failNextJob += times;
-    else this.failures.push({ failure, on, remaining: times });
+    else this.injectFailure(failure, (kind) => kind === on, times);
   }
 
   /**
@@ -127,9 +111,8 @@ export class FakeWavespeed {
   }
 
   /** Forgets calls, injected failures and jobs; the balance and poll count go back to their defaults. */
-  reset(): void {
-    this.recorded = [];
-    this.failures = [];
+  override reset(): void {
+    super.reset();
     this.failNextJob = 0;
     this.pollsToComplete = 1;
     this.balanceUsd = 100;
@@ -138,7 +121,11 @@ export class FakeWavespeed {
 
   // ---- HTTP -------------------------------------------------------------------------------
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  protected override internalError(res: ServerResponse): void {
+    sendJson(res, 500, envelope(500, 'internal error'));
+  }
+
+  protected override async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const path = new URL(req.url ?? '/', 'http://127.0.0.1').pathname;
     const raw = await readBody(req);
@@ -161,11 +148,9 @@ export class FakeWavespeed {
     }
     const call = { kind, method, path, authorization, body, at: new Date() };
     if (authorization !== `Bearer ${this.apiKey}`) return this.answer(res, call, 401, envelope(401, 'Invalid authentication, please check your API key'));
-    const injected = this.failures.find((entry) => entry.on === kind && entry.remaining > 0);
+    const injected = this.takeFailure(kind);
     if (injected) {
-      injected.remaining -= 1;
-      this.failures = this.failures.filter((entry) => entry.remaining > 0);
-      const { status, message, headers } = failureAnswer(injected.failure);
+      const { status, message, headers } = failureAnswer(injected);
       return this.answer(res, call, status, envelope(status, message), headers);
     }
     if (kind === 'balance') return this.answer(res, call, 200, envelope(200, 'success', { balance: this.balanceUsd, currency: 'USD' }));

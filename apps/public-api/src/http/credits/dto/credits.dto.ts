@@ -1,9 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsPositive, IsString, IsUUID, Length, Matches, Max } from 'class-validator';
-import { IsOptionalNotNull, IsTelegramId } from '@genbot/core';
+import { ExactlyOneOf, IsOptionalNotNull, IsTelegramId } from '@genbot/core';
 import { TRANSFER_CREDITS_CEILING, TransferKind } from '@genbot/ledger';
 
 /** Whose credits: exactly one of `telegramId` (seed 000) or `userId` (seed 001). */
+@ExactlyOneOf('telegramId', 'userId')
 export class CreditsTargetDto {
   @ApiPropertyOptional({ example: 123456789, oneOf: [{ type: 'integer' }, { type: 'string' }] })
   @IsOptionalNotNull()

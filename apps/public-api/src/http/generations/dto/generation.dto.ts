@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsPositive, IsString, IsUUID, IsUrl, Length, Max, Min } from 'class-validator';
-import { IsTelegramId, SAFE_INT_MAX } from '@genbot/core';
+import { ExactlyOneOf, IsTelegramId, SAFE_INT_MAX } from '@genbot/core';
 import type { CatalogModel, Generation, GenerationResult } from '@genbot/generations';
 
 /**
@@ -97,6 +97,7 @@ export class SubmitRequestDto extends ModelOptionsDto {
   @ApiPropertyOptional({ enum: ['uz', 'ru', 'en'] }) @IsOptional() @IsIn(['uz', 'ru', 'en']) language?: 'uz' | 'ru' | 'en';
 }
 
+@ExactlyOneOf('image_url', 'media_id')
 export class ToolRequestDto {
   @ApiPropertyOptional({ example: '123456789', description: 'Must be the caller (seed 002 sends it)' })
   @IsOptional()

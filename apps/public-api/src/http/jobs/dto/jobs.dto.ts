@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsObject, IsOptional, IsString, IsUUID, IsUrl, Length, MaxLength, ValidateNested } from 'class-validator';
+import { ExactlyOneOf } from '@genbot/core';
 import type { CatalogModel, DataObject, Generation, GenerationResult } from '@genbot/generations';
 import { omitAbsent } from '../../omit-absent';
 
 const MEDIA = ['image', 'video', 'text', 'audio'] as const;
 
-/** Seed 001's `IOObject`. */
+/** Seed 001's `IOObject`. As an input it names its data by exactly one of dataId or url. */
+@ExactlyOneOf('dataId', 'url')
 export class IOObjectDto {
   @ApiProperty({ enum: MEDIA }) @IsIn(MEDIA) type: (typeof MEDIA)[number];
   @ApiPropertyOptional({ format: 'uuid' }) @IsOptional() @IsUUID() dataId?: string;

@@ -1,6 +1,6 @@
 import { AppConfig } from '@genbot/core';
 // libs/testing's index does not export the provider fakes yet; reach the folder directly.
-import { FakeElevenLabs } from '../../../../../testing/src/fake-providers/elevenlabs';
+import { FakeElevenLabs } from '@genbot/testing';
 import { ProviderError, ProviderInput } from '../../../application/ports/generation-provider';
 import { ElevenLabsAdapter } from './elevenlabs.adapter';
 

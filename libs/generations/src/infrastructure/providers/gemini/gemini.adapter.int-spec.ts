@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { AppConfig } from '@genbot/core';
 import { TEST_REDIS_URL } from '@genbot/testing';
 // libs/testing's index does not export the provider fakes yet; reach the folder directly.
-import { FAKE_GEMINI_RETRY_DELAY_SECONDS, FakeGemini } from '../../../../../testing/src/fake-providers/gemini';
+import { FAKE_GEMINI_RETRY_DELAY_SECONDS, FakeGemini } from '@genbot/testing';
 import { ProviderError, ProviderInput } from '../../../application/ports/generation-provider';
 import { GeminiAdapter } from './gemini.adapter';
 import { GeminiKeyPool, GeminiKeyPoolOptions } from './gemini-key-pool';

@@ -1,6 +1,6 @@
 import { AppConfig } from '@genbot/core';
 // libs/testing's index does not export the provider fakes yet; reach the folder directly.
-import { FakeWavespeed } from '../../../../../testing/src/fake-providers/wavespeed';
+import { FakeWavespeed } from '@genbot/testing';
 import { ProviderError, ProviderInput } from '../../../application/ports/generation-provider';
 import { WavespeedAdapter } from './wavespeed.adapter';
 

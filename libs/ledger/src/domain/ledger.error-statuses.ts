@@ -1,0 +1,11 @@
+/** The ledger's error codes as HTTP statuses; an HTTP app serving the ledger passes this to `createHttpApp`. */
+export const LEDGER_ERROR_STATUSES: Readonly<Record<string, number>> = {
+  LEDGER_INSUFFICIENT_CREDITS: 402,
+  LEDGER_IDEMPOTENCY_CONFLICT: 409,
+  LEDGER_ACCOUNT_NOT_FOUND: 404,
+  LEDGER_HOLD_NOT_FOUND: 404,
+  LEDGER_HOLD_ALREADY_RESOLVED: 409,
+  LEDGER_HOLD_EXPIRED: 409,
+  LEDGER_CAPTURE_EXCEEDS_HOLD: 409,
+  LEDGER_LIMIT_EXCEEDED: 422,
+};
