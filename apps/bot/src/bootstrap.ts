@@ -3,15 +3,13 @@ import { AppConfig, createHttpApp } from '@genbot/core';
 import { LEDGER_ERROR_STATUSES } from '@genbot/ledger';
 import { USERS_ERROR_STATUSES } from '@genbot/users';
 import { BotModule } from './bot.module';
-
-/** The bot's own code: a webhook call without Telegram's secret token. */
-const BOT_ERROR_STATUSES = { WEBHOOK_SECRET_INVALID: 401 };
+import { WEBHOOK_ERROR_STATUSES } from './http/webhook.route';
 
 /** Starts the bot app (webhook endpoint and health); shared by main, the all-in-one process and e2e. */
 export function bootstrapBot(config: AppConfig, options: { port?: number } = {}): Promise<NestFastifyApplication> {
   if (config.env.BOT_TOKEN && config.botMode === 'webhook') config.require('TELEGRAM_WEBHOOK_SECRET', 'in webhook mode (or set BOT_MODE=polling)');
   return createHttpApp(BotModule.register(config), config, 'bot', {
     port: options.port,
-    errorStatuses: [USERS_ERROR_STATUSES, LEDGER_ERROR_STATUSES, BOT_ERROR_STATUSES],
+    errorStatuses: [USERS_ERROR_STATUSES, LEDGER_ERROR_STATUSES, WEBHOOK_ERROR_STATUSES],
   });
 }

@@ -17,10 +17,13 @@ import { UpdatesQueue } from '../updates/updates.queue';
  * second at peak, and Nest's per-request pipeline (param pipes, the execution context) halved the
  * acks per second (bench/webhook/README.md). Errors still leave through the one ErrorBodyFilter.
  */
+/** The webhook's own code: a call without Telegram's secret token. */
+export const WEBHOOK_ERROR_STATUSES = { WEBHOOK_SECRET_INVALID: 401 };
+
 @Injectable()
 export class WebhookRoute implements OnModuleInit {
   private readonly secretDigest: Buffer;
-  private readonly errors = new ErrorBodyFilter();
+  private readonly errors = new ErrorBodyFilter([WEBHOOK_ERROR_STATUSES]);
 
   constructor(
     private readonly host: HttpAdapterHost,
