@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CacheBus } from './cache/cache-bus';
 import { AppConfig, AppName } from './config/app-config';
 import { typeormOptions } from './database/typeorm-options';
 import { GlobalIpRateLimitGuard, GlobalRateLimitInterceptor } from './http/global-rate-limit';
@@ -32,6 +33,7 @@ export class CoreModule {
         { provide: AppConfig, useValue: config },
         redisProvider,
         RedisCloser,
+        CacheBus,
         SettingsService,
         RateLimitStorage,
         RateLimiter,
@@ -44,7 +46,7 @@ export class CoreModule {
             ]
           : []),
       ],
-      exports: [AppConfig, REDIS, SettingsService, RateLimitStorage, RateLimiter, RateLimitGuard],
+      exports: [AppConfig, REDIS, CacheBus, SettingsService, RateLimitStorage, RateLimiter, RateLimitGuard],
     };
   }
 }
