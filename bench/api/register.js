@@ -4,6 +4,8 @@
  * `repl`, which loads `domain`, which wraps every EventEmitter#emit of the process; production
  * (`node dist/...`) has none of that, and it cost genbot's many emits more than the references'.
  */
+/* global require, __dirname */
+/* eslint-disable @typescript-eslint/no-require-imports -- a require hook is CommonJS by nature, loaded with `node -r` */
 const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const ts = require('typescript');

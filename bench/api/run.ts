@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
@@ -14,9 +14,10 @@ import { bootstrapPublicApi } from '../../apps/public-api/src/bootstrap';
 /**
  * Mini App reads (initData-authenticated) through genbot's public-api against two reference
  * servers that do the least such a read can do: bare Fastify with the same initData HMAC and one
- * Redis GET, or one indexed PostgreSQL query. Each server runs alone in a child process, the load
- * generator (autocannon) in this one; every route gets a warm-up then a measured run, and the
- * reference runs again at the end so drift on this noisy machine shows. See bench/api/README.md.
+ * Redis GET, or one indexed PostgreSQL query. Each server runs in a child process of its own, the
+ * load generator (autocannon) in this one; every route gets a warm-up, then rounds of every route
+ * in turn, and each figure is the median of its rounds, so that the noise of this shared machine
+ * falls on every route alike. See bench/api/README.md.
  */
 
 const DATABASE_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/genbot_bench_api';
@@ -25,7 +26,9 @@ const BOT_TOKEN = '7000000001:bench-api-token-aaaaaaaaaaaaaaaaaaaaa';
 const USERS = 100;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 3);
-const RUN_SECONDS = Number(process.env.BENCH_RUN_SECONDS ?? 10);
+const RUN_SECONDS = Number(process.env.BENCH_RUN_SECONDS ?? 4);
+/** Rounds of every route in turn; each figure is the median of its rounds. */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const FIRST_TELEGRAM_ID = 9_300_000_000;
 const DATA_DIR = mkdtempSync(join(tmpdir(), 'genbot-bench-api-'));
 /** `BENCH_ONLY=genbot` (or a route substring) runs only the matching targets, for profiling. */
@@ -47,8 +50,8 @@ const TARGETS: Target[] = [
   { server: 'genbot', route: 'GET /users/{telegram_id}/balance', path: (id) => `/api/v1/users/${id}/balance` },
   { server: 'genbot', route: 'GET /models', path: () => `/api/v1/models` },
   { server: 'genbot', route: 'GET /generations/active', path: () => `/api/v1/generations/active` },
-  { server: 'reference-redis', route: 'balance (reference: HMAC + Redis GET), again', path: (id) => `/api/v1/users/${id}/balance` },
 ];
+const BAR = TARGETS[0].route;
 
 interface Row {
   route: string;
@@ -56,6 +59,14 @@ interface Row {
   p50: number;
   p99: number;
   failures: number;
+  /** This route's req/s over the reference's in each round: how much the noise moved it. */
+  ratios: number[];
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 function genbotConfig(): Record<string, string> {
@@ -173,51 +184,68 @@ function table(header: string[], lines: (string | number)[][]): string {
 async function main(): Promise<void> {
   const started = Date.now();
   process.stdout.write(`api bench ${new Date().toISOString()}, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model.trim()}\n`);
-  process.stdout.write(`${USERS} users, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up + ${RUN_SECONDS} s per route, loopback\n\n`);
+  process.stdout.write(
+    `${USERS} users, ${CONNECTIONS} connections, ${WARMUP_SECONDS} s warm-up, then ${ROUNDS} rounds of ${RUN_SECONDS} s per route in turn, loopback; load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}\n\n`,
+  );
   const telegramIds = await seed();
-  const rows: Row[] = [];
-  const targets = TARGETS.filter((t) => !ONLY || t.server === ONLY || t.route.includes(ONLY));
-  for (const target of targets) {
-    const server = await startServer(target.server);
-    try {
-      await fire(server.port, target, telegramIds, WARMUP_SECONDS);
-      const result = await fire(server.port, target, telegramIds, RUN_SECONDS);
-      const row = {
-        route: target.route,
-        reqPerSec: result.requests.mean,
-        p50: result.latency.p50,
-        p99: result.latency.p99,
-        failures: result.errors + result.timeouts + result.non2xx,
-      };
-      rows.push(row);
-      process.stdout.write(
-        `  ${row.route}: ${Math.round(row.reqPerSec)} req/s, p50 ${row.p50} ms, p99 ${row.p99} ms${row.failures ? `, ${row.failures} failures` : ''}\n`,
-      );
-    } finally {
-      // Requests still in flight when the run ended finish first, so closing logs no errors.
-      await new Promise((resolve) => setTimeout(resolve, 500));
-      await server.stop();
+  const targets = TARGETS.filter((t) => !ONLY || t.server === ONLY || t.route.includes(ONLY) || t.route === BAR);
+  // Every server up at once (an idle one costs nothing), so that rounds can interleave: whatever
+  // else the machine is doing falls on every route alike, not on whichever ran during a test suite.
+  const servers = new Map<ServerKind, { port: number; stop: () => Promise<void> }>();
+  const runs = new Map<string, autocannon.Result[]>(targets.map((t) => [t.route, []]));
+  try {
+    for (const server of new Set(targets.map((t) => t.server))) servers.set(server, await startServer(server));
+    for (const target of targets) await fire(servers.get(target.server)!.port, target, telegramIds, WARMUP_SECONDS);
+    for (let round = 1; round <= ROUNDS; round++) {
+      const line: string[] = [];
+      for (const target of targets) {
+        const result = await fire(servers.get(target.server)!.port, target, telegramIds, RUN_SECONDS);
+        runs.get(target.route)!.push(result);
+        line.push(`${Math.round(result.requests.mean)}`);
+      }
+      process.stdout.write(`  round ${round}: ${line.join(' / ')} req/s\n`);
     }
+  } finally {
+    // Requests still in flight when a run ended finish first, so closing logs no errors.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    for (const server of servers.values()) await server.stop();
   }
-  // The Redis reference ran first and last: the slower of the two is the bar, so drift favours no one.
-  const references = rows.filter((r) => r.route.startsWith('balance (reference: HMAC + Redis GET)'));
-  const bar = references.length ? references.reduce((a, b) => (a.reqPerSec <= b.reqPerSec ? a : b)) : { reqPerSec: 0, p99: 0 };
-  const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : 'n/a');
+  const bar = runs.get(BAR)!;
+  const rows: Row[] = targets.map((target) => {
+    const results = runs.get(target.route)!;
+    return {
+      route: target.route,
+      reqPerSec: median(results.map((r) => r.requests.mean)),
+      p50: median(results.map((r) => r.latency.p50)),
+      p99: median(results.map((r) => r.latency.p99)),
+      failures: results.reduce((sum, r) => sum + r.errors + r.timeouts + r.non2xx, 0),
+      ratios: results.map((r, i) => r.requests.mean / bar[i].requests.mean),
+    };
+  });
+  const reference = rows[0];
+  const percent = (value: number) => `${(value * 100).toFixed(0)} %`;
   process.stdout.write(
     `\n${table(
-      ['route', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'req/s vs Redis reference', 'p99 vs Redis reference'],
+      ['route', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'req/s vs Redis reference', 'rounds: min–max', 'p99 vs Redis reference'],
       rows.map((r) => [
         r.route,
         Math.round(r.reqPerSec),
         r.p50,
         r.p99,
         r.failures,
-        `${(Number(ratio(r.reqPerSec, bar.reqPerSec)) * 100).toFixed(0)} %`,
-        `${ratio(r.p99, bar.p99)}x`,
+        percent(r.reqPerSec / reference.reqPerSec),
+        `${percent(Math.min(...r.ratios))}–${percent(Math.max(...r.ratios))}`,
+        `${(r.p99 / reference.p99).toFixed(2)}x`,
       ]),
     )}\n`,
   );
-  process.stdout.write(`targets: genbot reads >= 50 % of the reference's req/s, p99 <= 2x its p99\ntotal ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+  process.stdout.write(
+    `targets: genbot reads >= 50 % of the reference's req/s, p99 <= 2x its p99\nload average at the end ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}; total ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+  );
   if (rows.some((r) => r.failures > 0)) {
     process.stderr.write('some runs had errors or non-2xx answers: the figures are not comparable\n');
     process.exitCode = 1;
