@@ -61,6 +61,8 @@ interface Row {
   failures: number;
   /** This route's req/s over the reference's in each round: how much the noise moved it. */
   ratios: number[];
+  /** The server's CPU time per answered request, µs (median of the rounds). */
+  cpuMicros: number;
 }
 
 function median(values: number[]): number {
@@ -89,6 +91,8 @@ function genbotConfig(): Record<string, string> {
     RATE_LIMIT_BURST: '100000',
     RATE_LIMIT_IP_RPS: '100000',
     RATE_LIMIT_IP_BURST: '100000',
+    // Experiments: `BENCH_GENBOT_ENV='{"RATE_LIMIT_RPS":"0"}'` runs genbot with other settings.
+    ...(JSON.parse(process.env.BENCH_GENBOT_ENV ?? '{}') as Record<string, string>),
   };
 }
 
@@ -124,7 +128,14 @@ async function seed(): Promise<number[]> {
   return ids;
 }
 
-async function startServer(server: ServerKind): Promise<{ port: number; stop: () => Promise<void> }> {
+interface Server {
+  port: number;
+  /** CPU time the server's process has used so far, in µs. */
+  cpu: () => Promise<number>;
+  stop: () => Promise<void>;
+}
+
+async function startServer(server: ServerKind): Promise<Server> {
   const child: ChildProcess = fork(join(__dirname, 'server.ts'), [], {
     execArgv: [
       // Not ts-node: see register.js (it would load `domain` into the server's process).
@@ -150,6 +161,16 @@ async function startServer(server: ServerKind): Promise<{ port: number; stop: ()
   });
   return {
     port,
+    cpu: () =>
+      new Promise((resolve) => {
+        const listen = (message: { type: string; micros?: number }) => {
+          if (message.type !== 'cpu') return;
+          child.off('message', listen);
+          resolve(message.micros!);
+        };
+        child.on('message', listen);
+        child.send({ type: 'cpu' });
+      }),
     stop: () =>
       new Promise((resolve) => {
         const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
@@ -193,16 +214,20 @@ async function main(): Promise<void> {
   const targets = TARGETS.filter((t) => !ONLY || t.server === ONLY || t.route.includes(ONLY) || t.route === BAR);
   // Every server up at once (an idle one costs nothing), so that rounds can interleave: whatever
   // else the machine is doing falls on every route alike, not on whichever ran during a test suite.
-  const servers = new Map<ServerKind, { port: number; stop: () => Promise<void> }>();
+  const servers = new Map<ServerKind, Server>();
   const runs = new Map<string, autocannon.Result[]>(targets.map((t) => [t.route, []]));
+  const cpuPerRequest = new Map<string, number[]>(targets.map((t) => [t.route, []]));
   try {
     for (const server of new Set(targets.map((t) => t.server))) servers.set(server, await startServer(server));
     for (const target of targets) await fire(servers.get(target.server)!.port, target, telegramIds, WARMUP_SECONDS);
     for (let round = 1; round <= ROUNDS; round++) {
       const line: string[] = [];
       for (const target of targets) {
-        const result = await fire(servers.get(target.server)!.port, target, telegramIds, RUN_SECONDS);
+        const server = servers.get(target.server)!;
+        const cpuBefore = await server.cpu();
+        const result = await fire(server.port, target, telegramIds, RUN_SECONDS);
         runs.get(target.route)!.push(result);
+        cpuPerRequest.get(target.route)!.push(((await server.cpu()) - cpuBefore) / Math.max(1, result.requests.total));
         line.push(`${Math.round(result.requests.mean)}`);
       }
       process.stdout.write(`  round ${round}: ${line.join(' / ')} req/s\n`);
@@ -222,13 +247,14 @@ async function main(): Promise<void> {
       p99: median(results.map((r) => r.latency.p99)),
       failures: results.reduce((sum, r) => sum + r.errors + r.timeouts + r.non2xx, 0),
       ratios: results.map((r, i) => r.requests.mean / bar[i].requests.mean),
+      cpuMicros: median(cpuPerRequest.get(target.route)!),
     };
   });
   const reference = rows[0];
   const percent = (value: number) => `${(value * 100).toFixed(0)} %`;
   process.stdout.write(
     `\n${table(
-      ['route', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'req/s vs Redis reference', 'rounds: min–max', 'p99 vs Redis reference'],
+      ['route', 'req/s', 'p50 ms', 'p99 ms', 'failures', 'req/s vs Redis reference', 'rounds: min–max', 'p99 vs Redis reference', 'server CPU µs/req'],
       rows.map((r) => [
         r.route,
         Math.round(r.reqPerSec),
@@ -238,6 +264,7 @@ async function main(): Promise<void> {
         percent(r.reqPerSec / reference.reqPerSec),
         `${percent(Math.min(...r.ratios))}–${percent(Math.max(...r.ratios))}`,
         `${(r.p99 / reference.p99).toFixed(2)}x`,
+        Math.round(r.cpuMicros),
       ]),
     )}\n`,
   );
