@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { TEST_API_KEY, signInitData, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { UsersService } from '@genbot/users';
 import { bootstrapPublicApi } from '../src/bootstrap';
 
 const BOT_TOKEN = '5551234567:AAH-public-api-test-token_0000000000';
@@ -86,8 +87,10 @@ describe('public-api: Mini App (initData)', () => {
 
   it('forbids a banned user with 403', async () => {
     const id = uniqueTelegramId();
-    await sync(initDataFor(id)).expect(200);
-    await app.get(DataSource).query('UPDATE users SET is_banned = true WHERE telegram_id = $1', [id]);
+    const { body: user } = await sync(initDataFor(id)).expect(200);
+    // Read once more, so that the guard's cache holds the user before the ban.
+    await http.get(`/api/v1/referrals/${id}`).set('X-Telegram-Init-Data', initDataFor(id)).expect(200);
+    await app.get(UsersService).setBanned(user.id, true, 'spam');
     const res = await sync(initDataFor(id)).expect(403);
     expect(res.body.code).toBe('USER_BANNED');
     await http

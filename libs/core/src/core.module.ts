@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { CacheBus } from './cache/cache-bus';
 import { AppConfig, AppName } from './config/app-config';
 import { DatabaseHealthRepository } from './database/database-health.repository';
 import { typeormOptions } from './database/typeorm-options';
@@ -38,6 +39,7 @@ export class CoreModule {
         RedisCloser,
         SettingsRepository,
         SettingDefaultsRegistry,
+        CacheBus,
         SettingsService,
         RateLimitStorage,
         RateLimiter,
@@ -50,7 +52,7 @@ export class CoreModule {
             ]
           : []),
       ],
-      exports: [AppConfig, REDIS, SettingsService, SettingDefaultsRegistry, RateLimitStorage, RateLimiter, RateLimitGuard],
+      exports: [AppConfig, REDIS, CacheBus, SettingsService, SettingDefaultsRegistry, RateLimitStorage, RateLimiter, RateLimitGuard],
     };
   }
 }

@@ -24,6 +24,9 @@ export * from './queue/queue-names';
 export * from './embedded/embedded-infra';
 export * from './logging/logging.module';
 export * from './http/params';
+/** Read-through caches in memory and Redis, invalidated in every process on change. */
+export * from './cache/cache-bus';
+export * from './cache/layered-cache';
 /** Operator-tunable values stored in system_settings. */
 export * from './settings/settings.service';
 export * from './settings/setting-defaults.registry';

@@ -5,11 +5,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
 import { AppConfig, DomainError, Principal, principalOf, setPrincipal } from '@genbot/core';
 import { InitData, parseAuthorizationInitData, validateInitData } from '@genbot/telegram';
-import { UsersService, userBanned } from '@genbot/users';
+import { User, UsersService, userBanned, userNotFound } from '@genbot/users';
 
 type AuthKind = 'service' | 'miniapp';
 const AUTH_KINDS = 'genbot:auth-kinds';
 const INIT_DATA = Symbol('genbot.initData');
+/** The Mini App caller's user, loaded once by the guard for the whole request. */
+const CALLER = new WeakMap<Principal, User>();
 
 /**
  * Marks a route as callable by service clients (`X-API-Key`), Mini App users (initData), or
@@ -30,6 +32,21 @@ export const CurrentPrincipal = createParamDecorator((_: unknown, ctx: Execution
 export const CurrentInitData = createParamDecorator((_: unknown, ctx: ExecutionContext) => {
   return (ctx.switchToHttp().getRequest<FastifyRequest>() as unknown as Record<symbol, InitData>)[INIT_DATA];
 });
+
+/**
+ * The Mini App caller's account, as the guard loaded it for this request (the handler needs no
+ * second lookup). Undefined for service callers and for a Telegram user who has not synced yet.
+ */
+export function callerUser(principal: Principal | undefined): User | undefined {
+  return principal ? CALLER.get(principal) : undefined;
+}
+
+/** `callerUser`, or 404 USER_NOT_FOUND when the caller has no account yet (call /users/sync first). */
+export function requireCallerUser(principal: Principal): User {
+  const user = callerUser(principal);
+  if (!user) throw userNotFound(principal.kind === 'miniapp' ? { telegramId: principal.telegramId } : undefined);
+  return user;
+}
 
 /** A Mini App user may only touch their own Telegram id; service clients act for anyone. */
 export function assertOwnTelegramId(principal: Principal | undefined, telegramId: string): void {
@@ -63,10 +80,13 @@ export class AuthGuard implements CanActivate {
     if (kinds.includes('miniapp') && rawInitData !== undefined) {
       const initData = this.verifyInitData(rawInitData);
       const telegramId = String(initData.user.id);
-      const user = await this.users.findByTelegramId(telegramId);
+      // Cached (memory, then Redis): a ban reaches every process's copy through UsersService's invalidation.
+      const user = await this.users.findByTelegramIdCached(telegramId);
       if (user?.isBanned) throw userBanned();
       (request as unknown as Record<symbol, InitData>)[INIT_DATA] = initData;
-      setPrincipal(request, { kind: 'miniapp', name: `tg:${telegramId}`, telegramId });
+      const principal: Principal = { kind: 'miniapp', name: `tg:${telegramId}`, telegramId };
+      setPrincipal(request, principal);
+      if (user) CALLER.set(principal, user);
       return true;
     }
     const expected = kinds.map((kind) => (kind === 'service' ? 'X-API-Key' : 'X-Telegram-Init-Data')).join(' or ');

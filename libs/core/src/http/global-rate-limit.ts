@@ -16,9 +16,20 @@ const CHARGED = Symbol('genbot.rateLimitCharged');
 
 type Charged = { [CHARGED]?: boolean };
 
+// Per handler and path (one handler may serve several): neither changes, so neither does the answer.
+const exemptRoutes = new WeakMap<object, Map<string, boolean>>();
+
 function exempt(context: ExecutionContext, reflector: Reflector): boolean {
-  const request = context.switchToHttp().getRequest<FastifyRequest>();
-  return EXEMPT.test(request.routeOptions.url ?? '') || reflector.getAllAndOverride<boolean>(SKIP, [context.getHandler(), context.getClass()]) === true;
+  const handler = context.getHandler();
+  const url = context.switchToHttp().getRequest<FastifyRequest>().routeOptions.url ?? '';
+  let byUrl = exemptRoutes.get(handler);
+  if (!byUrl) exemptRoutes.set(handler, (byUrl = new Map()));
+  let answer = byUrl.get(url);
+  if (answer === undefined) {
+    answer = EXEMPT.test(url) || reflector.getAllAndOverride<boolean>(SKIP, [handler, context.getClass()]) === true;
+    byUrl.set(url, answer);
+  }
+  return answer;
 }
 
 /**
@@ -37,8 +48,8 @@ export class GlobalIpRateLimitGuard implements CanActivate {
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const rule = this.config.rateLimits.ip;
     const request = context.switchToHttp().getRequest<FastifyRequest & Charged>();
-    if (!rule || context.getType() !== 'http' || exempt(context, this.reflector)) return true;
-    if (CREDENTIAL_HEADERS.some((name) => request.headers[name] !== undefined)) return true;
+    if (!rule || context.getType() !== 'http') return true;
+    if (CREDENTIAL_HEADERS.some((name) => request.headers[name] !== undefined) || exempt(context, this.reflector)) return true;
     request[CHARGED] = true;
     await this.limiter.enforce(context.switchToHttp().getResponse<FastifyReply>(), `global:${clientKey(request)}`, rule);
     return true;

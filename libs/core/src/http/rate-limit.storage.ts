@@ -49,15 +49,29 @@ return {1, math.floor((now - allowAt) / interval), 0}`;
  * caller passes `now` (ms): the app's clock, and the tests' controlled timestamps.
  * Also a `ThrottlerStorage`, so @nestjs/throttler's guard can run on the same buckets.
  */
+type Scripts = Redis & {
+  genbotRateWindow(key: string, now: number, windowMs: number, limit: number, member: string): Promise<number[]>;
+  genbotRateBucket(key: string, now: number, intervalMs: number, burst: number): Promise<number[]>;
+};
+
 @Injectable()
 export class RateLimitStorage implements ThrottlerStorage {
-  constructor(@InjectRedis() private readonly redis: Redis) {}
+  private readonly scripts: Scripts;
+
+  constructor(@InjectRedis() redis: Redis) {
+    // Every API call runs one of these: sent once and then called by its SHA (EVALSHA), not as
+    // 500 bytes of Lua each time; ioredis falls back to EVAL if Redis has forgotten the script.
+    const scripts = redis as Scripts;
+    if (!scripts.genbotRateWindow) redis.defineCommand('genbotRateWindow', { numberOfKeys: 1, lua: SLIDING_WINDOW });
+    if (!scripts.genbotRateBucket) redis.defineCommand('genbotRateBucket', { numberOfKeys: 1, lua: TOKEN_BUCKET });
+    this.scripts = scripts;
+  }
 
   async take(key: string, rule: RateRule, now: number): Promise<RateDecision> {
     const [allowed, remaining, retryAfterMs] =
       rule.kind === 'window'
-        ? ((await this.redis.eval(SLIDING_WINDOW, 1, key, now, rule.windowMs, rule.limit, `${now}:${randomUUID()}`)) as number[])
-        : ((await this.redis.eval(TOKEN_BUCKET, 1, key, now, 1000 / rule.perSecond, rule.burst)) as number[]);
+        ? await this.scripts.genbotRateWindow(key, now, rule.windowMs, rule.limit, `${now}:${randomUUID()}`)
+        : await this.scripts.genbotRateBucket(key, now, 1000 / rule.perSecond, rule.burst);
     return { allowed: allowed === 1, remaining, retryAfterMs };
   }
 

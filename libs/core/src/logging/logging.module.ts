@@ -3,6 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { RequestMethod } from '@nestjs/common';
 import { LoggerModule } from 'nestjs-pino';
 import pretty from 'pino-pretty';
+import pino from 'pino';
 import { AppConfig, AppName } from '../config/app-config';
 import { redactUrl } from './redact';
 
@@ -51,10 +52,16 @@ export function loggingModule(config: AppConfig, app: AppName) {
       'req.headers["x-telegram-bot-api-secret-token"]',
       'req.headers.cookie',
     ],
-    customProps: (req: IncomingMessage) => {
+    // Undefined rather than {} when there is no caller yet (always so when the request starts):
+    // pino-http makes a child logger per request for any object, empty or not.
+    // (pino-http's types say object; its code tests the value for truth.)
+    customProps: ((req: IncomingMessage) => {
       const principal = (req as IncomingMessage & { principalName?: string }).principalName;
-      return principal ? { principal } : {};
-    },
+      return principal ? { principal } : undefined;
+    }) as (req: IncomingMessage) => object,
+    // The access line is written at info: at a quieter level it never prints, so pino-http need
+    // not watch every response for it. (Errors are logged by the error filter, with the request id.)
+    autoLogging: pino.levels.values[config.env.LOG_LEVEL] === undefined || pino.levels.values[config.env.LOG_LEVEL] <= pino.levels.values.info,
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: redactUrl(req.url) }),
       // Response headers would carry a presigned Location; the status is what an access log needs.

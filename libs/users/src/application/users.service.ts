@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { CacheBus, LayeredCache } from '@genbot/core';
 import { parseStartPayload } from '../domain/start-payload';
 import { Language, User } from '../domain/user';
 import { userNotFound } from '../domain/users.errors';
@@ -23,9 +24,22 @@ export interface ReferralSummary {
   invitedCount: number;
 }
 
+/** Seed 002 keeps user profiles 5 minutes; a minute of that in each process's memory. */
+const MEMORY_TTL_MS = 60_000;
+const REDIS_TTL_SECONDS = 300;
+const DATE_FIELDS = ['consentPdAt', 'blockedAt', 'reviewedAt', 'lastActivityAt', 'createdAt', 'updatedAt'] as const;
+
 @Injectable()
 export class UsersService {
-  constructor(private readonly users: UsersRepository) {}
+  /** By Telegram id, the key every Mini App call arrives with. Every write below invalidates it. */
+  private readonly cache: LayeredCache<User>;
+
+  constructor(
+    private readonly users: UsersRepository,
+    caches: CacheBus,
+  ) {
+    this.cache = caches.create<User>({ namespace: 'users', memoryTtlMs: MEMORY_TTL_MS, redisTtlSeconds: REDIS_TTL_SECONDS, decode: reviveUser });
+  }
 
   /**
    * Creates the user on first contact or refreshes their Telegram profile. A referrer is linked
@@ -38,7 +52,7 @@ export class UsersService {
       const referrer = await this.users.findOne({ referralCode: input.refCode.toLowerCase() });
       if (referrer && referrer.telegramId !== input.telegramId) referrerId = referrer.id;
     }
-    return this.users.upsert({ ...input, referrerId, advertisingSource: input.source ?? null });
+    return this.changed(await this.users.upsert({ ...input, referrerId, advertisingSource: input.source ?? null }));
   }
 
   /** `/start <payload>` from the bot: the same registration with the payload decoded. */
@@ -55,21 +69,37 @@ export class UsersService {
     return this.users.findOne({ telegramId });
   }
 
+  /**
+   * The user through the cache, for the hot read path (every Mini App call's auth). A change
+   * made through this service reaches every process's copy before the next read there: a ban or
+   * a language takes effect at once, not after the TTL. A change made around it (raw SQL) waits
+   * for the TTL.
+   */
+  findByTelegramIdCached(telegramId: string): Promise<User | undefined> {
+    return this.cache.get(telegramId, () => this.users.findOne({ telegramId }));
+  }
+
   async getByTelegramId(telegramId: string): Promise<User> {
     return (await this.users.findOne({ telegramId })) ?? throwNotFound({ telegramId });
   }
 
   async setConsent(id: string, consentPd: boolean): Promise<User> {
-    return (await this.users.update(id, { consent_pd: consentPd, consent_pd_at: consentPd ? new Date() : null })) ?? throwNotFound({ userId: id });
+    return this.updated(id, await this.users.update(id, { consent_pd: consentPd, consent_pd_at: consentPd ? new Date() : null }));
   }
 
   async setLanguage(id: string, language: Language): Promise<User> {
-    return (await this.users.update(id, { language })) ?? throwNotFound({ userId: id });
+    return this.updated(id, await this.users.update(id, { language }));
+  }
+
+  /** A banned user is refused by every API and the bot, from their next call in any process. */
+  async setBanned(id: string, banned: boolean, reason?: string | null): Promise<User> {
+    return this.updated(id, await this.users.update(id, { is_banned: banned, ban_reason: banned ? (reason ?? null) : null }));
   }
 
   /** Whether the user has blocked the bot; sends to a blocked user are pointless until they return. */
-  setBlocked(by: { id: string } | { telegramId: string }, blocked: boolean): Promise<void> {
-    return this.users.setBlocked(by, blocked);
+  async setBlocked(by: { id: string } | { telegramId: string }, blocked: boolean): Promise<void> {
+    const telegramId = await this.users.setBlocked(by, blocked);
+    if (telegramId) await this.cache.invalidate(telegramId);
   }
 
   recordActivity(userId: string): Promise<void> {
@@ -79,6 +109,24 @@ export class UsersService {
   async referralSummary(user: User): Promise<ReferralSummary> {
     return { referralCode: user.referralCode, invitedCount: await this.users.countInvited(user.id) };
   }
+
+  private async changed<R extends { user: User }>(result: R): Promise<R> {
+    await this.cache.invalidate(result.user.telegramId);
+    return result;
+  }
+
+  private async updated(id: string, user: User | undefined): Promise<User> {
+    if (!user) throwNotFound({ userId: id });
+    await this.cache.invalidate(user.telegramId);
+    return user;
+  }
+}
+
+/** JSON carries dates as strings. */
+function reviveUser(raw: unknown): User {
+  const user = raw as Record<string, unknown>;
+  for (const field of DATE_FIELDS) if (typeof user[field] === 'string') user[field] = new Date(user[field]);
+  return user as unknown as User;
 }
 
 function throwNotFound(details: Record<string, unknown>): never {

@@ -74,7 +74,10 @@ export class UsersRepository {
     return rows[0] ? toUser(rows[0]) : undefined;
   }
 
-  async update(id: string, set: Partial<{ consent_pd: boolean; consent_pd_at: Date | null; language: Language }>): Promise<User | undefined> {
+  async update(
+    id: string,
+    set: Partial<{ consent_pd: boolean; consent_pd_at: Date | null; language: Language; is_banned: boolean; ban_reason: string | null }>,
+  ): Promise<User | undefined> {
     const keys = Object.keys(set) as (keyof typeof set)[];
     const assignments = keys.map((key, i) => `${key} = $${i + 2}`).join(', ');
     const rows: [Row[], number] = await this.dataSource.query(`UPDATE users SET ${assignments}, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [
@@ -85,12 +88,14 @@ export class UsersRepository {
   }
 
   /** Telegram tells us (my_chat_member, or a 403 on send) when a user blocks or unblocks the bot. */
-  async setBlocked(by: { id: string } | { telegramId: string }, blocked: boolean): Promise<void> {
+  /** Returns the Telegram id of the user changed, if any (their cached copy goes stale). */
+  async setBlocked(by: { id: string } | { telegramId: string }, blocked: boolean): Promise<string | undefined> {
     const [column, value] = 'id' in by ? ['id', by.id] : ['telegram_id', by.telegramId];
-    await this.dataSource.query(`UPDATE users SET blocked_at = CASE WHEN $2 THEN coalesce(blocked_at, now()) END, updated_at = now() WHERE ${column} = $1`, [
-      value,
-      blocked,
-    ]);
+    const [rows]: [{ telegram_id: string }[], number] = await this.dataSource.query(
+      `UPDATE users SET blocked_at = CASE WHEN $2 THEN coalesce(blocked_at, now()) END, updated_at = now() WHERE ${column} = $1 RETURNING telegram_id`,
+      [value, blocked],
+    );
+    return rows[0] ? String(rows[0].telegram_id) : undefined;
   }
 
   async recordActivity(userId: string): Promise<void> {

@@ -3,7 +3,7 @@ import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, getSchemaPath } f
 import { Principal, TelegramIdParam, UuidParam } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
 import { UsersService } from '@genbot/users';
-import { Auth, CurrentPrincipal, assertOwnTelegramId } from '../../auth/auth.guard';
+import { Auth, CurrentPrincipal, assertOwnTelegramId, requireCallerUser } from '../../auth/auth.guard';
 import { MiniAppBalanceDto, ServiceBalanceDto } from './dto/credits.dto';
 
 /**
@@ -29,9 +29,8 @@ export class BalanceController {
       const { balance, available, reserved } = await this.ledger.balance(user.id);
       return { balanceTokens: balance, available, reserved };
     }
-    const telegramId = new TelegramIdParam().transform(id);
-    assertOwnTelegramId(principal, telegramId);
-    const user = await this.users.getByTelegramId(telegramId);
-    return this.ledger.balance(user.id);
+    assertOwnTelegramId(principal, new TelegramIdParam().transform(id));
+    // The guard loaded the caller: one query (the balance) per call.
+    return this.ledger.balance(requireCallerUser(principal).id);
   }
 }

@@ -1,4 +1,4 @@
-import { Controller, Get } from '@nestjs/common';
+import { Controller, Get, Header } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
 import { SettingsService } from '@genbot/core';
 import { CatalogModel, CatalogService, ProviderRegistry, priceOf, resolveOptions, ruleCredits } from '@genbot/generations';
@@ -43,30 +43,24 @@ export class CatalogController {
     private readonly settings: SettingsService,
   ) {}
 
+  /** The last answer, as JSON: the same until the catalog, the credit rate or a model's route changes. */
+  private served?: { models: CatalogModel[]; key: string; json: string };
+
   @Get('models')
+  @Header('content-type', 'application/json; charset=utf-8')
   @ApiOperation({ summary: 'Active models with prices, options, provider and availability' })
   @ApiOkResponse({ type: [ModelDto] })
-  async models(): Promise<ModelDto[]> {
-    const perUsd = Number(await this.settings.get('credits_per_usd'));
-    return (await this.catalog.active()).map((model) => {
-      const route = this.providers.route(model, model.modes[0]);
-      return {
-        id: model.slug,
-        name: model.displayName,
-        description: model.description,
-        kind: model.kind,
-        modes: model.modes,
-        provider: route?.provider.name ?? model.provider,
-        available: route !== undefined,
-        price: basePrice(model, perUsd),
-        prices: model.prices.map((rule) => ({ mode: rule.mode, match: rule.match, credits: ruleCredits(rule, perUsd) })),
-        options: model.optionsSchema,
-        quality: model.quality,
-        avgDurationSeconds: model.avgDurationSeconds,
-        maxInputImages: model.maxInputImages,
-        outputsPerRun: model.outputsPerRun,
-      };
-    });
+  async models(): Promise<string> {
+    // Every Mini App opens with this list: building and serializing it per call cost more than
+    // the rest of the request. The catalog array is the cached one, so its identity says "unchanged".
+    const [all, perUsd] = await Promise.all([this.catalog.all(), this.settings.get('credits_per_usd')]);
+    const routes = all.map((model) => (model.isActive ? this.providers.route(model, model.modes[0]) : undefined));
+    const key = `${perUsd}|${routes.map((route) => route?.provider.name ?? '').join(',')}`;
+    if (this.served?.models !== all || this.served.key !== key) {
+      const dtos = all.flatMap((model, i) => (model.isActive ? [modelDto(model, routes[i], Number(perUsd))] : []));
+      this.served = { models: all, key, json: JSON.stringify(dtos) };
+    }
+    return this.served.json;
   }
 
   @Get('sizes')
@@ -80,6 +74,25 @@ export class CatalogController {
       resolutions: values(model, 'resolution'),
     }));
   }
+}
+
+function modelDto(model: CatalogModel, route: ReturnType<ProviderRegistry['route']>, perUsd: number): ModelDto {
+  return {
+    id: model.slug,
+    name: model.displayName,
+    description: model.description,
+    kind: model.kind,
+    modes: model.modes,
+    provider: route?.provider.name ?? model.provider,
+    available: route !== undefined,
+    price: basePrice(model, perUsd),
+    prices: model.prices.map((rule) => ({ mode: rule.mode, match: rule.match, credits: ruleCredits(rule, perUsd) })),
+    options: model.optionsSchema,
+    quality: model.quality,
+    avgDurationSeconds: model.avgDurationSeconds,
+    maxInputImages: model.maxInputImages,
+    outputsPerRun: model.outputsPerRun,
+  };
 }
 
 /** The price with default options; a model with a required option (a voice) shows its cheapest rule. */

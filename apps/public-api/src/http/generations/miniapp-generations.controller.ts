@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify';
 import { DomainError, Principal, RateLimit, TelegramIdParam, UuidParam, idempotencyKeyFrom, scopedIdempotencyKey } from '@genbot/core';
 import { CatalogService, DataService, Generation, GenerationsService, SubmitInputItem } from '@genbot/generations';
 import { User, UsersService } from '@genbot/users';
-import { Auth, CurrentPrincipal, assertOwnTelegramId } from '../../auth/auth.guard';
+import { Auth, CurrentPrincipal, assertOwnTelegramId, requireCallerUser } from '../../auth/auth.guard';
 import { withSingleFile } from '../multipart';
 import {
   GenerationDto,
@@ -147,7 +147,7 @@ export class MiniAppGenerationsController {
     @Param('telegram_id', new TelegramIdParam()) telegramId: string,
   ): Promise<{ available: boolean; models: string[] }> {
     assertOwnTelegramId(principal, telegramId);
-    const user = await this.users.getByTelegramId(telegramId);
+    const user = requireCallerUser(principal);
     const eligible = [];
     for (const model of await this.catalog.active()) if (await this.generations.trialAvailable(user.id, model)) eligible.push(model.slug);
     return { available: eligible.length > 0, models: eligible };
@@ -206,10 +206,11 @@ export class MiniAppGenerationsController {
     return { id: data.id, url: await this.data.url(data.storageKey), contentType: data.contentType, sizeBytes: data.sizeBytes ?? 0 };
   }
 
+  /** The user the auth guard loaded for this call: no second lookup. */
   private async caller(principal: Principal, telegramId?: string): Promise<User> {
     if (principal.kind !== 'miniapp') throw new DomainError('FORBIDDEN', 'Mini App users only');
     if (telegramId !== undefined) assertOwnTelegramId(principal, telegramId);
-    return this.users.getByTelegramId(principal.telegramId);
+    return requireCallerUser(principal);
   }
 
   private async owned(principal: Principal, id: string, telegramId?: string): Promise<Generation> {

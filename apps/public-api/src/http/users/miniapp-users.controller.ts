@@ -5,7 +5,7 @@ import { OnboardingService } from '@genbot/growth';
 import { PaymentSettlement } from '@genbot/payments';
 import { InitData } from '@genbot/telegram';
 import { UsersService } from '@genbot/users';
-import { Auth, CurrentInitData, CurrentPrincipal, assertOwnTelegramId } from '../../auth/auth.guard';
+import { Auth, CurrentInitData, CurrentPrincipal, assertOwnTelegramId, requireCallerUser } from '../../auth/auth.guard';
 import { SyncUserDto } from './dto/requests.dto';
 import { ProfileDto, ReferralInfoDto } from './dto/user.dto';
 
@@ -46,7 +46,7 @@ export class MiniAppUsersController {
   @ApiOkResponse({ type: ReferralInfoDto })
   async referrals(@CurrentPrincipal() principal: Principal, @Param('telegram_id', new TelegramIdParam()) telegramId: string): Promise<ReferralInfoDto> {
     assertOwnTelegramId(principal, telegramId);
-    const user = await this.users.getByTelegramId(telegramId);
+    const user = requireCallerUser(principal);
     const summary = await this.users.referralSummary(user);
     const botUsername = this.config.env.BOT_USERNAME;
     return {
