@@ -22,3 +22,4 @@ export * from './fake-payments';
 export * from './loopback-server';
 /** User factories: funded, banned, with a language. */
 export * from './user-factories';
+export * from './app-process';
