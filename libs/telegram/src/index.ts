@@ -10,7 +10,7 @@ export { verifyLoginWidget } from './login-widget';
 export type { LoginWidgetUser, LoginWidgetVerificationOptions } from './login-widget';
 /** User-facing texts in uz / ru / en. */
 export { CATALOGS, LANGUAGE_NAMES, texts } from './i18n';
-export type { Catalog, Lang } from './i18n';
+export type { Catalog } from './i18n';
 /** Sends results and notices from processes other than the bot; 429 becomes TelegramRetryAfter (carrying the wait), 403 TELEGRAM_BLOCKED. */
 export { TelegramRetryAfter, TelegramSender } from './telegram-sender';
 export type { OutgoingFile } from './telegram-sender';

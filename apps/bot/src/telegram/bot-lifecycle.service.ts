@@ -3,7 +3,8 @@ import { InjectBot } from 'nestjs-telegraf';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { AppConfig } from '@genbot/core';
-import { CATALOGS, Lang } from '@genbot/telegram';
+import { CATALOGS } from '@genbot/telegram';
+import type { Language } from '@genbot/users';
 import type { BotContext } from './bot-context';
 import { UpdatesQueue } from '../updates/updates.queue';
 import { BotIdentity, backoffMs } from './bot-identity';
@@ -144,7 +145,7 @@ export class BotLifecycleService implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async publishCommands(): Promise<void> {
-    for (const [lang, t] of Object.entries(CATALOGS) as [Lang, (typeof CATALOGS)[Lang]][]) {
+    for (const [lang, t] of Object.entries(CATALOGS) as [Language, (typeof CATALOGS)[Language]][]) {
       const commands = Object.entries(t.commands).map(([command, description]) => ({ command, description }));
       await this.bot.telegram.setMyCommands(commands, { language_code: lang });
       if (lang === 'en') await this.bot.telegram.setMyCommands(commands);

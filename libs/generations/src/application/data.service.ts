@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AppConfig, DomainError } from '@genbot/core';
 import { DownloadFailed, ObjectStorage, SafeDownloader, SpooledFile, assertUpload, extensionFor, readHead } from '@genbot/storage';
-import type { GenerationInput, MediaType } from '../domain/generation';
+import type { GenerationInput, MediaFamily } from '../domain/generation';
 import { DataObject, DataObjectsRepository } from '../infrastructure/data-objects.repository';
 
 export type { DataObject } from '../infrastructure/data-objects.repository';
@@ -34,7 +34,7 @@ export class DataService {
    * client gets the same STORAGE_FETCH_FAILED naming `field`: a different answer per cause would
    * let anyone map what our servers can reach. The cause goes to the log.
    */
-  async importUrl(input: { userId: string | null; type: MediaType; url: string; field: string }): Promise<DataObject> {
+  async importUrl(input: { userId: string | null; type: MediaFamily; url: string; field: string }): Promise<DataObject> {
     const what = `could not fetch the ${input.type === 'image' ? 'image' : 'file'}`;
     const refuse = (reason: string, why: string) => {
       this.logger.warn({ field: input.field, url: input.url.slice(0, 300), reason, why }, 'remote input refused');
@@ -66,7 +66,7 @@ export class DataService {
    * Stores an upload owned by `userId` (null: a service client's). `data` is the whole file, or a
    * spooled one (`spoolToTempFile`) that is streamed to storage; the caller disposes of it.
    */
-  async upload(input: { userId: string | null; type: MediaType; data: Buffer | SpooledFile; declaredType?: string }): Promise<DataObject> {
+  async upload(input: { userId: string | null; type: MediaFamily; data: Buffer | SpooledFile; declaredType?: string }): Promise<DataObject> {
     const { data } = input;
     const bytes = Buffer.isBuffer(data) ? data : data.head;
     const size = Buffer.isBuffer(data) ? data.length : data.size;
@@ -87,7 +87,7 @@ export class DataService {
 
   async presign(input: {
     userId: string | null;
-    type: MediaType;
+    type: MediaFamily;
     contentType: string;
   }): Promise<{ data: DataObject; uploadUrl: string; headers: Record<string, string>; expiresInSeconds: number }> {
     // Size and bytes are checked at confirm; here the declared type must already fit.
@@ -180,7 +180,7 @@ export class DataService {
     return head.size;
   }
 
-  private key(userId: string | null, type: MediaType, contentType: string): string {
+  private key(userId: string | null, type: MediaFamily, contentType: string): string {
     return `users/${userId ?? 'service'}/inputs/${randomUUID()}.${extensionFor(contentType) ?? type}`;
   }
 

@@ -1,14 +1,15 @@
 import type { GenerationMode } from './generation-mode';
 import type { Options } from './catalog';
+import type { MediaFamily } from '@genbot/storage';
+
+export type { MediaFamily };
 
 export type GenerationStatus = 'waiting_payment' | 'queued' | 'running' | 'succeeded' | 'failed' | 'cancelled';
 export const FINAL_STATUSES: GenerationStatus[] = ['succeeded', 'failed', 'cancelled'];
 
-export type MediaType = 'image' | 'video' | 'audio' | 'text';
-
 /** An input file: one of ours (uploaded, by data id and storage key) or a URL given by the client. */
 export interface GenerationInput {
-  type: MediaType;
+  type: MediaFamily;
   dataId?: string;
   storageKey?: string;
   url?: string;

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import type { MediaType } from '../domain/generation';
+import type { MediaFamily } from '../domain/generation';
 
 export interface DataObject {
   id: string;
   userId: string | null;
-  type: MediaType;
+  type: MediaFamily;
   storageKey: string;
   contentType: string;
   sizeBytes: number | null;
@@ -17,7 +17,7 @@ export interface DataObject {
 
 export interface NewDataObject {
   userId: string | null;
-  type: MediaType;
+  type: MediaFamily;
   storageKey: string;
   contentType: string;
   sizeBytes: number | null;
@@ -84,7 +84,7 @@ function toDataObject(row: Row): DataObject {
   return {
     id: row.id as string,
     userId: row.user_id as string | null,
-    type: row.type as MediaType,
+    type: row.type as MediaFamily,
     storageKey: row.storage_key as string,
     contentType: row.content_type as string,
     sizeBytes: row.size_bytes === null ? null : Number(row.size_bytes),

@@ -22,4 +22,4 @@ export interface Catalog {
   commands: { start: string; balance: string; help: string; language: string };
 }
 
-export type Lang = 'uz' | 'ru' | 'en';
+export type { Language } from '@genbot/users';
