@@ -1,3 +1,5 @@
+import { DEFAULT_MODEL_INSTRUCTIONS } from './model-instructions';
+
 /** Generations' operator-tunable values (`system_settings`) and their defaults. */
 export const GENERATIONS_SETTING_DEFAULTS = {
   /** Provider cost in USD × this = credits (seed 002's prices are $0.027 → 27 credits). */
@@ -7,4 +9,6 @@ export const GENERATIONS_SETTING_DEFAULTS = {
   result_retention_days: 30,
   /** Queued or running generations one user may have at once (0: no cap); more is a 429. */
   max_active_generations_per_user: 3,
+  /** Per model slug and language, the fixed instruction sent ahead of the prompt (seed 003's drawing). */
+  model_instructions: DEFAULT_MODEL_INSTRUCTIONS,
 };
