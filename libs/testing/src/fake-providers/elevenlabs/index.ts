@@ -1,4 +1,4 @@
-/** Loopback stand-in for ElevenLabs (text to speech, voices), answering real MP3 bytes. */
+/** Loopback stand-in for ElevenLabs (text to speech, voices, speech to text), answering real MP3 bytes. */
 export {
   FakeElevenLabs,
   type ElevenLabsCall,
@@ -9,3 +9,4 @@ export {
   type FakeElevenLabsVoice,
 } from './fake-elevenlabs';
 export { mp3FormatOf, silentMp3, type SilentMp3Options } from './silent-mp3';
+export { FakeTranscriber } from './speech-to-text';
