@@ -3,12 +3,14 @@ import { TelegrafModule } from 'nestjs-telegraf';
 import { AppConfig, CoreModule } from '@genbot/core';
 import { GrowthModule } from '@genbot/growth';
 import { LedgerModule } from '@genbot/ledger';
+import { SpeechModule } from '@genbot/speech';
 import { UsersModule } from '@genbot/users';
 import { FlowRouter } from './flows/flow-router';
 import { FlowStateStore } from './flows/flow-state.store';
 import { BalanceHandler } from './handlers/balance.handler';
 import { FallbackHandler } from './handlers/fallback.handler';
 import { StartHandler } from './handlers/start.handler';
+import { VoiceHandler } from './handlers/voice.handler';
 import { WebhookRoute } from './http/webhook.route';
 import { MainMenu } from './menu/main-menu';
 import { BotLifecycleService } from './telegram/bot-lifecycle.service';
@@ -36,6 +38,7 @@ export class BotModule {
         core,
         UsersModule,
         LedgerModule,
+        SpeechModule,
         TelegrafModule.forRootAsync({
           imports: [BotContextModule],
           inject: [UserContextMiddleware],
@@ -54,6 +57,7 @@ export class BotModule {
         FlowRouter,
         StartHandler,
         BalanceHandler,
+        VoiceHandler,
         // Last of the handlers: it answers what none of them took (see its comment).
         FallbackHandler,
         BotLifecycleService,

@@ -24,6 +24,20 @@ export function messageUpdate(from: TestSender, text: string) {
   };
 }
 
+/** A private-chat voice message; `file` from FakeTelegramApi.addFile. */
+export function voiceUpdate(from: TestSender, file: { file_id: string; file_unique_id: string; file_size?: number }, duration = 2) {
+  return {
+    update_id: ++nextUpdateId,
+    message: {
+      message_id: nextMessageId++,
+      from: { is_bot: false, first_name: 'Test', ...from },
+      chat: { id: from.id, type: 'private', first_name: from.first_name ?? 'Test' },
+      date: Math.floor(Date.now() / 1000),
+      voice: { ...file, duration, mime_type: 'audio/ogg' },
+    },
+  };
+}
+
 /** A press on an inline button under message `messageId`. */
 export function callbackUpdate(from: TestSender, data: string, messageId = 1) {
   return {

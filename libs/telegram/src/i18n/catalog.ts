@@ -20,6 +20,23 @@ export interface Catalog {
   menuExpired: string;
   /** Text or media that no flow is waiting for. */
   unknownInput: string;
+  /** Seed 004: voice messages, transcribed and used as a flow's text or matched to a command. */
+  voice: {
+    /** Neither ElevenLabs nor Gemini has a key. */
+    notConfigured: string;
+    tooLarge: string;
+    /** The provider failed, or the file could not be fetched. */
+    failed: string;
+    /** Transcribed to no words. */
+    empty: string;
+    /** Shows the user what was understood. */
+    heard(text: string): string;
+    /** Above the main menu when the words match no command. */
+    noMatch: string;
+    /** Above the button that opens the create / buy flow. */
+    create: string;
+    buy: string;
+  };
   help: string;
   balance(credits: number): string;
   balanceReserved(reserved: number, available: number): string;

@@ -31,6 +31,20 @@ describe('FakeTelegramApi', () => {
   afterEach(() => api.reset());
   afterAll(() => api.close());
 
+  describe('getFile', () => {
+    it('describes a file a user sent and serves its bytes at the file URL, to the bot token only', async () => {
+      const bytes = Buffer.from('OggS voice bytes');
+      const sent = api.addFile(bytes, { folder: 'voice', extension: 'oga' });
+
+      const file = await telegram.getFile(sent.file_id);
+      expect(file).toEqual({ ...sent, file_path: expect.stringMatching(/^voice\/file_\d+\.oga$/) });
+      const link = await telegram.getFileLink(file);
+      expect(Buffer.from(await (await fetch(link)).arrayBuffer())).toEqual(bytes);
+      expect((await fetch(`${api.apiRoot}/file/bot1:wrong/${file.file_path}`)).status).toBe(404);
+      expect((await telegramError(telegram.getFile('no-such-file'))).description).toBe('Bad Request: invalid file_id');
+    });
+  });
+
   describe('getMe', () => {
     it('answers the bot user to telegraf', async () => {
       const me = await telegram.getMe();

@@ -133,6 +133,8 @@ export class FakeTelegramApi {
   private readonly messages = new Map<string, Map<number, Json>>();
   private readonly lastMessageId = new Map<string, number>();
   private fileCounter = 0;
+  /** Files users "sent", by file_id: what getFile describes and `/file/bot<token>/<path>` serves. */
+  private readonly userFiles = new Map<string, { bytes: Buffer; path: string; uniqueId: string }>();
 
   private constructor(opts: FakeTelegramApiOptions) {
     this.token = opts.token ?? '123456789:AAF-fake-token-for-tests_000000000000';
@@ -248,11 +250,36 @@ export class FakeTelegramApi {
     return updateId;
   }
 
+  /**
+   * A file as if a user had sent it (a voice message, a photo): its ids for the update, and the
+   * bytes getFile's `file_path` serves. Telegram's getFile refuses files over 20 MB; so does this.
+   */
+  addFile(
+    bytes: Buffer,
+    { extension = 'bin', folder = 'documents' }: { extension?: string; folder?: string } = {},
+  ): { file_id: string; file_unique_id: string; file_size: number } {
+    const n = ++this.fileCounter;
+    const fileId = `user-file-${n}-${hashOf(`${n}:${bytes.length}`)}`;
+    const uniqueId = `uf${n}`;
+    this.userFiles.set(fileId, { bytes, path: `${folder}/file_${n}.${extension}`, uniqueId });
+    return { file_id: fileId, file_unique_id: uniqueId, file_size: bytes.length };
+  }
+
   // ---- HTTP -------------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = new Date();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const download = /^\/file\/bot([^/]*)\/(.+)$/.exec(url.pathname);
+    if (download && req.method === 'GET') {
+      req.resume();
+      const file =
+        download[1] === this.token ? [...this.userFiles.values()].find((candidate) => candidate.path === decodeURIComponent(download[2])) : undefined;
+      if (!file) return respond(res, fail(404, 'Not Found'));
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length });
+      res.end(file.bytes);
+      return;
+    }
     const route = /^\/bot([^/]*)\/([^/]*)$/.exec(url.pathname);
     if (!route || route[1] !== this.token) {
       req.resume();
@@ -358,9 +385,19 @@ export class FakeTelegramApi {
         return ok(this.menuButtons.get(String(params.chat_id ?? '')) ?? this.menuButtons.get('') ?? { type: 'default' });
       case 'getChatMember':
         return ok(this.chatMember(params));
+      case 'getFile':
+        return this.getFile(params);
       default:
         return ok(true);
     }
+  }
+
+  private getFile(params: Json): BotApiResponse {
+    const fileId = typeof params.file_id === 'string' ? params.file_id : '';
+    const file = this.userFiles.get(fileId);
+    if (!file) return fail(400, 'Bad Request: invalid file_id');
+    if (file.bytes.length > 20 * 1024 * 1024) return fail(400, 'Bad Request: file is too big');
+    return ok({ file_id: fileId, file_unique_id: file.uniqueId, file_size: file.bytes.length, file_path: file.path });
   }
 
   private me(): Json {
