@@ -1,9 +1,12 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TelegrafModule } from 'nestjs-telegraf';
 import { AppConfig, CoreModule } from '@genbot/core';
+import { GenerationsModule } from '@genbot/generations';
 import { GrowthModule } from '@genbot/growth';
 import { LedgerModule } from '@genbot/ledger';
 import { UsersModule } from '@genbot/users';
+import { CreateHandler } from './create/create.handler';
+import { TelegramPhotos } from './create/telegram-photos';
 import { FlowRouter } from './flows/flow-router';
 import { FlowStateStore } from './flows/flow-state.store';
 import { BalanceHandler } from './handlers/balance.handler';
@@ -36,6 +39,7 @@ export class BotModule {
         core,
         UsersModule,
         LedgerModule,
+        GenerationsModule,
         TelegrafModule.forRootAsync({
           imports: [BotContextModule],
           inject: [UserContextMiddleware],
@@ -54,6 +58,8 @@ export class BotModule {
         FlowRouter,
         StartHandler,
         BalanceHandler,
+        TelegramPhotos,
+        CreateHandler,
         // Last of the handlers: it answers what none of them took (see its comment).
         FallbackHandler,
         BotLifecycleService,

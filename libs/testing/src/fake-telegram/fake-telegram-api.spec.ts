@@ -153,6 +153,20 @@ describe('FakeTelegramApi', () => {
     });
   });
 
+  describe('files users send', () => {
+    it('answers getFile with a path and serves the bytes there, only with the bot token', async () => {
+      const bytes = Buffer.from('drawing bytes');
+      const file = api.addFile(bytes);
+      const link = await telegram.getFileLink(file.file_id);
+      const download = await fetch(link);
+      expect(download.status).toBe(200);
+      expect(Buffer.from(await download.arrayBuffer())).toEqual(bytes);
+      expect((await telegram.getFile(file.file_id)).file_size).toBe(bytes.length);
+      expect((await fetch(link.href.replace(api.token, '1:wrong'))).status).toBe(404);
+      expect((await telegramError(telegram.getFile('nope'))).response.error_code).toBe(400);
+    });
+  });
+
   describe('failures', () => {
     it('fails the next call with 429 retry_after, once', async () => {
       api.failNext('sendMessage', { kind: 'retry_after', seconds: 3 });

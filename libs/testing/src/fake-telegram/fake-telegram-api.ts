@@ -133,6 +133,7 @@ export class FakeTelegramApi {
   private readonly messages = new Map<string, Map<number, Json>>();
   private readonly lastMessageId = new Map<string, number>();
   private fileCounter = 0;
+  private readonly storedFiles = new Map<string, { path: string; data: Buffer }>();
 
   private constructor(opts: FakeTelegramApiOptions) {
     this.token = opts.token ?? '123456789:AAF-fake-token-for-tests_000000000000';
@@ -248,11 +249,30 @@ export class FakeTelegramApi {
     return updateId;
   }
 
+  /**
+   * A file a user sent, as Telegram keeps it: `getFile` answers its path and size, and
+   * `/file/bot<token>/<path>` serves its bytes. Returns what a message's `photo` / `document` carries.
+   */
+  addFile(data: Buffer, ext = 'jpg'): { file_id: string; file_unique_id: string; file_size: number } {
+    const n = ++this.fileCounter;
+    const fileId = `upload_${n}_${randomBytes(6).toString('hex')}`;
+    this.storedFiles.set(fileId, { path: `photos/file_${n}.${ext}`, data });
+    return { file_id: fileId, file_unique_id: `u${fileId}`, file_size: data.length };
+  }
+
   // ---- HTTP -------------------------------------------------------------------------------
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const at = new Date();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const download = /^\/file\/bot([^/]*)\/(.+)$/.exec(url.pathname);
+    if (download) {
+      req.resume();
+      const stored = [...this.storedFiles.values()].find((file) => file.path === download[2]);
+      if (download[1] !== this.token || !stored) return respond(res, fail(404, 'Not Found'));
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': stored.data.length });
+      return void res.end(stored.data);
+    }
     const route = /^\/bot([^/]*)\/([^/]*)$/.exec(url.pathname);
     if (!route || route[1] !== this.token) {
       req.resume();
@@ -358,6 +378,11 @@ export class FakeTelegramApi {
         return ok(this.menuButtons.get(String(params.chat_id ?? '')) ?? this.menuButtons.get('') ?? { type: 'default' });
       case 'getChatMember':
         return ok(this.chatMember(params));
+      case 'getFile': {
+        const stored = this.storedFiles.get(String(params.file_id));
+        if (!stored) return fail(400, 'Bad Request: invalid file_id');
+        return ok({ file_id: params.file_id, file_unique_id: `u${String(params.file_id)}`, file_size: stored.data.length, file_path: stored.path });
+      }
       default:
         return ok(true);
     }
