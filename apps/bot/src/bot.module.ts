@@ -1,10 +1,13 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TelegrafModule } from 'nestjs-telegraf';
 import { AppConfig, CoreModule } from '@genbot/core';
+import { GenerationsModule } from '@genbot/generations';
 import { GrowthModule } from '@genbot/growth';
 import { LedgerModule } from '@genbot/ledger';
 import { SpeechModule } from '@genbot/speech';
 import { UsersModule } from '@genbot/users';
+import { CreateHandler } from './create/create.handler';
+import { TelegramPhotos } from './create/telegram-photos';
 import { FlowRouter } from './flows/flow-router';
 import { FlowStateStore } from './flows/flow-state.store';
 import { BalanceHandler } from './handlers/balance.handler';
@@ -38,6 +41,7 @@ export class BotModule {
         core,
         UsersModule,
         LedgerModule,
+        GenerationsModule,
         SpeechModule,
         TelegrafModule.forRootAsync({
           imports: [BotContextModule],
@@ -58,6 +62,8 @@ export class BotModule {
         StartHandler,
         BalanceHandler,
         VoiceHandler,
+        TelegramPhotos,
+        CreateHandler,
         // Last of the handlers: it answers what none of them took (see its comment).
         FallbackHandler,
         BotLifecycleService,

@@ -1,11 +1,22 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { FakeElevenLabs, FakeTelegramApi, TEST_WEBHOOK_SECRET, messageUpdate, testConfig, uniqueTelegramId, voiceUpdate } from '@genbot/testing';
+import {
+  FakeElevenLabs,
+  FakeTelegramApi,
+  TEST_WEBHOOK_SECRET,
+  callbackUpdate,
+  messageUpdate,
+  testConfig,
+  uniqueTelegramId,
+  voiceUpdate,
+} from '@genbot/testing';
 import { bootstrapBot } from '../src/bootstrap';
 import { FlowRouter } from '../src/flows/flow-router';
 import { MAX_VOICE_BYTES } from '../src/handlers/voice.handler';
 import { handled, uniqueBotToken } from './queued-updates';
+
+type Button = { text: string; callback_data?: string };
 
 /** OGG's capture pattern and some bytes: the fakes check the type and that bytes came, not the codec. */
 const clip = () => Buffer.concat([Buffer.from('OggS'), Buffer.alloc(200, Math.floor(Math.random() * 255))]);
@@ -65,6 +76,33 @@ describe('bot: voice messages (seed 004)', () => {
   });
 
   const textsTo = (chatId: number) => telegram.sentTo(chatId).map((call) => String(call.params.text));
+  /** The latest message the chat shows, with its latest edit applied. */
+  const lastShown = (chatId: number) => {
+    const shown = new Map<number, { text: string; buttons: Button[] }>();
+    for (const call of telegram.sentTo(chatId)) {
+      if (call.method !== 'sendMessage' && call.method !== 'editMessageText') continue;
+      const id = call.method === 'sendMessage' ? (call.response as { result: { message_id: number } }).result.message_id : Number(call.params.message_id);
+      shown.set(id, {
+        text: String(call.params.text),
+        buttons: (call.params.reply_markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard?.flat() ?? [],
+      });
+    }
+    return [...shown.values()].at(-1)!;
+  };
+  /** Presses the button whose text starts with `label` on the latest message that has one. */
+  const press = async (from: { id: number; language_code?: string }, label: string) => {
+    const messages = telegram.sentTo(from.id).filter((call) => call.method === 'sendMessage' || call.method === 'editMessageText');
+    for (const call of [...messages].reverse()) {
+      const button = ((call.params.reply_markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard?.flat() ?? []).find((b) =>
+        b.text.startsWith(label),
+      );
+      if (!button) continue;
+      const messageId =
+        call.method === 'sendMessage' ? (call.response as { result: { message_id: number } }).result.message_id : Number(call.params.message_id);
+      return deliver(callbackUpdate(from, button.callback_data!, messageId));
+    }
+    throw new Error(`no button "${label}" on screen`);
+  };
   const logsOf = async (telegramId: number) =>
     (await db.query(
       `SELECT v.transcript, v.intent, v.outcome, v.provider, v.duration_seconds FROM voice_command_logs v JOIN users u ON u.id = v.user_id
@@ -72,7 +110,7 @@ describe('bot: voice messages (seed 004)', () => {
       [telegramId],
     )) as { transcript: string | null; intent: string | null; outcome: string; provider: string | null; duration_seconds: number }[];
   const sendVoice = async (id: number, language_code: string, bytes = clip(), duration = 3) => {
-    await deliver(voiceUpdate({ id, language_code }, telegram.addFile(bytes, { folder: 'voice', extension: 'oga' }), duration));
+    await deliver(voiceUpdate({ id, language_code }, telegram.addFile(bytes, 'oga'), duration));
     return bytes;
   };
 
@@ -91,31 +129,43 @@ describe('bot: voice messages (seed 004)', () => {
     expect(await logsOf(id)).toEqual([{ transcript: 'Покажи мой баланс', intent: 'balance', outcome: 'intent', provider: 'elevenlabs', duration_seconds: 3 }]);
   });
 
-  it('offers the create button for "create", in Uzbek', async () => {
+  it('starts the create flow for "create", in Uzbek', async () => {
     const id = uniqueTelegramId();
     elevenlabs.speech.hear('Rasm yarat');
 
     await sendVoice(id, 'uz');
 
-    const [, offer] = telegram.sentTo(id);
-    expect(offer.params.text).toBe('Keling, yarataylik: modelni tanlash uchun tugmani bosing.');
-    expect((offer.params.reply_markup as { inline_keyboard: { callback_data: string }[][] }).inline_keyboard.flat().map((b) => b.callback_data)).toEqual([
-      'menu:create',
-    ]);
+    expect(textsTo(id)).toEqual(['🎤 «Rasm yarat»', '🎨 Modelni tanlang:']);
+    expect(await logsOf(id)).toEqual([expect.objectContaining({ intent: 'create', outcome: 'intent' })]);
   });
 
-  it('gives the transcript to the active flow as its step text', async () => {
+  it("uses the transcript as the create flow's prompt", async () => {
+    const from = { id: uniqueTelegramId(), language_code: 'en' };
+    await deliver(messageUpdate(from, '/create'));
+    await press(from, 'Local sketch');
+    // Every option keeps its default (the marked button) until the flow asks for the prompt.
+    while (!lastShown(from.id).text.includes('describe what to create')) await press(from, '•');
+    elevenlabs.speech.hear('A red fox in the snow, watercolor');
+
+    await sendVoice(from.id, 'en');
+
+    const confirm = lastShown(from.id);
+    expect(confirm.text).toContain('✍️ A red fox in the snow, watercolor');
+    expect(confirm.buttons.map((b) => b.text)).toContain('✅ Confirm');
+    expect(await logsOf(from.id)).toEqual([expect.objectContaining({ transcript: 'A red fox in the snow, watercolor', intent: null, outcome: 'flow_input' })]);
+  });
+
+  it('gives the transcript to any active flow as its step text', async () => {
     const id = uniqueTelegramId();
     await deliver(messageUpdate({ id, language_code: 'en' }, '/start'));
     const [{ id: userId }] = await db.query('SELECT id FROM users WHERE telegram_id = $1', [id]);
     await app.get(FlowRouter).store.start(userId, 'voice-e2e', 'prompt', {});
-    elevenlabs.speech.hear('A red fox in the snow, watercolor');
+    elevenlabs.speech.hear('Once upon a time');
 
     await sendVoice(id, 'en');
 
-    expect(prompts.get(id)).toBe('A red fox in the snow, watercolor');
-    expect(textsTo(id).slice(-2)).toEqual(['🎤 «A red fox in the snow, watercolor»', 'prompt saved: A red fox in the snow, watercolor']);
-    expect(await logsOf(id)).toEqual([expect.objectContaining({ transcript: 'A red fox in the snow, watercolor', intent: null, outcome: 'flow_input' })]);
+    expect(prompts.get(id)).toBe('Once upon a time');
+    expect(textsTo(id).slice(-2)).toEqual(['🎤 «Once upon a time»', 'prompt saved: Once upon a time']);
   });
 
   it('answers words that match no command with a hint and the menu', async () => {
@@ -162,7 +212,7 @@ describe('bot: voice messages (seed 004)', () => {
 
     it('says voice is not configured, in the user’s language, and logs it', async () => {
       const id = uniqueTelegramId();
-      await webhook(bareApp)(voiceUpdate({ id, language_code: 'ru' }, bare.addFile(clip()), 2));
+      await webhook(bareApp)(voiceUpdate({ id, language_code: 'ru' }, bare.addFile(clip(), 'oga'), 2));
 
       expect(bare.sentTo(id).map((call) => call.params.text)).toEqual(['🎤 Голосовые сообщения в этом боте пока не настроены. Пожалуйста, напишите текстом.']);
       expect(bare.calls('getFile')).toEqual([]);

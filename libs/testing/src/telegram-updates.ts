@@ -38,6 +38,24 @@ export function voiceUpdate(from: TestSender, file: { file_id: string; file_uniq
   };
 }
 
+/** A private-chat photo (a file from FakeTelegramApi.addFile), in the two sizes Telegram sends. */
+export function photoUpdate(from: TestSender, file: { file_id: string; file_unique_id: string; file_size: number }, caption?: string) {
+  return {
+    update_id: ++nextUpdateId,
+    message: {
+      message_id: nextMessageId++,
+      from: { is_bot: false, first_name: 'Test', ...from },
+      chat: { id: from.id, type: 'private', first_name: from.first_name ?? 'Test' },
+      date: Math.floor(Date.now() / 1000),
+      photo: [
+        { file_id: `${file.file_id}_thumb`, file_unique_id: `${file.file_unique_id}_t`, file_size: 1000, width: 90, height: 90 },
+        { ...file, width: 1280, height: 1280 },
+      ],
+      ...(caption ? { caption } : {}),
+    },
+  };
+}
+
 /** A press on an inline button under message `messageId`. */
 export function callbackUpdate(from: TestSender, data: string, messageId = 1) {
   return {

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { Ctx, On, Update } from 'nestjs-telegraf';
 import { Markup } from 'telegraf';
 import { NewVoiceCommandLog, SpeechToText, SpeechToTextError, VoiceCommandsService, VoiceIntent } from '@genbot/speech';
+import { CreateHandler } from '../create/create.handler';
 import { FlowRouter } from '../flows/flow-router';
 import { MainMenu } from '../menu/main-menu';
 import type { BotContext } from '../telegram/bot-context';
@@ -29,6 +30,7 @@ export class VoiceHandler {
     private readonly menu: MainMenu,
     private readonly balance: BalanceHandler,
     private readonly start: StartHandler,
+    private readonly create: CreateHandler,
   ) {}
 
   @On('voice')
@@ -80,7 +82,7 @@ export class VoiceHandler {
     await log({ outcome: 'intent', transcript: text, intent, provider });
   }
 
-  /** What the intent's command or menu button does; creating and buying start from their own menu button. */
+  /** What the intent's command does; buying starts from its menu button (its handler is not in this app yet). */
   private async act(ctx: BotContext, intent: VoiceIntent): Promise<void> {
     const { t } = ctx.state;
     switch (intent) {
@@ -91,8 +93,7 @@ export class VoiceHandler {
       case 'language':
         return this.start.language(ctx);
       case 'create':
-        await ctx.reply(t.voice.create, Markup.inlineKeyboard([Markup.button.callback(t.menuCreate, 'menu:create')]));
-        return;
+        return this.create.create(ctx);
       case 'buy':
         await ctx.reply(t.voice.buy, Markup.inlineKeyboard([Markup.button.callback(t.menuBuy, 'menu:buy')]));
         return;

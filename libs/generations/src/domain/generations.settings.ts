@@ -11,4 +11,10 @@ export const GENERATIONS_SETTING_DEFAULTS = {
   max_active_generations_per_user: 3,
   /** Per model slug and language, the fixed instruction sent ahead of the prompt (seed 003's drawing). */
   model_instructions: DEFAULT_MODEL_INSTRUCTIONS,
+  /** The bot refuses a second generation from a chat while one from it is queued or running. */
+  bot_one_generation_at_a_time: true,
+  /** Images one drawing brought to life yields (seed 003: four); the animate-drawing model's `count`. */
+  drawing_images: 4,
+  /** What the bot does with a photo sent outside any flow: seed 003's `drawing`, or `choose` (the tools and the drawing offered). */
+  bot_default_photo_action: 'drawing' as 'drawing' | 'choose',
 };

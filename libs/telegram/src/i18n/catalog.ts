@@ -33,8 +33,7 @@ export interface Catalog {
     heard(text: string): string;
     /** Above the main menu when the words match no command. */
     noMatch: string;
-    /** Above the button that opens the create / buy flow. */
-    create: string;
+    /** Above the button that opens the buy flow. */
     buy: string;
   };
   help: string;

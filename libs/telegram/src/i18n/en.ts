@@ -23,7 +23,6 @@ export const en: Catalog = {
     empty: '🎤 I didn’t hear any words in that voice message. Please try again.',
     heard: (text) => `🎤 «${text}»`,
     noMatch: 'I heard you, but didn’t recognise a command. Say “create”, “balance”, “buy”, “help” or “language”, or pick from the menu:',
-    create: 'Let’s create something: tap the button to choose a model.',
     buy: 'Tap the button to buy credits.',
   },
   help: 'Commands:\n/start – main menu\n/create – generate an image or video\n/tools – improve a photo\n/balance – your credits\n/buy – buy credits\n/invite – invite friends and earn\n/bonus – daily bonus\n/language – change the language\n/help – this help\n\nQuestions? Just write to us here.',

@@ -24,7 +24,6 @@ export const uz: Catalog = {
     empty: '🎤 Ovozli xabarda so‘z eshitilmadi. Qaytadan urinib ko‘ring.',
     heard: (text) => `🎤 «${text}»`,
     noMatch: 'Sizni eshitdim, lekin buyruqni tushunmadim. «yarat», «balans», «sotib olish», «yordam» yoki «til» deng yoki menyudan tanlang:',
-    create: 'Keling, yarataylik: modelni tanlash uchun tugmani bosing.',
     buy: 'Kredit sotib olish uchun tugmani bosing.',
   },
   help: 'Buyruqlar:\n/start – asosiy menyu\n/create – rasm yoki video yaratish\n/tools – suratni yaxshilash\n/balance – kreditlaringiz\n/buy – kredit sotib olish\n/invite – do‘stlarni taklif qilish\n/bonus – kunlik bonus\n/language – tilni o‘zgartirish\n/help – ushbu yordam\n\nSavollar bo‘lsa, shu yerga yozing.',

@@ -133,8 +133,7 @@ export class FakeTelegramApi {
   private readonly messages = new Map<string, Map<number, Json>>();
   private readonly lastMessageId = new Map<string, number>();
   private fileCounter = 0;
-  /** Files users "sent", by file_id: what getFile describes and `/file/bot<token>/<path>` serves. */
-  private readonly userFiles = new Map<string, { bytes: Buffer; path: string; uniqueId: string }>();
+  private readonly storedFiles = new Map<string, { path: string; data: Buffer }>();
 
   private constructor(opts: FakeTelegramApiOptions) {
     this.token = opts.token ?? '123456789:AAF-fake-token-for-tests_000000000000';
@@ -251,18 +250,14 @@ export class FakeTelegramApi {
   }
 
   /**
-   * A file as if a user had sent it (a voice message, a photo): its ids for the update, and the
-   * bytes getFile's `file_path` serves. Telegram's getFile refuses files over 20 MB; so does this.
+   * A file a user sent, as Telegram keeps it: `getFile` answers its path and size, and
+   * `/file/bot<token>/<path>` serves its bytes. Returns what a message's `photo` / `document` carries.
    */
-  addFile(
-    bytes: Buffer,
-    { extension = 'bin', folder = 'documents' }: { extension?: string; folder?: string } = {},
-  ): { file_id: string; file_unique_id: string; file_size: number } {
+  addFile(data: Buffer, ext = 'jpg'): { file_id: string; file_unique_id: string; file_size: number } {
     const n = ++this.fileCounter;
-    const fileId = `user-file-${n}-${hashOf(`${n}:${bytes.length}`)}`;
-    const uniqueId = `uf${n}`;
-    this.userFiles.set(fileId, { bytes, path: `${folder}/file_${n}.${extension}`, uniqueId });
-    return { file_id: fileId, file_unique_id: uniqueId, file_size: bytes.length };
+    const fileId = `upload_${n}_${randomBytes(6).toString('hex')}`;
+    this.storedFiles.set(fileId, { path: `photos/file_${n}.${ext}`, data });
+    return { file_id: fileId, file_unique_id: `u${fileId}`, file_size: data.length };
   }
 
   // ---- HTTP -------------------------------------------------------------------------------
@@ -271,14 +266,12 @@ export class FakeTelegramApi {
     const at = new Date();
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const download = /^\/file\/bot([^/]*)\/(.+)$/.exec(url.pathname);
-    if (download && req.method === 'GET') {
+    if (download) {
       req.resume();
-      const file =
-        download[1] === this.token ? [...this.userFiles.values()].find((candidate) => candidate.path === decodeURIComponent(download[2])) : undefined;
-      if (!file) return respond(res, fail(404, 'Not Found'));
-      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': file.bytes.length });
-      res.end(file.bytes);
-      return;
+      const stored = [...this.storedFiles.values()].find((file) => file.path === download[2]);
+      if (download[1] !== this.token || !stored) return respond(res, fail(404, 'Not Found'));
+      res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': stored.data.length });
+      return void res.end(stored.data);
     }
     const route = /^\/bot([^/]*)\/([^/]*)$/.exec(url.pathname);
     if (!route || route[1] !== this.token) {
@@ -385,19 +378,14 @@ export class FakeTelegramApi {
         return ok(this.menuButtons.get(String(params.chat_id ?? '')) ?? this.menuButtons.get('') ?? { type: 'default' });
       case 'getChatMember':
         return ok(this.chatMember(params));
-      case 'getFile':
-        return this.getFile(params);
+      case 'getFile': {
+        const stored = this.storedFiles.get(String(params.file_id));
+        if (!stored) return fail(400, 'Bad Request: invalid file_id');
+        return ok({ file_id: params.file_id, file_unique_id: `u${String(params.file_id)}`, file_size: stored.data.length, file_path: stored.path });
+      }
       default:
         return ok(true);
     }
-  }
-
-  private getFile(params: Json): BotApiResponse {
-    const fileId = typeof params.file_id === 'string' ? params.file_id : '';
-    const file = this.userFiles.get(fileId);
-    if (!file) return fail(400, 'Bad Request: invalid file_id');
-    if (file.bytes.length > 20 * 1024 * 1024) return fail(400, 'Bad Request: file is too big');
-    return ok({ file_id: fileId, file_unique_id: file.uniqueId, file_size: file.bytes.length, file_path: file.path });
   }
 
   private me(): Json {
