@@ -18,6 +18,7 @@ export * from './lifecycle';
 /** Infrastructure: the root module, PostgreSQL, Redis, queues, the embedded default. */
 export * from './core.module';
 export * from './database/typeorm-options';
+export * from './database/after-commit';
 export * from './database/run-migrations';
 export * from './redis/redis.provider';
 export * from './queue/queue-names';
