@@ -32,3 +32,4 @@ export * from './cache/layered-cache';
 export * from './settings/settings.service';
 export * from './settings/setting-defaults.registry';
 export * from './http/rate-limit.guard';
+export { CallerRateLimited } from './http/global-rate-limit';
