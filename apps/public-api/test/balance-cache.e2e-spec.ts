@@ -97,6 +97,14 @@ describe('public-api: the cached balance across instances', () => {
     await delivered();
     expect(await balance(b, id)).toEqual({ balance: 100, available: 60, reserved: 40 });
 
+    // In a savepoint (as submit parks a generation): its release is not the commit.
+    await a.get(DataSource).transaction(async (em) => {
+      await em.transaction((savepoint) => ledger().reserve({ idempotencyKey: LedgerService.oneOffKey('test-hold'), userId: user.id, amount: 20 }, savepoint));
+      expect(await balance(b, id)).toEqual({ balance: 100, available: 60, reserved: 40 });
+    });
+    await delivered();
+    expect(await balance(b, id)).toEqual({ balance: 100, available: 40, reserved: 60 });
+
     await a
       .get(DataSource)
       .transaction(async (em) => {
@@ -105,6 +113,6 @@ describe('public-api: the cached balance across instances', () => {
       })
       .catch(() => undefined);
     await delivered();
-    expect(await balance(b, id)).toEqual({ balance: 100, available: 60, reserved: 40 });
+    expect(await balance(b, id)).toEqual({ balance: 100, available: 40, reserved: 60 });
   });
 });
