@@ -10,6 +10,7 @@ import { LedgerCounterBounds1764000900000 } from './1764000900000-ledger-counter
 import { UsersReviewedAt1764001000000 } from './1764001000000-users-reviewed-at';
 import { Tariffs1764001200000 } from './1764001200000-tariffs';
 import { Payments1764001300000 } from './1764001300000-payments';
+import { GenerationsActiveIndex1764001400000 } from './1764001400000-generations-active-index';
 import { VoiceCommandLogs1764001500000 } from './1764001500000-voice-command-logs';
 
 export const MIGRATIONS = [
@@ -23,5 +24,6 @@ export const MIGRATIONS = [
   UsersReviewedAt1764001000000,
   Tariffs1764001200000,
   Payments1764001300000,
+  GenerationsActiveIndex1764001400000,
   VoiceCommandLogs1764001500000,
 ];

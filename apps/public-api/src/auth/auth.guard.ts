@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import { ApiSecurity } from '@nestjs/swagger';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { AppConfig, DomainError, Principal, principalOf, setPrincipal } from '@genbot/core';
+import { AppConfig, CallerRateLimited, DomainError, Principal, principalOf, setPrincipal } from '@genbot/core';
 import { InitData, parseAuthorizationInitData, validateInitData } from '@genbot/telegram';
 import { User, UsersService, userBanned, userNotFound } from '@genbot/users';
 
@@ -22,6 +22,8 @@ export function Auth(...kinds: AuthKind[]) {
   return applyDecorators(
     SetMetadata(AUTH_KINDS, kinds),
     UseGuards(AuthGuard),
+    // The global per-caller limit, once AuthGuard has named the caller.
+    CallerRateLimited(),
     ...kinds.map((kind) => ApiSecurity(kind === 'service' ? 'api-key' : 'init-data')),
   );
 }

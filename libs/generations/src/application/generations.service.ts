@@ -136,7 +136,7 @@ export class GenerationsService {
   }
 
   active(userId: string): Promise<Generation[]> {
-    return this.repository.listForUser(userId, 20, ['waiting_payment', 'queued', 'running']);
+    return this.repository.listForUser(userId, 20, 'active');
   }
 
   results(generationId: string): Promise<GenerationResult[]> {
