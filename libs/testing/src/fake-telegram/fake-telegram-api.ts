@@ -119,7 +119,7 @@ export class FakeTelegramApi {
 
   private recorded: RecordedCall[] = [];
   private readonly listeners = new Set<(call: RecordedCall) => void>();
-  private failures: Array<{ method: string; failure: TelegramFailure; remaining: number }> = [];
+  private failures: Array<{ method: string; failure: TelegramFailure; remaining: number; chatId?: string }> = [];
   private readonly blockedChats = new Set<string>();
   private readonly members = new Map<string, Json>();
 
@@ -220,9 +220,9 @@ export class FakeTelegramApi {
 
   // ---- behaviour --------------------------------------------------------------------------
 
-  /** The next `times` calls of `method` (default 1; `Infinity` for all) answer with `failure`. */
-  failNext(method: string, failure: TelegramFailure, { times = 1 }: { times?: number } = {}): void {
-    this.failures.push({ method, failure, remaining: times });
+  /** The next `times` calls of `method` (default 1; `Infinity` for all), or only those to `chatId`, answer with `failure`. */
+  failNext(method: string, failure: TelegramFailure, { times = 1, chatId }: { times?: number; chatId?: number | string } = {}): void {
+    this.failures.push({ method, failure, remaining: times, ...(chatId !== undefined ? { chatId: String(chatId) } : {}) });
   }
 
   /** Every send and edit to the chat answers 403, as after the user blocked the bot. */
@@ -287,7 +287,9 @@ export class FakeTelegramApi {
   }
 
   private async answer(method: string, params: Json, files: UploadedFile[]): Promise<BotApiResponse> {
-    const injected = this.failures.find((entry) => sameMethod(entry.method, method) && entry.remaining > 0);
+    const injected = this.failures.find(
+      (entry) => sameMethod(entry.method, method) && entry.remaining > 0 && (entry.chatId === undefined || entry.chatId === String(params.chat_id)),
+    );
     if (injected) {
       injected.remaining -= 1;
       this.failures = this.failures.filter((entry) => entry.remaining > 0);
