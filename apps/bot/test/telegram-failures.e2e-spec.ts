@@ -74,4 +74,13 @@ describe('bot: Telegram answering 403 and 429', () => {
     expect(String(calls[1].params.text)).toContain('Commands:');
     expect(telegram.sentTo(calm.id)[0].at.getTime()).toBeLessThan(calls[1].at.getTime());
   });
+
+  it('gives up at once on a wait longer than a chat’s lane may hold, and sends nothing else into it', async () => {
+    const flooded = { id: uniqueTelegramId(), language_code: 'en' };
+    telegram.failNext('sendMessage', { kind: 'retry_after', seconds: 600 }, { chatId: flooded.id });
+    await deliver(messageUpdate(flooded, '/help'));
+    expect(callsTo(flooded.id).map(outcome)).toEqual([429]);
+    await deliver(messageUpdate(flooded, '/help'));
+    expect(callsTo(flooded.id).map(outcome)).toEqual([429, 200]);
+  });
 });
