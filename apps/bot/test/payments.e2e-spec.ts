@@ -70,7 +70,7 @@ describe('bot: buying credits with Telegram Stars, /invite, /bonus', () => {
     const buyer = { id: uniqueTelegramId(), language_code: 'ru' };
     await deliver(messageUpdate(buyer, '/buy'));
     const [list] = sent(buyer.id);
-    expect(list.params.text).toContain('Выберите пакет кредитов');
+    expect(list.params.text).toBe('💳 Выберите пакет кредитов (оплата Telegram Stars ⭐):');
     const buttons = buttonsOf(list);
     expect(buttons).toContainEqual(expect.objectContaining({ text: `${tariff.slug} ru · 2 кредита · 3 ⭐`, callback_data: `buy:${tariff.id}` }));
     // The seeded packages, with their Stars prices and plural forms.
@@ -114,6 +114,18 @@ describe('bot: buying credits with Telegram Stars, /invite, /bonus', () => {
     expect(answer.params).toMatchObject({ ok: false, error_message: 'This package is no longer sold.' });
   });
 
+  it('answers a banned user’s pre-checkout with a no and the reason, never with silence', async () => {
+    const tariff = await createTariff(4, 1);
+    const buyer = { id: uniqueTelegramId(), language_code: 'uz' };
+    await deliver(callbackUpdate(buyer, `buy:${tariff.id}`));
+    const payload = String(sent(buyer.id, 'sendInvoice')[0].params.payload);
+    await db.query(`UPDATE users SET is_banned = true WHERE telegram_id = $1`, [buyer.id]);
+    const query = preCheckoutUpdate(buyer, { payload, currency: 'XTR', totalAmount: 1 });
+    await deliver(query);
+    const answer = answers('answerPreCheckoutQuery').find((call) => call.params.pre_checkout_query_id === query.pre_checkout_query.id)!;
+    expect(answer.params).toMatchObject({ ok: false, error_message: expect.stringMatching(/^⛔/) });
+  });
+
   it('answers a withdrawn tariff’s old button with today’s list, and sends no invoice', async () => {
     const tariff = await createTariff(7, 2);
     const buyer = { id: uniqueTelegramId(), language_code: 'en' };
@@ -125,7 +137,7 @@ describe('bot: buying credits with Telegram Stars, /invite, /bonus', () => {
     const answer = answers('answerCallbackQuery').find((call) => call.params.callback_query_id === press.callback_query.id)!;
     expect(answer.params.text).toBe('This package is no longer sold. Here are the current ones.');
     const fresh = sent(buyer.id).at(-1)!;
-    expect(fresh.params.text).toContain('This package is no longer sold.');
+    expect(fresh.params.text).toBe('This package is no longer sold. Here are the current ones.\n\n💳 Choose a credit package (paid in Telegram Stars ⭐):');
     expect(buttonsOf(fresh).map((b) => b.callback_data)).not.toContain(`buy:${tariff.id}`);
     expect(await db.query(`SELECT 1 FROM payments WHERE tariff_id = $1`, [tariff.id])).toEqual([]);
   });

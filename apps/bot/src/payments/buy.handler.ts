@@ -34,7 +34,18 @@ export class BuyHandler {
   }
 
   @Command('buy')
-  async buy(@Ctx() ctx: BotContext, intro?: string): Promise<void> {
+  async buy(@Ctx() ctx: BotContext): Promise<void> {
+    await this.sendTariffs(ctx);
+  }
+
+  @Action('menu:buy')
+  async buyButton(@Ctx() ctx: BotContext): Promise<void> {
+    await ctx.answerCbQuery();
+    await this.sendTariffs(ctx);
+  }
+
+  /** The tariffs on sale as buttons; `intro` goes above them (why the list is shown again). */
+  async sendTariffs(ctx: BotContext, intro?: string): Promise<void> {
     const texts = BUY_TEXTS[ctx.state.lang];
     const tariffs = await this.tariffs.listActive();
     if (tariffs.length === 0) return void (await ctx.reply(texts.noTariffs));
@@ -43,12 +54,6 @@ export class BuyHandler {
       Markup.button.callback(texts.tariffButton(tariff.title[ctx.state.lang] ?? tariff.title.en, tariff.credits, starsPrice(tariff, rate)), `buy:${tariff.id}`),
     ]);
     await ctx.reply(intro ? `${intro}\n\n${texts.chooseTariff}` : texts.chooseTariff, Markup.inlineKeyboard(rows));
-  }
-
-  @Action('menu:buy')
-  async buyButton(@Ctx() ctx: BotContext): Promise<void> {
-    await ctx.answerCbQuery();
-    await this.buy(ctx);
   }
 
   @Action(/^buy:([0-9a-f-]{36})$/)
@@ -61,7 +66,7 @@ export class BuyHandler {
       // An old list's button for a tariff withdrawn or deleted since: say so and show today's list.
       if (!(error instanceof DomainError) || !['TARIFF_INACTIVE', 'TARIFF_NOT_FOUND'].includes(error.code)) throw error;
       await ctx.answerCbQuery(texts.tariffGone);
-      return this.buy(ctx, texts.tariffGone);
+      return this.sendTariffs(ctx, texts.tariffGone);
     }
     await ctx.answerCbQuery();
     const tariff = await this.tariffs.get(invoice.payment.tariffId!);
