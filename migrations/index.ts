@@ -12,6 +12,7 @@ import { Tariffs1764001200000 } from './1764001200000-tariffs';
 import { Payments1764001300000 } from './1764001300000-payments';
 import { GenerationsActiveIndex1764001400000 } from './1764001400000-generations-active-index';
 import { VoiceCommandLogs1764001500000 } from './1764001500000-voice-command-logs';
+import { BotAdminReportIndexes1764001700000 } from './1764001700000-bot-admin-report-indexes';
 
 export const MIGRATIONS = [
   Users1764000000000,
@@ -26,4 +27,5 @@ export const MIGRATIONS = [
   Payments1764001300000,
   GenerationsActiveIndex1764001400000,
   VoiceCommandLogs1764001500000,
+  BotAdminReportIndexes1764001700000,
 ];

@@ -85,3 +85,37 @@ export function myChatMemberUpdate(from: TestSender, status: 'kicked' | 'member'
     },
   };
 }
+
+/** Telegram asking the bot to confirm an order before taking the money (answer within 10 s). */
+export function preCheckoutUpdate(from: TestSender, invoice: { payload: string; currency: string; totalAmount: number }) {
+  return {
+    update_id: ++nextUpdateId,
+    pre_checkout_query: {
+      id: String(++nextUpdateId),
+      from: { is_bot: false, first_name: 'Test', ...from },
+      currency: invoice.currency,
+      total_amount: invoice.totalAmount,
+      invoice_payload: invoice.payload,
+    },
+  };
+}
+
+/** The service message Telegram sends to the chat once a payment went through; it may repeat it. */
+export function successfulPaymentUpdate(from: TestSender, payment: { payload: string; currency: string; totalAmount: number; chargeId: string }) {
+  return {
+    update_id: ++nextUpdateId,
+    message: {
+      message_id: nextMessageId++,
+      from: { is_bot: false, first_name: 'Test', ...from },
+      chat: { id: from.id, type: 'private', first_name: from.first_name ?? 'Test' },
+      date: Math.floor(Date.now() / 1000),
+      successful_payment: {
+        currency: payment.currency,
+        total_amount: payment.totalAmount,
+        invoice_payload: payment.payload,
+        telegram_payment_charge_id: payment.chargeId,
+        provider_payment_charge_id: '',
+      },
+    },
+  };
+}

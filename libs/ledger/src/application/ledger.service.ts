@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { AppConfig, CacheBus, DomainError, LayeredCache, afterCommit } from '@genbot/core';
 import { accountNotFound, amountTooLarge, holdExpired, invalidAmount } from '../domain/ledger.errors';
-import { AccountRef, Balance, SystemAccount, Transfer, TransferKind, accountId, isUserAccount } from '../domain/ledger.types';
+import { AccountRef, Balance, GENERATION_SPEND_SHARDS, SystemAccount, Transfer, TransferKind, accountId, isUserAccount } from '../domain/ledger.types';
 import { LedgerRepository, ResolveOutcome } from '../infrastructure/ledger.repository';
 
 export const DEFAULT_HOLD_TTL_SECONDS = 15 * 60;
@@ -171,6 +171,12 @@ export class LedgerService {
 
   findTransfer(id: string): Promise<Transfer | undefined> {
     return this.repository.findTransfer(id);
+  }
+
+  /** Seed 000's daily report: credits spent on generations on `day` (YYYY-MM-DD) and the charges that spent them. */
+  async spentOn(day: string): Promise<{ credits: number; charges: number }> {
+    const { credits, transfers } = await this.repository.creditedOn(GENERATION_SPEND_SHARDS, day);
+    return { credits, charges: transfers };
   }
 
   /** Newest first; pass the last id of a page as `beforeId` for the next one. */

@@ -79,6 +79,16 @@ export class UsersService {
     return this.cache.get(telegramId, () => this.users.findOne({ telegramId }));
   }
 
+  findByUsername(username: string): Promise<User | undefined> {
+    return this.users.findByUsername(username.replace(/^@/, ''));
+  }
+
+  /** Seed 000's daily report: users registered on `day` (YYYY-MM-DD, in the database's time zone) and users active that day. */
+  async dayCounts(day: string): Promise<{ newUsers: number; activeUsers: number }> {
+    const [newUsers, activeUsers] = await Promise.all([this.users.countRegistered(day), this.users.countActive(day)]);
+    return { newUsers, activeUsers };
+  }
+
   async getByTelegramId(telegramId: string): Promise<User> {
     return (await this.users.findOne({ telegramId })) ?? throwNotFound({ telegramId });
   }

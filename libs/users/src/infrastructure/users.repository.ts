@@ -106,6 +106,30 @@ export class UsersRepository {
     );
   }
 
+  /** Case-insensitive, as Telegram treats usernames (users_username_lower_idx). */
+  async findByUsername(username: string): Promise<User | undefined> {
+    const rows: Row[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM users WHERE lower(username) = lower($1) LIMIT 1`, [username]);
+    return rows[0] ? toUser(rows[0]) : undefined;
+  }
+
+  /**
+   * Users registered on `day` (YYYY-MM-DD) in the database's time zone, the one current_date of
+   * user_daily_activity uses (users_created_at_idx).
+   */
+  async countRegistered(day: string): Promise<number> {
+    const [row]: { count: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM users WHERE created_at >= $1::date AND created_at < $1::date + 1`,
+      [day],
+    );
+    return row.count;
+  }
+
+  /** Users with at least one update on `day` (YYYY-MM-DD; the activity table's primary key leads with day). */
+  async countActive(day: string): Promise<number> {
+    const [row]: { count: number }[] = await this.dataSource.query(`SELECT count(*)::int AS count FROM user_daily_activity WHERE day = $1::date`, [day]);
+    return row.count;
+  }
+
   async countInvited(userId: string): Promise<number> {
     const [row]: { count: string }[] = await this.dataSource.query(`SELECT count(*) FROM users WHERE referrer_id = $1`, [userId]);
     return Number(row.count);
