@@ -11,6 +11,8 @@ import { UsersReviewedAt1764001000000 } from './1764001000000-users-reviewed-at'
 import { Tariffs1764001200000 } from './1764001200000-tariffs';
 import { Payments1764001300000 } from './1764001300000-payments';
 import { UsersSelectedVoice1764001600000 } from './1764001600000-users-selected-voice';
+import { Characters1764001600100 } from './1764001600100-characters';
+import { TalkingHeadVideo1764001600200 } from './1764001600200-talking-head-video';
 
 export const MIGRATIONS = [
   Users1764000000000,
@@ -24,4 +26,6 @@ export const MIGRATIONS = [
   Tariffs1764001200000,
   Payments1764001300000,
   UsersSelectedVoice1764001600000,
+  Characters1764001600100,
+  TalkingHeadVideo1764001600200,
 ];

@@ -6,6 +6,6 @@ export {
   type ElevenLabsCustomFailure,
   type ElevenLabsFailureKind,
   type FakeElevenLabsOptions,
-  type FakeElevenLabsVoice,
 } from './fake-elevenlabs';
 export { mp3FormatOf, silentMp3, type SilentMp3Options } from './silent-mp3';
+export { FAKE_VOICES, type FakeElevenLabsVoice } from './fake-voices';
