@@ -4,9 +4,13 @@ import { AppConfig, CoreModule } from '@genbot/core';
 import { GrowthModule } from '@genbot/growth';
 import { LedgerModule } from '@genbot/ledger';
 import { UsersModule } from '@genbot/users';
+import { FlowRouter } from './flows/flow-router';
+import { FlowStateStore } from './flows/flow-state.store';
 import { BalanceHandler } from './handlers/balance.handler';
+import { FallbackHandler } from './handlers/fallback.handler';
 import { StartHandler } from './handlers/start.handler';
 import { WebhookRoute } from './http/webhook.route';
+import { MainMenu } from './menu/main-menu';
 import { BotLifecycleService } from './telegram/bot-lifecycle.service';
 import { UserContextMiddleware } from './telegram/user-context.middleware';
 import { UpdatesProcessor } from './updates/updates.processor';
@@ -44,7 +48,19 @@ export class BotModule {
           }),
         }),
       ],
-      providers: [StartHandler, BalanceHandler, BotLifecycleService, UpdatesQueue, UpdatesProcessor, ...(config.botMode === 'webhook' ? [WebhookRoute] : [])],
+      providers: [
+        MainMenu,
+        FlowStateStore,
+        FlowRouter,
+        StartHandler,
+        BalanceHandler,
+        // Last of the handlers: it answers what none of them took (see its comment).
+        FallbackHandler,
+        BotLifecycleService,
+        UpdatesQueue,
+        UpdatesProcessor,
+        ...(config.botMode === 'webhook' ? [WebhookRoute] : []),
+      ],
     };
   }
 }

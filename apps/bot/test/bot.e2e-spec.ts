@@ -48,7 +48,7 @@ describe('bot: webhook, /start, /help, /language', () => {
     const commands = telegram.calls('setMyCommands');
     expect(commands.map((c) => c.params.language_code ?? 'default').sort()).toEqual(['default', 'en', 'ru', 'uz']);
     const russian = commands.find((c) => c.params.language_code === 'ru')!.params.commands as { command: string }[];
-    expect(russian.map((c) => c.command)).toEqual(['start', 'balance', 'help', 'language']);
+    expect(russian.map((c) => c.command)).toEqual(['start', 'create', 'tools', 'balance', 'buy', 'invite', 'bonus', 'language', 'help']);
   });
 
   it('answers /health with plain OK', async () => {
@@ -88,12 +88,19 @@ describe('bot: webhook, /start, /help, /language', () => {
     const keyboard = (greeting.params.reply_markup as { inline_keyboard: { text: string; web_app?: { url: string }; callback_data?: string }[][] })
       .inline_keyboard;
     expect(keyboard.flat()).toEqual(
-      expect.arrayContaining([
-        expect.objectContaining({ text: '🚀 Open the app', web_app: { url: 'https://app.example.com' } }),
-        expect.objectContaining({ callback_data: 'menu:language' }),
-        expect.objectContaining({ callback_data: 'menu:help' }),
-      ]),
+      expect.arrayContaining([expect.objectContaining({ text: '🚀 Open the app', web_app: { url: 'https://app.example.com' } })]),
     );
+    expect(keyboard.flat().map((button) => button.callback_data ?? 'web_app')).toEqual([
+      'web_app',
+      'menu:create',
+      'menu:tools',
+      'menu:balance',
+      'menu:buy',
+      'menu:invite',
+      'menu:bonus',
+      'menu:language',
+      'menu:help',
+    ]);
     const activity = await db.query('SELECT updates FROM user_daily_activity WHERE user_id = $1 AND day = current_date', [row.id]);
     expect(activity).toEqual([{ updates: 1 }]);
   });
@@ -190,6 +197,38 @@ describe('bot: webhook, /start, /help, /language', () => {
     await ledger.reserve({ idempotencyKey: `h:${userId}`, userId, amount: 27 });
     await deliver(messageUpdate({ id, language_code: 'ru' }, '/balance'));
     expect(messagesTo(id).at(-1)!.params.text).toBe('💰 Ваш баланс: 120 кредитов\n⏳ Зарезервировано под генерации: 27\n✅ Доступно сейчас: 93');
+  });
+
+  it('answers text no flow waits for with a hint and the menu, and still runs commands', async () => {
+    const id = uniqueTelegramId();
+    await deliver(messageUpdate({ id, language_code: 'ru' }, 'привет'));
+    const hint = messagesTo(id).at(-1)!;
+    expect(hint.params.text).toBe('🤔 Не понял вас. Выберите действие в меню или отправьте /help.');
+    expect(JSON.stringify(hint.params.reply_markup)).toContain('menu:create');
+    await deliver(messageUpdate({ id, language_code: 'ru' }, '/nosuchcommand'));
+    expect(messagesTo(id).at(-1)!.params.text).toBe(hint.params.text);
+    await deliver(messageUpdate({ id, language_code: 'ru' }, '/balance'));
+    expect(messagesTo(id).at(-1)!.params.text).toBe('💰 Ваш баланс: 0 кредитов');
+  });
+
+  it('answers a button of a flow that is over with “this menu has expired” and a fresh menu', async () => {
+    const id = uniqueTelegramId();
+    await deliver(messageUpdate({ id, language_code: 'en' }, '/start'));
+    await deliver(callbackUpdate({ id, language_code: 'en' }, 'f:create:41:model:seedream-v4'));
+    expect(telegram.calls('answerCallbackQuery').at(-1)!.params.text).toBe('⌛ This menu has expired. Here is a fresh one.');
+    const menu = messagesTo(id).at(-1)!;
+    expect(menu.params.text).toBe('⌛ This menu has expired. Here is a fresh one.');
+    expect(JSON.stringify(menu.params.reply_markup)).toContain('menu:buy');
+  });
+
+  it('/balance and the Balance button show the same, with plural forms', async () => {
+    const id = uniqueTelegramId();
+    await deliver(messageUpdate({ id, language_code: 'en' }, '/start'));
+    const userId = (await userRow(id)).id;
+    await app.get(LedgerService).transfer({ idempotencyKey: `one:${userId}`, from: { system: 'purchases' }, to: { userId }, amount: 1, kind: 'purchase' });
+    await deliver(callbackUpdate({ id, language_code: 'en' }, 'menu:balance'));
+    expect(messagesTo(id).at(-1)!.params.text).toBe('💰 Your balance: 1 credit');
+    expect(telegram.calls('answerCallbackQuery').length).toBeGreaterThan(0);
   });
 
   it('records when the user blocks the bot, and when they come back', async () => {

@@ -10,6 +10,9 @@ export { verifyLoginWidget } from './login-widget';
 export type { LoginWidgetUser, LoginWidgetVerificationOptions } from './login-widget';
 /** User-facing texts in uz / ru / en. */
 export { CATALOGS, LANGUAGE_NAMES, texts } from './i18n';
+/** "1 credit", "2 кредита", "5 кредитов": counts with the word form their language's plural rules pick. */
+export { credits, plural } from './i18n/plural';
+export type { PluralForms } from './i18n/plural';
 export type { Catalog } from './i18n';
 /** Sends results and notices from processes other than the bot; 429 becomes TelegramRetryAfter (carrying the wait), 403 TELEGRAM_BLOCKED. */
 export { TelegramRetryAfter, TelegramSender } from './telegram-sender';

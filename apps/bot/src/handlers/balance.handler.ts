@@ -1,4 +1,4 @@
-import { Command, Ctx, Update } from 'nestjs-telegraf';
+import { Action, Command, Ctx, Update } from 'nestjs-telegraf';
 import { LedgerService } from '@genbot/ledger';
 import type { BotContext } from '../telegram/bot-context';
 
@@ -11,5 +11,11 @@ export class BalanceHandler {
     const { t, user } = ctx.state;
     const { balance, reserved, available } = await this.ledger.balance(user.id);
     await ctx.reply(reserved > 0 ? `${t.balance(balance)}\n${t.balanceReserved(reserved, available)}` : t.balance(balance));
+  }
+
+  @Action('menu:balance')
+  async balanceButton(@Ctx() ctx: BotContext): Promise<void> {
+    await ctx.answerCbQuery();
+    await this.balance(ctx);
   }
 }

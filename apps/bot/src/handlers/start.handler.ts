@@ -1,9 +1,8 @@
 import { Action, Command, Ctx, Help, On, Start, Update } from 'nestjs-telegraf';
 import { Markup } from 'telegraf';
-import type { InlineKeyboardButton } from 'telegraf/types';
-import { AppConfig } from '@genbot/core';
 import { LANGUAGE_NAMES, texts } from '@genbot/telegram';
 import { LANGUAGES, UsersService, isLanguage } from '@genbot/users';
+import { MainMenu } from '../menu/main-menu';
 import type { BotContext } from '../telegram/bot-context';
 
 /** /start, /help and /language, and the menu buttons that lead to them. */
@@ -11,14 +10,14 @@ import type { BotContext } from '../telegram/bot-context';
 export class StartHandler {
   constructor(
     private readonly users: UsersService,
-    private readonly config: AppConfig,
+    private readonly menu: MainMenu,
   ) {}
 
   @Start()
   async start(@Ctx() ctx: BotContext): Promise<void> {
     const { user, created, t } = ctx.state;
     const name = user.firstName ?? user.username ?? '';
-    await ctx.reply(created ? t.greeting(name) : t.greetingBack(name), this.menu(ctx));
+    await ctx.reply(created ? t.greeting(name) : t.greetingBack(name), this.menu.keyboard(ctx.state.t));
   }
 
   @Help()
@@ -53,7 +52,7 @@ export class StartHandler {
     ctx.state.t = texts(choice);
     await ctx.answerCbQuery();
     await ctx.editMessageText(ctx.state.t.languageSaved);
-    await ctx.reply(ctx.state.t.greetingBack(ctx.state.user.firstName ?? ''), this.menu(ctx));
+    await ctx.reply(ctx.state.t.greetingBack(ctx.state.user.firstName ?? ''), this.menu.keyboard(ctx.state.t));
   }
 
   /** The user blocked (status `kicked`) or unblocked the bot in their private chat. */
@@ -62,15 +61,5 @@ export class StartHandler {
     const update = ctx.myChatMember;
     if (!update || update.chat.type !== 'private') return;
     await this.users.setBlocked({ id: ctx.state.user.id }, update.new_chat_member.status === 'kicked');
-  }
-
-  private menu(ctx: BotContext) {
-    const { t } = ctx.state;
-    const rows: InlineKeyboardButton[][] = [];
-    const miniAppUrl = this.config.env.MINI_APP_URL;
-    // Telegram accepts web_app buttons only with an https URL.
-    if (miniAppUrl?.startsWith('https://')) rows.push([Markup.button.webApp(t.menuOpenApp, miniAppUrl)]);
-    rows.push([Markup.button.callback(t.menuLanguage, 'menu:language'), Markup.button.callback(t.menuHelp, 'menu:help')]);
-    return Markup.inlineKeyboard(rows);
   }
 }

@@ -8,6 +8,18 @@ export interface Catalog {
   menuOpenApp: string;
   menuLanguage: string;
   menuHelp: string;
+  menuCreate: string;
+  menuTools: string;
+  menuBalance: string;
+  menuBuy: string;
+  menuInvite: string;
+  menuBonus: string;
+  /** Above the main menu when it is sent on its own (after an expired button, a finished flow). */
+  menuTitle: string;
+  /** A button of a finished or replaced flow was pressed. */
+  menuExpired: string;
+  /** Text or media that no flow is waiting for. */
+  unknownInput: string;
   help: string;
   balance(credits: number): string;
   balanceReserved(reserved: number, available: number): string;
@@ -19,7 +31,8 @@ export interface Catalog {
   languageSaved: string;
   banned: string;
   somethingWentWrong: string;
-  commands: { start: string; balance: string; help: string; language: string };
+  /** Published with setMyCommands, in this order; /help lists the same. */
+  commands: { start: string; create: string; tools: string; balance: string; buy: string; invite: string; bonus: string; language: string; help: string };
 }
 
 export type { Language } from '@genbot/users';

@@ -1,4 +1,5 @@
 import { Catalog } from './catalog';
+import { credits } from './plural';
 
 export const en: Catalog = {
   greeting: (name) => `👋 Welcome, ${name}!\n\nI turn your ideas and photos into images, videos and voice with AI. Pick what you want below.`,
@@ -6,8 +7,17 @@ export const en: Catalog = {
   menuOpenApp: '🚀 Open the app',
   menuLanguage: '🌐 Language',
   menuHelp: '❓ Help',
-  help: 'Commands:\n/start – main menu\n/balance – your credits\n/language – change the language\n/help – this help\n\nQuestions? Just write to us here.',
-  balance: (credits) => `💰 Your balance: ${credits} credits`,
+  menuCreate: '🎨 Create',
+  menuTools: '🛠 Tools',
+  menuBalance: '💰 Balance',
+  menuBuy: '💳 Buy credits',
+  menuInvite: '🤝 Invite friends',
+  menuBonus: '🎁 Bonus',
+  menuTitle: 'Main menu:',
+  menuExpired: '⌛ This menu has expired. Here is a fresh one.',
+  unknownInput: '🤔 I didn’t catch that. Pick an action from the menu or send /help.',
+  help: 'Commands:\n/start – main menu\n/create – generate an image or video\n/tools – improve a photo\n/balance – your credits\n/buy – buy credits\n/invite – invite friends and earn\n/bonus – daily bonus\n/language – change the language\n/help – this help\n\nQuestions? Just write to us here.',
+  balance: (n) => `💰 Your balance: ${credits('en', n)}`,
   balanceReserved: (reserved, available) => `⏳ Reserved for running generations: ${reserved}\n✅ Available now: ${available}`,
   generationStarted: (model) => `⏳ ${model}: generating…`,
   generationProgress: (model, percent) => `⏳ ${model}: ${percent}%`,
@@ -17,5 +27,15 @@ export const en: Catalog = {
   languageSaved: '✅ Language set to English.',
   banned: '⛔ Your access to this bot has been restricted.',
   somethingWentWrong: '⚠️ Something went wrong. Please try again in a minute.',
-  commands: { start: 'Main menu', balance: 'Your credits', help: 'Help', language: 'Change language' },
+  commands: {
+    start: 'Main menu',
+    create: 'Create an image or video',
+    tools: 'Photo tools',
+    balance: 'Your credits',
+    buy: 'Buy credits',
+    invite: 'Invite friends',
+    bonus: 'Daily bonus',
+    language: 'Change language',
+    help: 'Help',
+  },
 };

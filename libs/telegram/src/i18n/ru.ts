@@ -1,4 +1,5 @@
 import { Catalog } from './catalog';
+import { credits } from './plural';
 
 export const ru: Catalog = {
   greeting: (name) => `👋 Добро пожаловать, ${name}!\n\nЯ превращаю ваши идеи и фото в изображения, видео и голос с помощью ИИ. Выберите, что хотите сделать.`,
@@ -6,8 +7,17 @@ export const ru: Catalog = {
   menuOpenApp: '🚀 Открыть приложение',
   menuLanguage: '🌐 Язык',
   menuHelp: '❓ Помощь',
-  help: 'Команды:\n/start – главное меню\n/balance – ваши кредиты\n/language – сменить язык\n/help – эта справка\n\nЕсть вопросы? Просто напишите нам здесь.',
-  balance: (credits) => `💰 Ваш баланс: ${credits} кредитов`,
+  menuCreate: '🎨 Создать',
+  menuTools: '🛠 Инструменты',
+  menuBalance: '💰 Баланс',
+  menuBuy: '💳 Купить кредиты',
+  menuInvite: '🤝 Пригласить друзей',
+  menuBonus: '🎁 Бонус',
+  menuTitle: 'Главное меню:',
+  menuExpired: '⌛ Это меню устарело. Вот актуальное.',
+  unknownInput: '🤔 Не понял вас. Выберите действие в меню или отправьте /help.',
+  help: 'Команды:\n/start – главное меню\n/create – создать изображение или видео\n/tools – улучшить фото\n/balance – ваши кредиты\n/buy – купить кредиты\n/invite – пригласить друзей и заработать\n/bonus – ежедневный бонус\n/language – сменить язык\n/help – эта справка\n\nЕсть вопросы? Просто напишите нам здесь.',
+  balance: (n) => `💰 Ваш баланс: ${credits('ru', n)}`,
   balanceReserved: (reserved, available) => `⏳ Зарезервировано под генерации: ${reserved}\n✅ Доступно сейчас: ${available}`,
   generationStarted: (model) => `⏳ ${model}: генерирую…`,
   generationProgress: (model, percent) => `⏳ ${model}: ${percent}%`,
@@ -17,5 +27,15 @@ export const ru: Catalog = {
   languageSaved: '✅ Язык изменён на русский.',
   banned: '⛔ Ваш доступ к этому боту ограничен.',
   somethingWentWrong: '⚠️ Что-то пошло не так. Попробуйте ещё раз через минуту.',
-  commands: { start: 'Главное меню', balance: 'Ваши кредиты', help: 'Помощь', language: 'Сменить язык' },
+  commands: {
+    start: 'Главное меню',
+    create: 'Создать изображение или видео',
+    tools: 'Инструменты для фото',
+    balance: 'Ваши кредиты',
+    buy: 'Купить кредиты',
+    invite: 'Пригласить друзей',
+    bonus: 'Ежедневный бонус',
+    language: 'Сменить язык',
+    help: 'Помощь',
+  },
 };

@@ -1,4 +1,5 @@
 import { Catalog } from './catalog';
+import { credits } from './plural';
 
 export const uz: Catalog = {
   greeting: (name) =>
@@ -7,8 +8,17 @@ export const uz: Catalog = {
   menuOpenApp: '🚀 Ilovani ochish',
   menuLanguage: '🌐 Til',
   menuHelp: '❓ Yordam',
-  help: 'Buyruqlar:\n/start – asosiy menyu\n/balance – kreditlaringiz\n/language – tilni o‘zgartirish\n/help – ushbu yordam\n\nSavollar bo‘lsa, shu yerga yozing.',
-  balance: (credits) => `💰 Balansingiz: ${credits} kredit`,
+  menuCreate: '🎨 Yaratish',
+  menuTools: '🛠 Vositalar',
+  menuBalance: '💰 Balans',
+  menuBuy: '💳 Kredit sotib olish',
+  menuInvite: '🤝 Do‘stlarni taklif qilish',
+  menuBonus: '🎁 Bonus',
+  menuTitle: 'Asosiy menyu:',
+  menuExpired: '⌛ Bu menyu eskirgan. Mana yangisi.',
+  unknownInput: '🤔 Tushunmadim. Menyudan amalni tanlang yoki /help yuboring.',
+  help: 'Buyruqlar:\n/start – asosiy menyu\n/create – rasm yoki video yaratish\n/tools – suratni yaxshilash\n/balance – kreditlaringiz\n/buy – kredit sotib olish\n/invite – do‘stlarni taklif qilish\n/bonus – kunlik bonus\n/language – tilni o‘zgartirish\n/help – ushbu yordam\n\nSavollar bo‘lsa, shu yerga yozing.',
+  balance: (n) => `💰 Balansingiz: ${credits('uz', n)}`,
   balanceReserved: (reserved, available) => `⏳ Generatsiyalar uchun band qilingan: ${reserved}\n✅ Hozir mavjud: ${available}`,
   generationStarted: (model) => `⏳ ${model}: yaratilmoqda…`,
   generationProgress: (model, percent) => `⏳ ${model}: ${percent}%`,
@@ -18,5 +28,15 @@ export const uz: Catalog = {
   languageSaved: '✅ Til o‘zbekchaga o‘zgartirildi.',
   banned: '⛔ Ushbu botdan foydalanishingiz cheklangan.',
   somethingWentWrong: '⚠️ Nimadir xato ketdi. Bir daqiqadan so‘ng qayta urinib ko‘ring.',
-  commands: { start: 'Asosiy menyu', balance: 'Kreditlaringiz', help: 'Yordam', language: 'Tilni o‘zgartirish' },
+  commands: {
+    start: 'Asosiy menyu',
+    create: 'Rasm yoki video yaratish',
+    tools: 'Surat vositalari',
+    balance: 'Kreditlaringiz',
+    buy: 'Kredit sotib olish',
+    invite: 'Do‘stlarni taklif qilish',
+    bonus: 'Kunlik bonus',
+    language: 'Tilni o‘zgartirish',
+    help: 'Yordam',
+  },
 };
