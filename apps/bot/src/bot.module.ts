@@ -1,6 +1,7 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TelegrafModule } from 'nestjs-telegraf';
 import { AppConfig, CoreModule } from '@genbot/core';
+import { GenerationsModule } from '@genbot/generations';
 import { GrowthModule } from '@genbot/growth';
 import { LedgerModule } from '@genbot/ledger';
 import { UsersModule } from '@genbot/users';
@@ -9,12 +10,14 @@ import { FlowStateStore } from './flows/flow-state.store';
 import { BalanceHandler } from './handlers/balance.handler';
 import { FallbackHandler } from './handlers/fallback.handler';
 import { StartHandler } from './handlers/start.handler';
+import { VideoWizardHandler } from './handlers/video-wizard.handler';
 import { WebhookRoute } from './http/webhook.route';
 import { MainMenu } from './menu/main-menu';
 import { BotLifecycleService } from './telegram/bot-lifecycle.service';
 import { UserContextMiddleware } from './telegram/user-context.middleware';
 import { UpdatesProcessor } from './updates/updates.processor';
 import { UpdatesQueue } from './updates/updates.queue';
+import { VideoWizardViews } from './video-wizard/video-wizard.views';
 
 /** Lets the Telegraf factory inject the middleware that needs UsersService. */
 @Module({ imports: [UsersModule, GrowthModule], providers: [UserContextMiddleware], exports: [UserContextMiddleware] })
@@ -36,6 +39,7 @@ export class BotModule {
         core,
         UsersModule,
         LedgerModule,
+        GenerationsModule,
         TelegrafModule.forRootAsync({
           imports: [BotContextModule],
           inject: [UserContextMiddleware],
@@ -54,6 +58,8 @@ export class BotModule {
         FlowRouter,
         StartHandler,
         BalanceHandler,
+        VideoWizardViews,
+        VideoWizardHandler,
         // Last of the handlers: it answers what none of them took (see its comment).
         FallbackHandler,
         BotLifecycleService,

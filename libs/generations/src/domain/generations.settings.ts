@@ -7,4 +7,6 @@ export const GENERATIONS_SETTING_DEFAULTS = {
   result_retention_days: 30,
   /** Queued or running generations one user may have at once (0: no cap); more is a 429. */
   max_active_generations_per_user: 3,
+  /** The image-to-image model the video wizard edits a character with (seed 000's `edit_character_image`). */
+  talking_head_edit_model: 'nano-banana',
 };
