@@ -114,12 +114,13 @@ describe('talking-head video chain in the worker', () => {
     await telegram.waitForCall('sendMessage', (c) => String(c.params.chat_id) === chatId);
   });
 
-  it('fails and releases the hold when the video fails at fal', async () => {
+  it('fails and releases the hold when the video fails at fal, dropping the speech', async () => {
     fal.failNext('job_failed');
     const { generation, userId } = await submitVideo(3);
     expect((await finished(generation.id)).status).toBe('failed');
     expect(elevenlabs.calls('tts')).toHaveLength(1);
     expect(await balance(userId)).toEqual({ balance: 3, reserved: 0, available: 3 });
+    expect(await worker.get(ObjectStorage).head(`speech/${generation.id}.mp3`)).toBeUndefined();
   });
 
   it('resumes after the speech without speaking it again when the video step breaks off, and charges once', async () => {

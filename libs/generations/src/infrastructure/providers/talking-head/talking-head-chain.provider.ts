@@ -1,6 +1,13 @@
 import { Injectable } from '@nestjs/common';
 import { ObjectStorage } from '@genbot/storage';
-import { GenerationProvider, ProviderError, ProviderInput, ProviderStatus, SubmitResult } from '../../../application/ports/generation-provider';
+import {
+  GenerationProvider,
+  ProviderError,
+  ProviderErrorKind,
+  ProviderInput,
+  ProviderStatus,
+  SubmitResult,
+} from '../../../application/ports/generation-provider';
 import { ElevenLabsAdapter } from '../elevenlabs/elevenlabs.adapter';
 import { FalAdapter } from '../fal/fal.adapter';
 
@@ -10,6 +17,8 @@ const AUDIO_URL_SECONDS = 3600;
 /** The speech is the first of two steps: the progress message moves once it is done. */
 const SPEECH_DONE_PROGRESS = 30;
 const VIDEO_RUNNING_PROGRESS = 60;
+/** fal errors after which the generation fails rather than being retried. */
+const FINAL_ERRORS: ProviderErrorKind[] = ['rejected', 'insufficient_balance', 'unavailable'];
 
 /**
  * Seed 000's video as one generation: the script spoken by ElevenLabs, then the character's
@@ -43,23 +52,26 @@ export class TalkingHeadChainProvider extends GenerationProvider {
     const image = input.imageUrls?.[0];
     if (!image) throw new ProviderError('rejected', 'talking head: the character image is missing');
     const audioUrl = await this.speech(input, generationId);
-    const video = await this.fal.submit(
-      { providerModel: input.providerModel, mode: 'talking_head', options: { source_image_url: image, driven_audio_url: audioUrl } },
-      generationId,
-    );
+    const video = await this.fal
+      .submit({ providerModel: input.providerModel, mode: 'talking_head', options: { source_image_url: image, driven_audio_url: audioUrl } }, generationId)
+      .catch(async (error: unknown) => {
+        // A refusal ends the generation: the speech will not be needed. Anything else is retried with it.
+        if (error instanceof ProviderError && FINAL_ERRORS.includes(error.kind)) await this.dropSpeech(generationId);
+        throw error;
+      });
     const status: ProviderStatus = video.status.state === 'running' ? { state: 'running', progress: SPEECH_DONE_PROGRESS } : video.status;
     return { externalId: `${generationId}~${video.externalId}`, status };
   }
 
   async poll(externalId: string, providerModel: string): Promise<ProviderStatus> {
     const status = await this.fal.poll(falRequestOf(externalId), providerModel);
+    if (status.state === 'failed') await this.dropSpeech(externalId.split('~')[0]);
     return status.state === 'running' ? { state: 'running', progress: Math.max(VIDEO_RUNNING_PROGRESS, status.progress ?? 0) } : status;
   }
 
   /** The speech was only the video's input: once the video is stored, it goes. */
   override async discard(externalId: string): Promise<void> {
-    const generationId = externalId.split('~')[0];
-    if (generationId) await this.storage.delete(speechKey(generationId));
+    await this.dropSpeech(externalId.split('~')[0]);
   }
 
   override async hasBalance(): Promise<boolean> {
@@ -79,6 +91,11 @@ export class TalkingHeadChainProvider extends GenerationProvider {
       await this.storage.put(key, audio.data, { contentType: audio.contentType ?? 'audio/mpeg' });
     }
     return this.storage.presignGet(key, { expiresInSeconds: AUDIO_URL_SECONDS });
+  }
+
+  /** Best effort: a leftover speech file is only wasted space. */
+  private async dropSpeech(generationId: string): Promise<void> {
+    if (generationId) await this.storage.delete(speechKey(generationId)).catch(() => undefined);
   }
 }
 
