@@ -252,6 +252,42 @@ describe('bot: the talking-head video wizard', () => {
     expect(await bot.get(DataSource).query(`SELECT id FROM generations WHERE user_id = $1`, [userId])).toEqual([]);
   });
 
+  it('answers Keep with “still editing” while the edit runs, and Revert brings the original back', async () => {
+    const chatId = uniqueTelegramId();
+    await fundedUser(chatId, 0);
+    await say(chatId, '/video');
+    await press(chatId, 'Male');
+    await press(chatId, 'Elderly');
+    expect(
+      (
+        telegram
+          .sentTo(chatId)
+          .filter((c) => c.method === 'sendMediaGroup')
+          .at(-1)!.params.media as { caption: string }[]
+      ).length,
+    ).toBe(2);
+    await press(chatId, '1. Karim');
+    wavespeed.completeAfterPolls(1000);
+    try {
+      await say(chatId, 'add a hat');
+      expect(lastText(chatId)).toContain('Editing (1 of 5)');
+      await press(chatId, 'Keep');
+      expect(answers().at(-1)!.params.text).toBe('⏳ Still editing, one moment…');
+      await press(chatId, 'Revert');
+      const photo = telegram
+        .sentTo(chatId)
+        .filter((c) => c.method === 'sendPhoto')
+        .at(-1)!;
+      expect(photo.params.caption).toBe('↩️ Back to the original character.');
+      // The edit was the free trial; the next one would cost Nano Banana's price.
+      expect(lastText(chatId)).toContain('an edit costs 38 credits; 1 of 5 used');
+      await press(chatId, 'Continue');
+      expect(lastText(chatId)).toContain('Send the text the character will say');
+    } finally {
+      wavespeed.completeAfterPolls(1);
+    }
+  });
+
   it('cancels at any step back to the menu, and an old button of the wizard is expired', async () => {
     const chatId = uniqueTelegramId();
     await fundedUser(chatId, 0);
