@@ -15,14 +15,7 @@ import { FlowRouter } from '../flows/flow-router';
 import { FlowState } from '../flows/flow-state.store';
 import { MainMenu } from '../menu/main-menu';
 import type { BotContext } from '../telegram/bot-context';
-import {
-  VIDEO_FLOW,
-  ageKeyboard,
-  editNotEnoughKeyboard,
-  editingKeyboard,
-  genderKeyboard,
-  notEnoughKeyboard,
-} from '../video-wizard/video-wizard.keyboards';
+import { VIDEO_FLOW, ageKeyboard, editNotEnoughKeyboard, editingKeyboard, genderKeyboard, notEnoughKeyboard } from '../video-wizard/video-wizard.keyboards';
 import { MAX_EDITS, VideoWizardData, VideoWizardViews, WizardState, wizardTexts } from '../video-wizard/video-wizard.views';
 
 /** Longest script: about a minute of speech, and well inside ElevenLabs' per-request limit. */
