@@ -17,6 +17,7 @@ import { BalanceHandler } from './handlers/balance.handler';
 import { FallbackHandler } from './handlers/fallback.handler';
 import { StartHandler } from './handlers/start.handler';
 import { VoiceHandler } from './handlers/voice.handler';
+import { VideoWizardHandler } from './handlers/video-wizard.handler';
 import { WebhookRoute } from './http/webhook.route';
 import { MainMenu } from './menu/main-menu';
 import { BuyHandler } from './payments/buy.handler';
@@ -26,6 +27,7 @@ import { BotLifecycleService } from './telegram/bot-lifecycle.service';
 import { UserContextMiddleware } from './telegram/user-context.middleware';
 import { UpdatesProcessor } from './updates/updates.processor';
 import { UpdatesQueue } from './updates/updates.queue';
+import { VideoWizardViews } from './video-wizard/video-wizard.views';
 
 /** Lets the Telegraf factory inject the middlewares that need UsersService. */
 @Module({
@@ -81,6 +83,8 @@ export class BotModule {
         InviteHandler,
         AdminHandler,
         AdminRateLimit,
+        VideoWizardViews,
+        VideoWizardHandler,
         // Last of the handlers: it answers what none of them took (see its comment).
         FallbackHandler,
         BotLifecycleService,

@@ -17,4 +17,6 @@ export const GENERATIONS_SETTING_DEFAULTS = {
   drawing_images: 4,
   /** What the bot does with a photo sent outside any flow: seed 003's `drawing`, or `choose` (the tools and the drawing offered). */
   bot_default_photo_action: 'drawing' as 'drawing' | 'choose',
+  /** The image-to-image model the video wizard edits a character with (seed 000's `edit_character_image`). */
+  talking_head_edit_model: 'nano-banana',
 };

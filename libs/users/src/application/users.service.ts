@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { CacheBus, LayeredCache } from '@genbot/core';
+import { CacheBus, DomainError, LayeredCache } from '@genbot/core';
 import { parseStartPayload } from '../domain/start-payload';
 import { Language, User } from '../domain/user';
 import { userNotFound } from '../domain/users.errors';
@@ -99,6 +99,13 @@ export class UsersService {
 
   async setLanguage(id: string, language: Language): Promise<User> {
     return this.updated(id, await this.users.update(id, { language }));
+  }
+
+  /** Remembered between video wizard runs (seed 000's `selected_voice_id`); null forgets it. */
+  async setSelectedVoice(id: string, voiceId: string | null): Promise<User> {
+    if (voiceId !== null && !/^[\w-]{1,64}$/.test(voiceId))
+      throw new DomainError('VALIDATION_FAILED', 'A voice id is 1 to 64 letters, digits, _ or -', { fields: [{ field: 'voiceId', problems: ['invalid'] }] });
+    return this.updated(id, await this.users.update(id, { selected_voice_id: voiceId }));
   }
 
   /** A banned user is refused by every API and the bot, from their next call in any process. */

@@ -20,7 +20,7 @@ export interface UpsertUserInput {
 
 const COLUMNS = `id, telegram_id, username, first_name, last_name, language_code, language, referral_code, referrer_id,
   advertising_source, consent_pd, consent_pd_at, anon_user_id, email, avatar_url, is_banned, ban_reason, blocked_at,
-  reviewed_at, last_activity_at, created_at, updated_at`;
+  reviewed_at, last_activity_at, selected_voice_id, created_at, updated_at`;
 
 /** The race-free writes: one INSERT … ON CONFLICT per registration, whatever the concurrency. */
 @Injectable()
@@ -76,7 +76,14 @@ export class UsersRepository {
 
   async update(
     id: string,
-    set: Partial<{ consent_pd: boolean; consent_pd_at: Date | null; language: Language; is_banned: boolean; ban_reason: string | null }>,
+    set: Partial<{
+      consent_pd: boolean;
+      consent_pd_at: Date | null;
+      language: Language;
+      is_banned: boolean;
+      ban_reason: string | null;
+      selected_voice_id: string | null;
+    }>,
   ): Promise<User | undefined> {
     const keys = Object.keys(set) as (keyof typeof set)[];
     const assignments = keys.map((key, i) => `${key} = $${i + 2}`).join(', ');
@@ -157,6 +164,7 @@ interface Row {
   blocked_at: Date | null;
   reviewed_at: Date | null;
   last_activity_at: Date | null;
+  selected_voice_id: string | null;
   created_at: Date;
   updated_at: Date;
 }
@@ -183,6 +191,7 @@ function toUser(row: Row): User {
     blockedAt: row.blocked_at,
     reviewedAt: row.reviewed_at,
     lastActivityAt: row.last_activity_at,
+    selectedVoiceId: row.selected_voice_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

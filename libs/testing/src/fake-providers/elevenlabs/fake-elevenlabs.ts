@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../../loopback-server';
 import { FakeProviderServer } from '../fake-provider-server';
+import { FAKE_VOICES, FakeElevenLabsVoice } from './fake-voices';
 import { mp3FormatOf, silentMp3 } from './silent-mp3';
 import { FakeTranscriber, transcribe } from './speech-to-text';
 
@@ -32,30 +33,10 @@ export interface ElevenLabsCall {
   at: Date;
 }
 
-export interface FakeElevenLabsVoice {
-  voice_id: string;
-  name: string;
-  category: string;
-  labels: Record<string, string>;
-  description: string | null;
-}
-
 export interface FakeElevenLabsOptions {
   apiKey?: string;
 }
 
-/** Premade voices as `GET /v1/voices` lists them (ids of ElevenLabs' public premade voices). */
-const VOICES: FakeElevenLabsVoice[] = [
-  { voice_id: '21m00Tcm4TlvDq8ikWAM', name: 'Rachel', category: 'premade', labels: { accent: 'american', gender: 'female', age: 'young' }, description: null },
-  {
-    voice_id: 'pNInz6obpgDQGcFmaJgB',
-    name: 'Adam',
-    category: 'premade',
-    labels: { accent: 'american', gender: 'male', age: 'middle aged' },
-    description: null,
-  },
-  { voice_id: 'EXAVITQu4vr4xnSDxMaL', name: 'Sarah', category: 'premade', labels: { accent: 'american', gender: 'female', age: 'young' }, description: null },
-];
 /** Per-request character limit of the multilingual v2 model; flash and turbo models take more. */
 const MAX_CHARACTERS = 10_000;
 const OUTPUT_FORMATS = ['mp3_22050_32', 'mp3_24000_48', 'mp3_44100_32', 'mp3_44100_64', 'mp3_44100_96', 'mp3_44100_128', 'mp3_44100_192'];
@@ -70,7 +51,7 @@ const OUTPUT_FORMATS = ['mp3_22050_32', 'mp3_24000_48', 'mp3_44100_32', 'mp3_441
  */
 export class FakeElevenLabs extends FakeProviderServer<ElevenLabsCall, ElevenLabsFailureKind | ElevenLabsCustomFailure, ElevenLabsCallKind> {
   readonly apiKey: string;
-  readonly voices: FakeElevenLabsVoice[] = VOICES.map((voice) => ({ ...voice, labels: { ...voice.labels } }));
+  readonly voices: FakeElevenLabsVoice[] = FAKE_VOICES.map((voice) => ({ ...voice, labels: { ...voice.labels } }));
   /** What `POST /v1/speech-to-text` hears in the next clips; see FakeTranscriber. */
   readonly speech = new FakeTranscriber();
 

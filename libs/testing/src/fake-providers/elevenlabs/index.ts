@@ -6,7 +6,7 @@ export {
   type ElevenLabsCustomFailure,
   type ElevenLabsFailureKind,
   type FakeElevenLabsOptions,
-  type FakeElevenLabsVoice,
 } from './fake-elevenlabs';
 export { mp3FormatOf, silentMp3, type SilentMp3Options } from './silent-mp3';
 export { FakeTranscriber } from './speech-to-text';
+export { FAKE_VOICES, type FakeElevenLabsVoice } from './fake-voices';
