@@ -10,6 +10,8 @@ export interface Catalog {
   menuHelp: string;
   menuCreate: string;
   menuTools: string;
+  /** Seed 000's talking-head video wizard. */
+  menuVideo: string;
   menuBalance: string;
   menuBuy: string;
   menuInvite: string;
@@ -48,7 +50,18 @@ export interface Catalog {
   banned: string;
   somethingWentWrong: string;
   /** Published with setMyCommands, in this order; /help lists the same. */
-  commands: { start: string; create: string; tools: string; balance: string; buy: string; invite: string; bonus: string; language: string; help: string };
+  commands: {
+    start: string;
+    create: string;
+    video: string;
+    tools: string;
+    balance: string;
+    buy: string;
+    invite: string;
+    bonus: string;
+    language: string;
+    help: string;
+  };
 }
 
 export type { Language } from '@genbot/users';
