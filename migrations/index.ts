@@ -11,6 +11,7 @@ import { UsersReviewedAt1764001000000 } from './1764001000000-users-reviewed-at'
 import { Tariffs1764001200000 } from './1764001200000-tariffs';
 import { Payments1764001300000 } from './1764001300000-payments';
 import { SessionsAdminsAudit1764001900000 } from './1764001900000-sessions-admins-audit';
+import { UsersUsernameSearch1764001900100 } from './1764001900100-users-username-search';
 
 export const MIGRATIONS = [
   Users1764000000000,
@@ -24,4 +25,5 @@ export const MIGRATIONS = [
   Tariffs1764001200000,
   Payments1764001300000,
   SessionsAdminsAudit1764001900000,
+  UsersUsernameSearch1764001900100,
 ];

@@ -6,6 +6,8 @@ import { AdminGuard } from './auth/admin.guard';
 import { AdminsController } from './http/admins/admins.controller';
 import { AuditController } from './http/audit/audit.controller';
 import { AdminAuthController } from './http/auth/admin-auth.controller';
+import { AdminCreditsController } from './http/credits/admin-credits.controller';
+import { AdminUsersController } from './http/users/admin-users.controller';
 import { AdminHealthController } from './http/system/admin-health.controller';
 
 @Module({})
@@ -14,7 +16,7 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [CoreModule.forRoot(config, 'admin-api'), AdminModule],
-      controllers: [AdminHealthController, AdminAuthController, AdminsController, AuditController],
+      controllers: [AdminHealthController, AdminAuthController, AdminsController, AuditController, AdminUsersController, AdminCreditsController],
       providers: [AdminAuthService, AdminGuard],
     };
   }
