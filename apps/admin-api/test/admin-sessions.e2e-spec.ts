@@ -65,7 +65,8 @@ describe('admin-api: sessions', () => {
     const other = await login();
     await http.post('/api/v1/admin/auth/logout').send({ refreshToken: ended.refreshToken }).expect(204);
     await me(ended.accessToken).expect(401);
-    await refresh(ended.refreshToken).expect(401);
+    // Stale, not stolen: a logged-out token is merely invalid.
+    expect((await refresh(ended.refreshToken).expect(401)).body.code).toBe('AUTH_REFRESH_INVALID');
     await me(other.accessToken).expect(200);
     // Idempotent, and silent about tokens it does not know.
     await http.post('/api/v1/admin/auth/logout').send({ refreshToken: ended.refreshToken }).expect(204);

@@ -76,8 +76,10 @@ export class TokenService {
     });
     if (outcome.session) return { subject: outcome.subject, profile: outcome.profile, session: outcome.session };
     // Committed apart from the attempt: the revocation must stand although the request fails.
-    if (outcome.dead?.revokedAt && outcome.dead.subjectKind === kind) {
-      await this.endSessions([outcome.dead.familyId], 'reused');
+    // A token already rotated is a copy coming back; one ended by logout or removal is merely stale.
+    const dead = outcome.dead;
+    if (dead?.subjectKind === kind && (dead.revokedReason === 'rotated' || dead.revokedReason === 'reused')) {
+      await this.endSessions([dead.familyId], 'reused');
       throw refreshReused();
     }
     throw refreshInvalid();

@@ -11,6 +11,8 @@ export interface RefreshTokenRow {
   profile: SubjectProfile;
   expiresAt: Date;
   revokedAt: Date | null;
+  /** rotated (used once), reused (its session caught a reuse), logout, removed (its admin was). */
+  revokedReason: string | null;
 }
 
 interface Row {
@@ -21,9 +23,10 @@ interface Row {
   profile: SubjectProfile;
   expires_at: Date;
   revoked_at: Date | null;
+  revoked_reason: string | null;
 }
 
-const COLUMNS = 'id, family_id, subject_kind, subject_id, profile, expires_at, revoked_at';
+const COLUMNS = 'id, family_id, subject_kind, subject_id, profile, expires_at, revoked_at, revoked_reason';
 
 /** The SQL of `refresh_tokens`. Tokens are looked up by their SHA-256 only. */
 @Injectable()
@@ -98,5 +101,6 @@ function toRow(row: Row): RefreshTokenRow {
     profile: row.profile,
     expiresAt: row.expires_at,
     revokedAt: row.revoked_at,
+    revokedReason: row.revoked_reason,
   };
 }
