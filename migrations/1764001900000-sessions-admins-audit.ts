@@ -12,7 +12,7 @@ export class SessionsAdminsAudit1764001900000 implements MigrationInterface {
       CREATE TABLE refresh_tokens (
         id uuid PRIMARY KEY,
         family_id uuid NOT NULL,
-        parent_id uuid REFERENCES refresh_tokens (id),
+        parent_id uuid REFERENCES refresh_tokens (id) ON DELETE SET NULL,
         subject_kind varchar(8) NOT NULL CHECK (subject_kind IN ('admin', 'user')),
         subject_id varchar(32) NOT NULL,
         -- The name the login showed (Login Widget, initData), carried into every rotated token's claims.
