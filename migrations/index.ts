@@ -16,6 +16,7 @@ import { UsersSelectedVoice1764001600000 } from './1764001600000-users-selected-
 import { Characters1764001600100 } from './1764001600100-characters';
 import { TalkingHeadVideo1764001600200 } from './1764001600200-talking-head-video';
 import { BotAdminReportIndexes1764001700000 } from './1764001700000-bot-admin-report-indexes';
+import { SessionsAdminsAudit1764001900000 } from './1764001900000-sessions-admins-audit';
 
 export const MIGRATIONS = [
   Users1764000000000,
@@ -34,4 +35,5 @@ export const MIGRATIONS = [
   Characters1764001600100,
   TalkingHeadVideo1764001600200,
   BotAdminReportIndexes1764001700000,
+  SessionsAdminsAudit1764001900000,
 ];

@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import { CacheBus, DomainError, LayeredCache } from '@genbot/core';
 import { parseStartPayload } from '../domain/start-payload';
 import { Language, User } from '../domain/user';
@@ -111,6 +112,32 @@ export class UsersService {
   /** A banned user is refused by every API and the bot, from their next call in any process. */
   async setBanned(id: string, banned: boolean, reason?: string | null): Promise<User> {
     return this.updated(id, await this.users.update(id, { is_banned: banned, ban_reason: banned ? (reason ?? null) : null }));
+  }
+
+  /**
+   * A ban or unban by an operator, with `within` run in the same transaction once the row has
+   * changed (the admin audit row): both commit or neither does. The cached copies in every
+   * process are dropped after the commit, so no reader can cache the old row under the new version.
+   */
+  async changeBan(
+    id: string,
+    banned: boolean,
+    reason: string | null,
+    within: (em: EntityManager, change: { before: User; after: User }) => Promise<void>,
+  ): Promise<{ before: User; after: User }> {
+    const change = await this.users.transaction(async (em) => {
+      const before = (await this.users.lock(id, em)) ?? throwNotFound({ userId: id });
+      const after = (await this.users.update(id, { is_banned: banned, ban_reason: banned ? reason : null, banned_at: banned ? new Date() : null }, em)) as User;
+      await within(em, { before, after });
+      return { before, after };
+    });
+    await this.cache.invalidate(change.after.telegramId);
+    return change;
+  }
+
+  /** Operators' search: exact Telegram id or referral code, or a username prefix; newest first. */
+  search(query: string | undefined, offset: number, limit: number): Promise<User[]> {
+    return this.users.search(query, offset, limit);
   }
 
   /** Whether the user has blocked the bot; sends to a blocked user are pointless until they return. */

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { newReferralCode } from '../domain/start-payload';
 import { Language, User } from '../domain/user';
 
@@ -74,6 +74,38 @@ export class UsersRepository {
     return rows[0] ? toUser(rows[0]) : undefined;
   }
 
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** The row, locked until `em`'s transaction ends (a change and its audit see one state). */
+  async lock(id: string, em: EntityManager): Promise<User | undefined> {
+    const rows: Row[] = await em.query(`SELECT ${COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] ? toUser(rows[0]) : undefined;
+  }
+
+  /**
+   * Admin search: an exact Telegram id or referral code, or a username prefix (case-insensitive,
+   * `@` optional); no query lists the newest users. Each form is answered by an index.
+   */
+  async search(query: string | undefined, offset: number, limit: number): Promise<User[]> {
+    const term = query?.trim().replace(/^@/, '') ?? '';
+    if (!term) {
+      return toUsers(await this.dataSource.query(`SELECT ${COLUMNS} FROM users ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`, [limit, offset]));
+    }
+    const byId = /^[1-9]\d{0,18}$/.test(term) && BigInt(term) <= 9223372036854775807n;
+    // UNION rather than OR: each branch uses its own index.
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM (
+         SELECT * FROM users WHERE telegram_id = $4::bigint
+         UNION SELECT * FROM users WHERE referral_code = lower($1)
+         UNION SELECT * FROM users WHERE lower(username) LIKE $5 AND username IS NOT NULL
+       ) found ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
+      [term, limit, offset, byId ? term : null, `${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+    );
+    return toUsers(rows);
+  }
+
   async update(
     id: string,
     set: Partial<{
@@ -83,14 +115,16 @@ export class UsersRepository {
       is_banned: boolean;
       ban_reason: string | null;
       selected_voice_id: string | null;
+      banned_at: Date | null;
     }>,
+    em?: EntityManager,
   ): Promise<User | undefined> {
     const keys = Object.keys(set) as (keyof typeof set)[];
     const assignments = keys.map((key, i) => `${key} = $${i + 2}`).join(', ');
-    const rows: [Row[], number] = await this.dataSource.query(`UPDATE users SET ${assignments}, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [
-      id,
-      ...keys.map((key) => set[key]),
-    ]);
+    const rows: [Row[], number] = await (em ?? this.dataSource).query(
+      `UPDATE users SET ${assignments}, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, ...keys.map((key) => set[key])],
+    );
     return rows[0][0] ? toUser(rows[0][0]) : undefined;
   }
 
@@ -167,6 +201,10 @@ interface Row {
   selected_voice_id: string | null;
   created_at: Date;
   updated_at: Date;
+}
+
+function toUsers(rows: Row[]): User[] {
+  return rows.map(toUser);
 }
 
 function toUser(row: Row): User {
