@@ -26,6 +26,8 @@ export interface HttpAppOptions {
    * codes. Two maps giving one code different statuses stop the app at boot.
    */
   errorStatuses?: ErrorStatusMap[];
+  /** Mounts what is not a Nest controller (a Fastify plugin) once the app is built; routes cannot be added after listening. */
+  beforeListen?: (nest: NestFastifyApplication) => Promise<void>;
 }
 
 /**
@@ -73,6 +75,7 @@ export async function createHttpApp(
   registerMetricsRoutes(nest.getHttpAdapter().getInstance(), nest.get(Metrics), config.env.METRICS_TOKEN);
   boundShutdown(nest);
   if (options.docs) setupDocs(nest, options.docs);
+  await options.beforeListen?.(nest);
   await nest.listen(options.port ?? config.port(app), config.env.HOST);
   return nest;
 }
