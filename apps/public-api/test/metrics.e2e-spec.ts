@@ -64,7 +64,7 @@ describe('GET /metrics', () => {
 
     const depths = families.get('genbot_queue_jobs');
     expect(depths?.type).toBe('GAUGE');
-    expect(new Set(depths?.metrics.map((m) => m.labels?.queue))).toEqual(new Set(['ledger', 'generations', 'payments']));
+    expect(new Set(depths?.metrics.map((m) => m.labels?.queue))).toEqual(new Set(['ledger', 'generations', 'payments', 'admin']));
 
     for (const name of ['genbot_generations_total', 'genbot_payments_total', 'genbot_bot_updates_total', 'genbot_telegram_api_errors_total'])
       expect(families.get(name)?.type).toBe('COUNTER');

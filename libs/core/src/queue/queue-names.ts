@@ -7,6 +7,7 @@ export const QUEUES = {
   ledger: 'ledger',
   generations: 'generations',
   payments: 'payments',
+  admin: 'admin',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
