@@ -5,11 +5,13 @@ import { AppConfig, createHttpApp } from '@genbot/core';
 import { LEDGER_ERROR_STATUSES } from '@genbot/ledger';
 import { USERS_ERROR_STATUSES } from '@genbot/users';
 import { AdminApiModule } from './admin-api.module';
+import { mountQueueDashboard } from './http/queues/queue-dashboard';
 
 /** Starts admin-api; shared by main, the all-in-one process and the e2e tests. */
 export function bootstrapAdminApi(config: AppConfig, options: { port?: number } = {}): Promise<NestFastifyApplication> {
   return createHttpApp(AdminApiModule.register(config), config, 'admin-api', {
     port: options.port,
+    beforeListen: mountQueueDashboard,
     errorStatuses: [USERS_ERROR_STATUSES, LEDGER_ERROR_STATUSES, AUTH_ERROR_STATUSES, ADMIN_ERROR_STATUSES],
     docs: {
       title: 'genbot admin API',

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AdminJobsModule } from '@genbot/admin';
 import { AppConfig, CoreModule } from '@genbot/core';
 import { GenerationsJobsModule } from '@genbot/generations';
 import { LedgerJobsModule } from '@genbot/ledger';
@@ -11,6 +12,9 @@ import { PaymentsJobsModule } from '@genbot/payments';
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.forRoot(config, 'worker'), LedgerJobsModule, GenerationsJobsModule, PaymentsJobsModule] };
+    return {
+      module: WorkerModule,
+      imports: [CoreModule.forRoot(config, 'worker'), LedgerJobsModule, GenerationsJobsModule, PaymentsJobsModule, AdminJobsModule],
+    };
   }
 }

@@ -1,5 +1,11 @@
 /** Operators: admin roles (owner / admin / support) and the append-only audit log of their changes. */
 export * from './admin.module';
+/** One day's figures (the bot's /stats, the daily report) and how an admin reads them. */
+export * from './day-report.module';
+export * from './application/day-report.service';
+export * from './domain/day-report';
+export { AdminJobsModule } from './admin.module';
+export { DailyReportProcessor } from './jobs/daily-report.processor';
 export * from './application/admins.service';
 export * from './application/admin-audit.service';
 export * from './application/admin-users.service';

@@ -2,6 +2,7 @@ import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
 import { APP_GUARD, APP_INTERCEPTOR, Reflector } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import type Redis from 'ioredis';
 import { CacheBus } from './cache/cache-bus';
 import { AppConfig, AppName } from './config/app-config';
 import { DatabaseHealthRepository } from './database/database-health.repository';
@@ -11,6 +12,7 @@ import { HealthController } from './http/health.controller';
 import { RateLimitGuard, RateLimiter } from './http/rate-limit.guard';
 import { RateLimitStorage } from './http/rate-limit.storage';
 import { loggingModule } from './logging/logging.module';
+import { Metrics } from './metrics/metrics';
 import { RedisCloser, REDIS, redisProvider } from './redis/redis.provider';
 import { SettingDefaultsRegistry } from './settings/setting-defaults.registry';
 import { SettingsRepository } from './settings/settings.repository';
@@ -18,7 +20,7 @@ import { SettingsService } from './settings/settings.service';
 
 /**
  * Everything every app needs: validated config, logging, PostgreSQL (TypeORM), Redis, the
- * BullMQ root, the health endpoints and the rate limits. Each app imports it once with its own name.
+ * BullMQ root, the health and metrics endpoints and the rate limits. Each app imports it once with its own name.
  */
 @Global()
 @Module({})
@@ -45,6 +47,7 @@ export class CoreModule {
         RateLimiter,
         RateLimitGuard,
         CallerRateLimitGuard,
+        { provide: Metrics, inject: [REDIS], useFactory: (redis: Redis) => new Metrics(app, redis) },
         // The APIs people and scripts call; the bot's webhook and the worker's probes are not limited.
         ...(app === 'public-api' || app === 'admin-api'
           ? [
@@ -59,7 +62,18 @@ export class CoreModule {
             ]
           : []),
       ],
-      exports: [AppConfig, REDIS, CacheBus, SettingsService, SettingDefaultsRegistry, RateLimitStorage, RateLimiter, RateLimitGuard, CallerRateLimitGuard],
+      exports: [
+        AppConfig,
+        REDIS,
+        CacheBus,
+        SettingsService,
+        SettingDefaultsRegistry,
+        RateLimitStorage,
+        RateLimiter,
+        RateLimitGuard,
+        CallerRateLimitGuard,
+        Metrics,
+      ],
     };
   }
 }

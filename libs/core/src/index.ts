@@ -25,6 +25,8 @@ export * from './queue/queue-names';
 export * from './embedded/embedded-infra';
 export * from './logging/logging.module';
 export * from './http/params';
+/** Prometheus metrics: the facade libs count events through, served at GET /metrics. */
+export * from './metrics/metrics';
 /** Read-through caches in memory and Redis, invalidated in every process on change. */
 export * from './cache/cache-bus';
 export * from './cache/layered-cache';

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Input, Telegram, TelegramError } from 'telegraf';
 import type { InputMediaPhoto } from 'telegraf/types';
-import { AppConfig, DomainError } from '@genbot/core';
+import { AppConfig, DomainError, Metrics } from '@genbot/core';
 
 export interface OutgoingFile {
   data: Buffer;
@@ -34,7 +34,10 @@ export class TelegramSender {
   private readonly logger = new Logger(TelegramSender.name);
   private readonly telegram?: Telegram;
 
-  constructor(config: AppConfig) {
+  constructor(
+    config: AppConfig,
+    private readonly metrics: Metrics,
+  ) {
     if (config.env.BOT_TOKEN) this.telegram = new Telegram(config.env.BOT_TOKEN, { apiRoot: config.env.TELEGRAM_API_ROOT });
   }
 
@@ -112,6 +115,7 @@ export class TelegramSender {
       return await send(this.telegram);
     } catch (error) {
       if (error instanceof TelegramError) {
+        this.metrics.telegramError(error.code);
         if (error.code === 429) throw new TelegramRetryAfter(error.parameters?.retry_after ?? 5);
         if (error.code === 403) throw new DomainError('TELEGRAM_BLOCKED', 'The user has blocked the bot');
       }

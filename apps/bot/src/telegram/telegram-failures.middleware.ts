@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Context, MiddlewareFn } from 'telegraf';
 import { TelegramError } from 'telegraf';
+import { Metrics } from '@genbot/core';
 import { TelegramRetryAfter } from '@genbot/telegram';
 import { UsersService } from '@genbot/users';
 
@@ -19,7 +20,10 @@ const MAX_WAIT_SECONDS = 30;
 export class TelegramFailuresMiddleware {
   private readonly logger = new Logger('BotTelegramFailures');
 
-  constructor(private readonly users: UsersService) {}
+  constructor(
+    private readonly users: UsersService,
+    private readonly metrics: Metrics,
+  ) {}
 
   readonly middleware: MiddlewareFn<Context> = async (ctx, next) => {
     const telegram = ctx.telegram;
@@ -29,6 +33,7 @@ export class TelegramFailuresMiddleware {
         try {
           return await call(method as never, payload as never, options as never);
         } catch (error) {
+          if (error instanceof TelegramError) this.metrics.telegramError(error.code);
           const wait = error instanceof TelegramError && error.code === 429 ? (error.parameters?.retry_after ?? 1) : undefined;
           if (wait === undefined) throw error;
           if (retry >= MAX_RETRIES_AFTER_429 || wait > MAX_WAIT_SECONDS) throw new TelegramRetryAfter(wait);

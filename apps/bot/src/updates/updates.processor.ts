@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Update } from 'telegraf/types';
-import { AppConfig, DomainError, InjectRedis } from '@genbot/core';
+import { AppConfig, DomainError, InjectRedis, Metrics } from '@genbot/core';
 import { backoffMs } from '../telegram/bot-identity';
 import { BotLifecycleService } from '../telegram/bot-lifecycle.service';
 import { LaneEntry, UpdatesQueue } from './updates.queue';
@@ -47,6 +47,7 @@ export class UpdatesProcessor implements OnApplicationBootstrap, OnModuleDestroy
     private readonly queue: UpdatesQueue,
     private readonly lifecycle: BotLifecycleService,
     @InjectRedis() private readonly redis: Redis,
+    private readonly metrics: Metrics,
     config: AppConfig,
   ) {
     this.concurrency = config.env.BOT_UPDATE_CONCURRENCY;
@@ -167,6 +168,8 @@ export class UpdatesProcessor implements OnApplicationBootstrap, OnModuleDestroy
     for (let attempt = 0; ; attempt++) {
       try {
         await this.lifecycle.handle(update);
+        // An update carries one field besides update_id, named after its type (message, callback_query, …).
+        this.metrics.botUpdate(Object.keys(update).find((key) => key !== 'update_id') ?? 'unknown');
         return true;
       } catch (error) {
         // Telegram not reachable yet (no identity) is worth waiting for however long it lasts.

@@ -149,6 +149,8 @@ export const envSchema = z.object({
   SERVICE_API_KEYS: serviceApiKeys,
   ADMIN_TELEGRAM_IDS: telegramIds,
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  /** When set, GET /metrics on every app answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
 
   /** Signs the expiring URLs of files kept on local disk (generated under DATA_DIR outside production). */
   FILE_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

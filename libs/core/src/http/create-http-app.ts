@@ -7,6 +7,8 @@ import { Logger } from 'nestjs-pino';
 import { AppConfig, AppName } from '../config/app-config';
 import { DomainError } from '../errors/domain-error';
 import { requestIdFrom } from '../logging/logging.module';
+import { Metrics } from '../metrics/metrics';
+import { registerMetricsRoutes } from '../metrics/metrics-http';
 import { registerCors } from './cors';
 import { ErrorBodyFilter } from './error-body.filter';
 import type { ErrorStatusMap } from './error-status';
@@ -24,6 +26,8 @@ export interface HttpAppOptions {
    * codes. Two maps giving one code different statuses stop the app at boot.
    */
   errorStatuses?: ErrorStatusMap[];
+  /** Mounts what is not a Nest controller (a Fastify plugin) once the app is built; routes cannot be added after listening. */
+  beforeListen?: (nest: NestFastifyApplication) => Promise<void>;
 }
 
 /**
@@ -68,8 +72,10 @@ export async function createHttpApp(
       void reply.header('x-request-id', request.id);
       done();
     });
+  registerMetricsRoutes(nest.getHttpAdapter().getInstance(), nest.get(Metrics), config.env.METRICS_TOKEN);
   boundShutdown(nest);
   if (options.docs) setupDocs(nest, options.docs);
+  await options.beforeListen?.(nest);
   await nest.listen(options.port ?? config.port(app), config.env.HOST);
   return nest;
 }

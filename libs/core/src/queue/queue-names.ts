@@ -6,6 +6,11 @@
 export const QUEUES = {
   ledger: 'ledger',
   generations: 'generations',
+  payments: 'payments',
+  admin: 'admin',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
+
+/** Every queue, for what watches them all (queue depths in /metrics, the admin's queue dashboard). */
+export const ALL_QUEUES: readonly QueueName[] = Object.values(QUEUES);

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError } from '@genbot/core';
+import { DomainError, Metrics } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
 import type { CatalogModel } from '../domain/catalog';
 import { Generation, isFinal } from '../domain/generation';
@@ -37,6 +37,7 @@ export class GenerationRunner {
     private readonly queue: GenerationsQueue,
     private readonly inputs: ProviderInputs,
     private readonly delivery: GenerationDelivery,
+    private readonly metrics: Metrics,
   ) {}
 
   /** `chain` is set when the sweep resumes a generation whose jobs were lost; see GenerationsQueue.poll. */
@@ -157,6 +158,7 @@ export class GenerationRunner {
     }
     const done = await this.repository.transition(generation.id, ['running'], { status: 'succeeded', progress: 100, finished_at: new Date(), error: null });
     if (!done) return;
+    this.metrics.generationFinished(generation.modelId, 'succeeded');
     if (generation.externalId) {
       await this.providers
         .get(generation.provider ?? '')
@@ -181,7 +183,10 @@ export class GenerationRunner {
       // Charged already: an earlier attempt stored the results and captured, then died. Finish it.
       if (captured) {
         const done = await this.repository.transition(generation.id, ['running'], { status: 'succeeded', progress: 100, finished_at: new Date(), error: null });
-        if (done) await this.delivery.finish(done);
+        if (done) {
+          this.metrics.generationFinished(generation.modelId, 'succeeded');
+          await this.delivery.finish(done);
+        }
         return;
       }
     }
@@ -190,7 +195,9 @@ export class GenerationRunner {
       error: reason.slice(0, 1000),
       finished_at: new Date(),
     });
-    if (failed) await this.delivery.failed(failed);
+    if (!failed) return;
+    this.metrics.generationFinished(generation.modelId, 'failed');
+    await this.delivery.failed(failed);
   }
 
   private async onProviderError(generation: Generation, error: unknown): Promise<void> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
-import { AppConfig, CacheBus, DomainError, LayeredCache, afterCommit } from '@genbot/core';
+import { AppConfig, CacheBus, DomainError, LayeredCache, Metrics, afterCommit } from '@genbot/core';
 import { accountNotFound, amountTooLarge, holdExpired, invalidAmount } from '../domain/ledger.errors';
 import { AccountRef, Balance, GENERATION_SPEND_SHARDS, SystemAccount, Transfer, TransferKind, accountId, isUserAccount } from '../domain/ledger.types';
 import { LedgerRepository, ResolveOutcome } from '../infrastructure/ledger.repository';
@@ -54,6 +54,7 @@ export class LedgerService {
     private readonly repository: LedgerRepository,
     config: AppConfig,
     caches: CacheBus,
+    private readonly metrics: Metrics,
   ) {
     this.maxTransferCredits = config.env.LEDGER_MAX_TRANSFER_CREDITS;
     this.balances = caches.create<Balance>({ namespace: 'balances', memoryTtlMs: BALANCE_TTL_SECONDS * 1000, redisTtlSeconds: BALANCE_TTL_SECONDS });
@@ -76,6 +77,7 @@ export class LedgerService {
       em,
     );
     await this.moved([outcome.transfer.debitAccountId, outcome.transfer.creditAccountId], em);
+    if (outcome.created) this.metrics.ledgerTransfer(input.kind);
     return outcome;
   }
 
@@ -101,6 +103,7 @@ export class LedgerService {
       em,
     );
     await this.moved([input.userId], em);
+    if (created) this.metrics.ledgerTransfer(input.kind ?? 'charge');
     return { hold: transfer, created };
   }
 

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { SettingsService } from '@genbot/core';
+import { Metrics, SettingsService } from '@genbot/core';
 import { WaitingPaymentsService } from '@genbot/generations';
 import { LedgerService } from '@genbot/ledger';
 import { UsersService } from '@genbot/users';
@@ -23,6 +23,7 @@ export class PaymentSettlement {
     private readonly users: UsersService,
     private readonly settings: SettingsService,
     private readonly waiting: WaitingPaymentsService,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Credits a payment the provider has confirmed (amount already checked by the caller); true when this call moved the credits. */
@@ -44,6 +45,7 @@ export class PaymentSettlement {
       },
     });
     await this.repository.markSucceeded(payment.id, externalId);
+    if (created) this.metrics.payment(payment.provider, 'succeeded');
     if (created) this.logger.log({ paymentId: payment.id, provider: payment.provider, credits: payment.credits }, 'payment credited');
     await this.rewardReferrer(payment);
     // Seed 001: jobs parked for want of credits start now that the balance covers them.

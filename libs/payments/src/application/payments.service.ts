@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { createHash, randomUUID } from 'node:crypto';
 import { IsNull, LessThan, Not, Repository } from 'typeorm';
-import { AppConfig, DomainError, SettingsService } from '@genbot/core';
+import { AppConfig, DomainError, Metrics, SettingsService } from '@genbot/core';
 import { WaitingPaymentsService } from '@genbot/generations';
 import { TariffsService, tariffInactive, tariffNoPrice } from '@genbot/tariffs';
 import { User, UsersService } from '@genbot/users';
@@ -57,6 +57,7 @@ export class PaymentsService {
     private readonly config: AppConfig,
     private readonly stars: StarsPaymentsService,
     private readonly waiting: WaitingPaymentsService,
+    private readonly metrics: Metrics,
   ) {}
 
   // Telegram Stars, for the bot's handlers (see StarsPaymentsService).
@@ -183,7 +184,9 @@ export class PaymentsService {
     }
     if (remote.status === 'canceled') {
       const result = await this.payments.update({ id: payment.id, status: 'pending' }, { status: 'canceled' });
-      return result.affected ? 'canceled' : 'none';
+      if (!result.affected) return 'none';
+      this.metrics.payment(payment.provider, 'canceled');
+      return 'canceled';
     }
     return 'none';
   }

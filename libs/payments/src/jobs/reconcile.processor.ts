@@ -2,8 +2,9 @@ import { InjectQueue, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { Job, Queue } from 'bullmq';
 import { PaymentsService, ReconcileReport } from '../application/payments.service';
+import { QUEUES } from '@genbot/core';
 
-export const PAYMENTS_QUEUE = 'payments';
+export const PAYMENTS_QUEUE = QUEUES.payments;
 export const RECONCILE_EVERY_MS = 3 * 60_000;
 
 /** Jobs of the `payments` queue and their payloads. */
