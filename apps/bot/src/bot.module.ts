@@ -1,5 +1,6 @@
 import { DynamicModule, Logger, Module } from '@nestjs/common';
 import { TelegrafModule } from 'nestjs-telegraf';
+import { DayReportModule } from '@genbot/admin';
 import { AppConfig, CoreModule } from '@genbot/core';
 import { GenerationsModule } from '@genbot/generations';
 import { GrowthModule } from '@genbot/growth';
@@ -57,6 +58,7 @@ export class BotModule {
         SpeechModule,
         GrowthModule,
         PaymentsModule,
+        DayReportModule,
         TelegrafModule.forRootAsync({
           imports: [BotContextModule],
           inject: [TelegramFailuresMiddleware, UserContextMiddleware],

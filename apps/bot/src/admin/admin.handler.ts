@@ -3,7 +3,8 @@ import { Command, Ctx, Update } from 'nestjs-telegraf';
 import { TelegramError } from 'telegraf';
 import { AppConfig, DomainError } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
-import { PaymentSettlement, PaymentsService } from '@genbot/payments';
+import { DayReportService, dayReportText } from '@genbot/admin';
+import { PaymentSettlement } from '@genbot/payments';
 import { User, UsersService, preferredLanguage } from '@genbot/users';
 import { MainMenu } from '../menu/main-menu';
 import type { BotContext } from '../telegram/bot-context';
@@ -26,7 +27,7 @@ export class AdminHandler {
   constructor(
     private readonly users: UsersService,
     private readonly ledger: LedgerService,
-    private readonly payments: PaymentsService,
+    private readonly reports: DayReportService,
     private readonly settlement: PaymentSettlement,
     private readonly rateLimit: AdminRateLimit,
     private readonly menu: MainMenu,
@@ -42,8 +43,7 @@ export class AdminHandler {
     const [arg, extra] = admin.args;
     const day = arg ?? new Date().toISOString().slice(0, 10);
     if (extra !== undefined || !DAY.test(day) || Number.isNaN(Date.parse(day))) return void (await ctx.reply(admin.t.usageStats));
-    const [counts, spent, payments] = await Promise.all([this.users.dayCounts(day), this.ledger.spentOn(day), this.payments.succeededOn(day)]);
-    await ctx.reply(admin.t.report({ day, ...counts, creditsSpent: spent.credits, generations: spent.charges, payments }));
+    await ctx.reply(dayReportText(ctx.state.lang, await this.reports.figures(day)));
   }
 
   @Command('user')

@@ -1,15 +1,6 @@
 import { credits } from '@genbot/telegram';
 import type { Language } from '@genbot/users';
 
-export interface DayReport {
-  day: string;
-  newUsers: number;
-  activeUsers: number;
-  creditsSpent: number;
-  generations: number;
-  payments: { currency: string; count: number; amountMinor: number; credits: number }[];
-}
-
 export interface UserProfile {
   telegramId: string;
   username: string | null;
@@ -31,7 +22,6 @@ export interface AdminTexts {
   usageStats: string;
   usageUser: string;
   usageCredit: string;
-  report: (r: DayReport) => string;
   userNotFound: (ref: string) => string;
   profile: (p: UserProfile) => string;
   credited: (amount: number, telegramId: string, balance: number) => string;
@@ -41,10 +31,6 @@ export interface AdminTexts {
   youWereCredited: (amount: number, balance: number) => string;
 }
 
-/** Stars have no minor unit; kopecks and cents are hundredths. */
-const money = (amountMinor: number, currency: string) => (currency === 'XTR' ? `${amountMinor} ⭐` : `${(amountMinor / 100).toFixed(2)} ${currency}`);
-const paymentsLine = (r: DayReport, none: string) =>
-  r.payments.length === 0 ? none : r.payments.map((p) => `${p.count} × ${p.currency}: ${money(p.amountMinor, p.currency)} (+${p.credits})`).join('; ');
 const yes = { en: 'yes', ru: 'да', uz: 'ha' };
 const no = { en: 'no', ru: 'нет', uz: "yo'q" };
 
@@ -54,9 +40,6 @@ export const ADMIN_TEXTS: Record<Language, AdminTexts> = {
     usageStats: 'Usage: /stats [YYYY-MM-DD]',
     usageUser: 'Usage: /user <telegram id | @username>',
     usageCredit: 'Usage: /credit <telegram id> <amount> <reason>',
-    report: (r) =>
-      `📊 Statistics for ${r.day}\n👤 New users: ${r.newUsers}\n🔥 Active users: ${r.activeUsers}\n` +
-      `💸 Credits spent: ${r.creditsSpent}\n🎨 Paid generations: ${r.generations}\n💳 Payments: ${paymentsLine(r, 'none')}`,
     userNotFound: (ref) => `No user ${ref}.`,
     profile: (p) =>
       `👤 ${p.name}${p.username ? ` (@${p.username})` : ''}\nTelegram id: ${p.telegramId}\nLanguage: ${p.language}\nRegistered: ${p.registered}\n` +
@@ -73,9 +56,6 @@ export const ADMIN_TEXTS: Record<Language, AdminTexts> = {
     usageStats: 'Использование: /stats [ГГГГ-ММ-ДД]',
     usageUser: 'Использование: /user <telegram id | @username>',
     usageCredit: 'Использование: /credit <telegram id> <сумма> <причина>',
-    report: (r) =>
-      `📊 Статистика за ${r.day}\n👤 Новые пользователи: ${r.newUsers}\n🔥 Активные пользователи: ${r.activeUsers}\n` +
-      `💸 Потрачено кредитов: ${r.creditsSpent}\n🎨 Платных генераций: ${r.generations}\n💳 Платежи: ${paymentsLine(r, 'нет')}`,
     userNotFound: (ref) => `Пользователь ${ref} не найден.`,
     profile: (p) =>
       `👤 ${p.name}${p.username ? ` (@${p.username})` : ''}\nTelegram id: ${p.telegramId}\nЯзык: ${p.language}\nРегистрация: ${p.registered}\n` +
@@ -92,9 +72,6 @@ export const ADMIN_TEXTS: Record<Language, AdminTexts> = {
     usageStats: 'Foydalanish: /stats [YYYY-MM-DD]',
     usageUser: 'Foydalanish: /user <telegram id | @username>',
     usageCredit: 'Foydalanish: /credit <telegram id> <miqdor> <sabab>',
-    report: (r) =>
-      `📊 ${r.day} statistikasi\n👤 Yangi foydalanuvchilar: ${r.newUsers}\n🔥 Faol foydalanuvchilar: ${r.activeUsers}\n` +
-      `💸 Sarflangan kreditlar: ${r.creditsSpent}\n🎨 Pullik generatsiyalar: ${r.generations}\n💳 To'lovlar: ${paymentsLine(r, "yo'q")}`,
     userNotFound: (ref) => `${ref} foydalanuvchisi topilmadi.`,
     profile: (p) =>
       `👤 ${p.name}${p.username ? ` (@${p.username})` : ''}\nTelegram id: ${p.telegramId}\nTil: ${p.language}\nRo'yxatdan o'tgan: ${p.registered}\n` +
