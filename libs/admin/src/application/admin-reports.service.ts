@@ -1,6 +1,5 @@
 import { Injectable } from '@nestjs/common';
 import { CacheBus, LayeredCache } from '@genbot/core';
-import { LedgerService } from '@genbot/ledger';
 import { DailyCount, DailyGenerations, DailyRevenue, ModelBreakdown, StatsReport, daysFrom, reportSince } from '../domain/reports';
 import { AdminReportsRepository } from '../infrastructure/admin-reports.repository';
 
@@ -15,7 +14,6 @@ export class AdminReportsService {
 
   constructor(
     private readonly reports: AdminReportsRepository,
-    private readonly ledger: LedgerService,
     caches: CacheBus,
   ) {
     this.cache = caches.create({ namespace: 'admin-stats', memoryTtlMs: 0, redisTtlSeconds: 60 });
@@ -24,11 +22,10 @@ export class AdminReportsService {
   stats(days: number): Promise<StatsReport> {
     return this.cached(`stats:${days}`, async () => {
       const since = reportSince(days);
-      const [users, generations, revenue, spent] = await Promise.all([
+      const [users, generations, revenue] = await Promise.all([
         this.reports.userCounts(since),
         this.reports.generationsByStatus(since),
         this.reports.revenue(since),
-        this.ledger.spentSince(since),
       ]);
       const count = (...statuses: string[]) => generations.filter((g) => statuses.includes(g.status)).reduce((sum, g) => sum + g.count, 0);
       return {
@@ -42,7 +39,6 @@ export class AdminReportsService {
           running: count('waiting_payment', 'queued', 'running'),
           creditsCharged: generations.filter((g) => g.status === 'succeeded').reduce((sum, g) => sum + g.credits, 0),
         },
-        credits: { spent: spent.credits, charges: spent.charges },
         payments: { count: revenue.reduce((sum, r) => sum + r.count, 0), revenue },
       };
     });

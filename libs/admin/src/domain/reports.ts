@@ -8,7 +8,6 @@ export interface StatsReport {
   since: string;
   users: { total: number; new: number; active: number };
   generations: { total: number; completed: number; failed: number; running: number; creditsCharged: number };
-  credits: { spent: number; charges: number };
   payments: { count: number; revenue: { currency: string; amountMinor: number; credits: number; count: number }[] };
 }
 

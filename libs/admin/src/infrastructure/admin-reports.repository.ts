@@ -23,11 +23,15 @@ const PAYMENT_COLUMNS = `p.id, u.telegram_id, p.provider, p.external_id, p.statu
 export class AdminReportsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
+  /**
+   * The total is a count of every user (one pass over users, the one figure that cannot be
+   * narrowed by the period); new users are counted in the same pass, active ones from the period's
+   * days of user_daily_activity (its primary key starts with the day).
+   */
   async userCounts(since: Date): Promise<{ total: number; new: number; active: number }> {
     const [row]: { total: number; new: number; active: number }[] = await this.dataSource.query(
-      `SELECT (SELECT count(*)::int FROM users) AS total,
-              (SELECT count(*)::int FROM users WHERE created_at >= $1) AS new,
-              (SELECT count(DISTINCT user_id)::int FROM user_daily_activity WHERE day >= ($1::timestamptz AT TIME ZONE 'UTC')::date) AS active`,
+      `SELECT u.total, u.new, (SELECT count(*)::int FROM (SELECT user_id FROM user_daily_activity WHERE day >= ($1::timestamptz AT TIME ZONE 'UTC')::date GROUP BY user_id) a) AS active
+       FROM (SELECT count(*)::int AS total, (count(*) FILTER (WHERE created_at >= $1))::int AS new FROM users) u`,
       [since],
     );
     return row;

@@ -184,12 +184,6 @@ export class LedgerService {
     return this.repository.resolutionOf(holdId);
   }
 
-  /** Credits spent on generations since `since` (seed 002's admin stats) and the charges that spent them. */
-  async spentSince(since: Date): Promise<{ credits: number; charges: number }> {
-    const { credits, transfers } = await this.repository.creditedSince(GENERATION_SPEND_SHARDS, since);
-    return { credits, charges: transfers };
-  }
-
   /** Newest first; pass the last id of a page as `beforeId` for the next one. */
   history(userId: string, limit: number, beforeId?: string): Promise<Transfer[]> {
     return this.repository.history(userId, limit, beforeId);

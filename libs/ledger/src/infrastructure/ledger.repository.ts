@@ -252,16 +252,6 @@ export class LedgerRepository {
     return rows[0] ? toTransfer(rows[0]) : undefined;
   }
 
-  /** Credits moved into `accountIds` (posted) since `since`; the credit index reads only that range. */
-  async creditedSince(accountIds: readonly string[], since: Date): Promise<{ credits: number; transfers: number }> {
-    const [row]: { credits: string; transfers: number }[] = await this.dataSource.query(
-      `SELECT COALESCE(sum(amount), 0) AS credits, count(*)::int AS transfers FROM ledger_transfers
-        WHERE credit_account_id = ANY($1::uuid[]) AND phase IN ('single', 'post') AND created_at >= $2`,
-      [accountIds, since],
-    );
-    return { credits: Number(row.credits), transfers: row.transfers };
-  }
-
   async creditedOn(accountIds: readonly string[], day: string): Promise<{ credits: number; transfers: number }> {
     const [row]: { credits: string; transfers: number }[] = await this.dataSource.query(
       `SELECT COALESCE(sum(amount), 0) AS credits, count(*)::int AS transfers FROM ledger_transfers

@@ -69,7 +69,6 @@ export class StatsDto {
   @ApiProperty({ description: 'Start of the period (UTC midnight)' }) since: string;
   @ApiProperty({ type: UserCountsDto }) users: UserCountsDto;
   @ApiProperty({ type: GenerationCountsDto }) generations: GenerationCountsDto;
-  @ApiProperty({ description: 'Credits spent on generations (ledger)', example: { spent: 1200, charges: 40 } }) credits: { spent: number; charges: number };
   @ApiProperty({ example: { count: 3, revenue: [{ currency: 'XTR', count: 3, amountMinor: 210, credits: 3000 }] } })
   payments: { count: number; revenue: RevenueDto[] };
 }
