@@ -9,6 +9,22 @@ import { AdminAuthController } from './http/auth/admin-auth.controller';
 import { AdminCreditsController } from './http/credits/admin-credits.controller';
 import { AdminUsersController } from './http/users/admin-users.controller';
 import { AdminHealthController } from './http/system/admin-health.controller';
+import { AdminGenerationsController } from './http/generations/admin-generations.controller';
+import { AdminUserActivityController } from './http/generations/admin-user-activity.controller';
+import { AdminModelsController } from './http/models/admin-models.controller';
+import { AdminPaymentsController } from './http/payments/admin-payments.controller';
+import { AdminSettingsController } from './http/settings/admin-settings.controller';
+import { AdminStatsController } from './http/stats/admin-stats.controller';
+
+/** Seed 002's dashboards, generations, models, payments and settings. */
+const OPERATIONS = [
+  AdminStatsController,
+  AdminUserActivityController,
+  AdminGenerationsController,
+  AdminModelsController,
+  AdminPaymentsController,
+  AdminSettingsController,
+];
 
 @Module({})
 export class AdminApiModule {
@@ -16,7 +32,7 @@ export class AdminApiModule {
     return {
       module: AdminApiModule,
       imports: [CoreModule.forRoot(config, 'admin-api'), AdminModule],
-      controllers: [AdminHealthController, AdminAuthController, AdminsController, AuditController, AdminUsersController, AdminCreditsController],
+      controllers: [AdminHealthController, AdminAuthController, AdminsController, AuditController, AdminUsersController, AdminCreditsController, ...OPERATIONS],
       providers: [AdminAuthService, AdminGuard],
     };
   }

@@ -1,8 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { ADMIN_ERROR_STATUSES } from '@genbot/admin';
+import { ADMIN_ERROR_STATUSES, ADMIN_OPS_ERROR_STATUSES } from '@genbot/admin';
 import { AUTH_ERROR_STATUSES } from '@genbot/auth';
 import { AppConfig, createHttpApp } from '@genbot/core';
+import { GENERATIONS_ERROR_STATUSES } from '@genbot/generations';
 import { LEDGER_ERROR_STATUSES } from '@genbot/ledger';
+import { PAYMENTS_ERROR_STATUSES } from '@genbot/payments';
 import { USERS_ERROR_STATUSES } from '@genbot/users';
 import { AdminApiModule } from './admin-api.module';
 import { mountQueueDashboard } from './http/queues/queue-dashboard';
@@ -12,7 +14,15 @@ export function bootstrapAdminApi(config: AppConfig, options: { port?: number } 
   return createHttpApp(AdminApiModule.register(config), config, 'admin-api', {
     port: options.port,
     beforeListen: mountQueueDashboard,
-    errorStatuses: [USERS_ERROR_STATUSES, LEDGER_ERROR_STATUSES, AUTH_ERROR_STATUSES, ADMIN_ERROR_STATUSES],
+    errorStatuses: [
+      USERS_ERROR_STATUSES,
+      LEDGER_ERROR_STATUSES,
+      AUTH_ERROR_STATUSES,
+      ADMIN_ERROR_STATUSES,
+      GENERATIONS_ERROR_STATUSES,
+      PAYMENTS_ERROR_STATUSES,
+      ADMIN_OPS_ERROR_STATUSES,
+    ],
     docs: {
       title: 'genbot admin API',
       description:

@@ -14,3 +14,11 @@ export * from './domain/admin-role';
 export * from './domain/audit-entry';
 /** Error codes → HTTP statuses, for admin-api's `createHttpApp`. */
 export * from './domain/admin.errors';
+/** Seed 002's dashboards, generations, models, payments and settings for operators. */
+export * from './application/admin-reports.service';
+export * from './application/admin-generations.service';
+export * from './application/admin-models.service';
+export * from './application/admin-payments.service';
+export * from './application/admin-settings.service';
+export * from './domain/reports';
+export * from './domain/admin-ops.errors';

@@ -17,3 +17,5 @@ export * from './jobs/job-map';
 export * from './domain/generations.error-statuses';
 /** Operator-tunable values (system_settings) and their defaults. */
 export * from './domain/generations.settings';
+/** The generations queue's producer (the admin API reads its job counts). */
+export { GenerationsQueue } from './infrastructure/generations.queue';

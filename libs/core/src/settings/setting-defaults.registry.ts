@@ -25,6 +25,11 @@ export class SettingDefaultsRegistry {
     }
   }
 
+  /** Every declared key with its default (the admin API lists and type-checks settings by them). */
+  entries(): [string, unknown][] {
+    return [...this.defaults.entries()];
+  }
+
   /** The default of `key`; a key no imported lib declared is a bug, not `undefined`. */
   defaultOf(key: string): unknown {
     if (!this.defaults.has(key)) throw new SettingsError(`Unknown setting ${key}: no imported lib declares it`);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /** The SQL of `system_settings`: one JSON value per key. */
 @Injectable()
@@ -11,8 +11,12 @@ export class SettingsRepository {
     return this.dataSource.query('SELECT key, value FROM system_settings');
   }
 
-  async upsert(key: string, value: unknown): Promise<void> {
-    await this.dataSource.query(
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  async upsert(key: string, value: unknown, em: EntityManager = this.dataSource.manager): Promise<void> {
+    await em.query(
       `INSERT INTO system_settings (key, value, updated_at) VALUES ($1, $2, now()) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, updated_at = now()`,
       [key, JSON.stringify(value)],
     );

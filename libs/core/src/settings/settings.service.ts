@@ -1,4 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { afterCommit } from '../database/after-commit';
 import { SettingDefaultsRegistry } from './setting-defaults.registry';
 import { SettingsRepository } from './settings.repository';
 
@@ -31,5 +33,27 @@ export class SettingsService {
   async set(values: Record<string, unknown>): Promise<void> {
     for (const [key, value] of Object.entries(values)) await this.repository.upsert(key, value);
     this.cache = undefined;
+  }
+
+  /** Every declared setting with its value now (stored, else default), by key. */
+  async all(): Promise<Record<string, unknown>> {
+    const stored = new Map((await this.repository.all()).map((row) => [row.key, row.value]));
+    return Object.fromEntries(
+      this.defaults
+        .entries()
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([key, fallback]) => [key, stored.get(key) ?? fallback]),
+    );
+  }
+
+  /** Stores `values` in one transaction, `before` written beside them (an audit row); this process reads them at once, others within seconds. */
+  async setAudited(values: Record<string, unknown>, audit: (em: EntityManager, before: Record<string, unknown>) => Promise<void>): Promise<void> {
+    const current = await this.all();
+    const before = Object.fromEntries(Object.keys(values).map((key) => [key, current[key]]));
+    await this.repository.transaction(async (em) => {
+      for (const [key, value] of Object.entries(values)) await this.repository.upsert(key, value, em);
+      await audit(em, before);
+      await afterCommit(em, async () => void (this.cache = undefined));
+    });
   }
 }

@@ -1,34 +1,78 @@
 import { Injectable } from '@nestjs/common';
-import Redis from 'ioredis';
-import { DomainError, InjectRedis } from '@genbot/core';
-import type { CatalogModel } from '../domain/catalog';
-import { CatalogRepository } from '../infrastructure/catalog.repository';
+import type { EntityManager } from 'typeorm';
+import { CacheBus, DomainError, LayeredCache, afterCommit } from '@genbot/core';
+import type { CatalogModel, PriceRule } from '../domain/catalog';
+import { CatalogRepository, ModelPatch } from '../infrastructure/catalog.repository';
 
-const MEMORY_TTL_MS = 60_000;
-const REDIS_TTL_SECONDS = 300;
-const REDIS_KEY = 'catalog:v1';
+export type { ModelPatch };
+
+const KEY = 'all';
+
+/** What an operator's change did, for the audit row written in the same transaction. */
+export interface CatalogChange {
+  before: CatalogModel;
+  after: CatalogModel;
+}
 
 /**
- * Catalog reads, cached as seed 002 does: 60 s in process memory, 300 s in Redis, and dropped
- * from both when an operator changes a model or a price (`invalidate`). Other processes see a
- * change within their 60 s memory window.
+ * Catalog reads, cached as seed 002 does: 60 s in process memory, 300 s in Redis. An operator's
+ * change to a model or a price invalidates it through the CacheBus, so every process drops its
+ * copy as soon as Redis delivers the message, not within its memory window.
  */
 @Injectable()
 export class CatalogService {
-  private memory?: { at: number; models: CatalogModel[] };
+  private readonly cache: LayeredCache<CatalogModel[]>;
 
   constructor(
     private readonly repository: CatalogRepository,
-    @InjectRedis() private readonly redis: Redis,
-  ) {}
+    caches: CacheBus,
+  ) {
+    this.cache = caches.create({ namespace: 'catalog', memoryTtlMs: 60_000, redisTtlSeconds: 300 });
+  }
 
   async all(): Promise<CatalogModel[]> {
-    if (this.memory && Date.now() - this.memory.at < MEMORY_TTL_MS) return this.memory.models;
-    const cached = await this.redis.get(REDIS_KEY).catch(() => null);
-    const models = cached ? (JSON.parse(cached) as CatalogModel[]) : await this.repository.all();
-    if (!cached) await this.redis.set(REDIS_KEY, JSON.stringify(models), 'EX', REDIS_TTL_SECONDS).catch(() => undefined);
-    this.memory = { at: Date.now(), models };
-    return models;
+    return (await this.cache.get(KEY, () => this.repository.all())) ?? [];
+  }
+
+  /** Any model by slug, active or not (operators edit inactive ones too), else 404. */
+  async bySlug(slug: string): Promise<CatalogModel> {
+    const model = (await this.all()).find((m) => m.slug === slug);
+    if (!model) throw new DomainError('GENERATION_MODEL_NOT_FOUND', `No model ${slug}`, { model: slug });
+    return model;
+  }
+
+  /**
+   * Changes a model's active flag, name or order; `audit` runs in the same transaction. Every
+   * process forgets the catalog once it commits.
+   */
+  update(slug: string, patch: ModelPatch, audit: (em: EntityManager, change: CatalogChange) => Promise<void>): Promise<CatalogModel> {
+    return this.change(slug, audit, (em, model) => this.repository.update(em, model.id, patch));
+  }
+
+  /** Replaces a model's price rules, likewise. */
+  setPrices(slug: string, rules: PriceRule[], audit: (em: EntityManager, change: CatalogChange) => Promise<void>): Promise<CatalogModel> {
+    return this.change(slug, audit, (em, model) => this.repository.replacePrices(em, model.id, rules));
+  }
+
+  /** Generations made with each model (by id), all time. */
+  generationCounts(): Promise<Map<string, number>> {
+    return this.repository.generationCounts();
+  }
+
+  private async change(
+    slug: string,
+    audit: (em: EntityManager, change: CatalogChange) => Promise<void>,
+    write: (em: EntityManager, model: CatalogModel) => Promise<void>,
+  ): Promise<CatalogModel> {
+    return this.repository.transaction(async (em) => {
+      const before = await this.repository.lockBySlug(em, slug);
+      if (!before) throw new DomainError('GENERATION_MODEL_NOT_FOUND', `No model ${slug}`, { model: slug });
+      await write(em, before);
+      const after = (await this.repository.lockBySlug(em, slug)) as CatalogModel;
+      await audit(em, { before, after });
+      await afterCommit(em, () => this.invalidate());
+      return after;
+    });
   }
 
   async active(): Promise<CatalogModel[]> {
@@ -54,8 +98,8 @@ export class CatalogService {
     return model;
   }
 
-  async invalidate(): Promise<void> {
-    this.memory = undefined;
-    await this.redis.del(REDIS_KEY);
+  /** Every process forgets the catalog (after a committed change). */
+  invalidate(): Promise<void> {
+    return this.cache.invalidate(KEY);
   }
 }

@@ -49,6 +49,11 @@ export class GenerationsQueue {
     return this.add('generation.poll', { generationId, attempt, chain }, { jobId, delay: delayMs, ...RETRIES });
   }
 
+  /** Jobs per BullMQ state (seed 002's `queue` counts for operators). */
+  counts(): Promise<Record<string, number>> {
+    return this.queue.getJobCounts('active', 'waiting', 'delayed', 'prioritized', 'waiting-children', 'failed', 'completed');
+  }
+
   /**
    * One immediate look at the provider that schedules nothing after it. Refreshes of one
    * generation within REFRESH_EVERY_MS are one job (BullMQ deduplication), however many arrive.

@@ -182,6 +182,11 @@ export class LedgerService {
     return { credits, charges: transfers };
   }
 
+  /** The transfer that captured (`post`) or released (`void`) a hold, if it is resolved. */
+  resolutionOf(holdId: string): Promise<Transfer | undefined> {
+    return this.repository.resolutionOf(holdId);
+  }
+
   /** Newest first; pass the last id of a page as `beforeId` for the next one. */
   history(userId: string, limit: number, beforeId?: string): Promise<Transfer[]> {
     return this.repository.history(userId, limit, beforeId);

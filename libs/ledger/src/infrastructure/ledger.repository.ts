@@ -246,6 +246,12 @@ export class LedgerRepository {
    * many transfers moved them: posted holds and single transfers, so open and voided holds are
    * left out (ledger_transfers_credit_idx).
    */
+  /** The transfer that posted or voided a hold, if any. */
+  async resolutionOf(holdId: string): Promise<Transfer | undefined> {
+    const rows: Row[] = await this.dataSource.query(`SELECT ${TRANSFER_COLUMNS} FROM ledger_transfers WHERE pending_id = $1`, [holdId]);
+    return rows[0] ? toTransfer(rows[0]) : undefined;
+  }
+
   async creditedOn(accountIds: readonly string[], day: string): Promise<{ credits: number; transfers: number }> {
     const [row]: { credits: string; transfers: number }[] = await this.dataSource.query(
       `SELECT COALESCE(sum(amount), 0) AS credits, count(*)::int AS transfers FROM ledger_transfers
