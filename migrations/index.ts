@@ -10,6 +10,7 @@ import { LedgerCounterBounds1764000900000 } from './1764000900000-ledger-counter
 import { UsersReviewedAt1764001000000 } from './1764001000000-users-reviewed-at';
 import { Tariffs1764001200000 } from './1764001200000-tariffs';
 import { Payments1764001300000 } from './1764001300000-payments';
+import { Broadcasts1764002000000 } from './1764002000000-broadcasts';
 
 export const MIGRATIONS = [
   Users1764000000000,
@@ -22,4 +23,5 @@ export const MIGRATIONS = [
   UsersReviewedAt1764001000000,
   Tariffs1764001200000,
   Payments1764001300000,
+  Broadcasts1764002000000,
 ];

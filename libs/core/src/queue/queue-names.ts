@@ -6,6 +6,10 @@
 export const QUEUES = {
   ledger: 'ledger',
   generations: 'generations',
+  /** Broadcast starts (expansion) and the scheduler tick. */
+  broadcasts: 'broadcasts',
+  /** Broadcast send lanes: long jobs, kept off the queue that starts broadcasts. */
+  broadcastSend: 'broadcast-send',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];
