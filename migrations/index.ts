@@ -10,6 +10,13 @@ import { LedgerCounterBounds1764000900000 } from './1764000900000-ledger-counter
 import { UsersReviewedAt1764001000000 } from './1764001000000-users-reviewed-at';
 import { Tariffs1764001200000 } from './1764001200000-tariffs';
 import { Payments1764001300000 } from './1764001300000-payments';
+import { GenerationsActiveIndex1764001400000 } from './1764001400000-generations-active-index';
+import { VoiceCommandLogs1764001500000 } from './1764001500000-voice-command-logs';
+import { UsersSelectedVoice1764001600000 } from './1764001600000-users-selected-voice';
+import { Characters1764001600100 } from './1764001600100-characters';
+import { TalkingHeadVideo1764001600200 } from './1764001600200-talking-head-video';
+import { BotAdminReportIndexes1764001700000 } from './1764001700000-bot-admin-report-indexes';
+import { SessionsAdminsAudit1764001900000 } from './1764001900000-sessions-admins-audit';
 import { Broadcasts1764002000000 } from './1764002000000-broadcasts';
 
 export const MIGRATIONS = [
@@ -23,5 +30,12 @@ export const MIGRATIONS = [
   UsersReviewedAt1764001000000,
   Tariffs1764001200000,
   Payments1764001300000,
+  GenerationsActiveIndex1764001400000,
+  VoiceCommandLogs1764001500000,
+  UsersSelectedVoice1764001600000,
+  Characters1764001600100,
+  TalkingHeadVideo1764001600200,
+  BotAdminReportIndexes1764001700000,
+  SessionsAdminsAudit1764001900000,
   Broadcasts1764002000000,
 ];

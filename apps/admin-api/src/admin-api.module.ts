@@ -1,25 +1,22 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { JwtModule } from '@nestjs/jwt';
+import { AdminModule } from '@genbot/admin';
 import { AppConfig, CoreModule } from '@genbot/core';
 import { AdminAuthService } from './auth/admin-auth.service';
 import { AdminGuard } from './auth/admin.guard';
+import { AdminsController } from './http/admins/admins.controller';
+import { AuditController } from './http/audit/audit.controller';
 import { AdminAuthController } from './http/auth/admin-auth.controller';
+import { AdminCreditsController } from './http/credits/admin-credits.controller';
+import { AdminUsersController } from './http/users/admin-users.controller';
 import { AdminHealthController } from './http/system/admin-health.controller';
 
 @Module({})
 export class AdminApiModule {
-  static register(config: AppConfig, jwtSecret: string): DynamicModule {
+  static register(config: AppConfig): DynamicModule {
     return {
       module: AdminApiModule,
-      imports: [
-        CoreModule.forRoot(config, 'admin-api'),
-        JwtModule.register({
-          secret: jwtSecret,
-          signOptions: { algorithm: 'HS256', issuer: 'genbot-admin' },
-          verifyOptions: { algorithms: ['HS256'], issuer: 'genbot-admin' },
-        }),
-      ],
-      controllers: [AdminHealthController, AdminAuthController],
+      imports: [CoreModule.forRoot(config, 'admin-api'), AdminModule],
+      controllers: [AdminHealthController, AdminAuthController, AdminsController, AuditController, AdminUsersController, AdminCreditsController],
       providers: [AdminAuthService, AdminGuard],
     };
   }

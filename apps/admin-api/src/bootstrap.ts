@@ -1,25 +1,21 @@
-import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { AppConfig, createHttpApp, persistentSecret } from '@genbot/core';
+import { ADMIN_ERROR_STATUSES } from '@genbot/admin';
+import { AUTH_ERROR_STATUSES } from '@genbot/auth';
+import { AppConfig, createHttpApp } from '@genbot/core';
+import { LEDGER_ERROR_STATUSES } from '@genbot/ledger';
 import { USERS_ERROR_STATUSES } from '@genbot/users';
 import { AdminApiModule } from './admin-api.module';
 
-/** admin-api's own code: a valid Telegram login from someone not on ADMIN_TELEGRAM_IDS. */
-const ADMIN_API_ERROR_STATUSES = { ADMIN_NOT_ALLOWED: 403 };
-
 /** Starts admin-api; shared by main, the all-in-one process and the e2e tests. */
 export function bootstrapAdminApi(config: AppConfig, options: { port?: number } = {}): Promise<NestFastifyApplication> {
-  return createHttpApp(AdminApiModule.register(config, jwtSecret(config)), config, 'admin-api', {
+  return createHttpApp(AdminApiModule.register(config), config, 'admin-api', {
     port: options.port,
-    errorStatuses: [USERS_ERROR_STATUSES, ADMIN_API_ERROR_STATUSES],
+    errorStatuses: [USERS_ERROR_STATUSES, LEDGER_ERROR_STATUSES, AUTH_ERROR_STATUSES, ADMIN_ERROR_STATUSES],
     docs: {
       title: 'genbot admin API',
-      description: 'Operator endpoints. Log in with the Telegram Login Widget, then send the JWT as a Bearer token.',
+      description:
+        'Operator endpoints. Log in with the Telegram Login Widget, send the access token as a Bearer token, and trade the refresh token for a new pair before it expires.',
       auth: ['bearer'],
     },
   });
-}
-
-function jwtSecret(config: AppConfig): string {
-  return persistentSecret(config, config.env.JWT_SECRET, 'JWT_SECRET', (line) => new Logger('AdminApi').warn(line));
 }

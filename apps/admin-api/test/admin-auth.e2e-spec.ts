@@ -6,7 +6,7 @@ import { bootstrapAdminApi } from '../src/bootstrap';
 const BOT_TOKEN = '5559876543:AAH-admin-api-test-token_000000000';
 const ADMIN_ID = 424242;
 
-describe('admin-api: Telegram Login Widget -> JWT', () => {
+describe('admin-api: Telegram Login Widget -> session', () => {
   let app: NestFastifyApplication;
   let http: ReturnType<typeof request>;
 
@@ -23,9 +23,10 @@ describe('admin-api: Telegram Login Widget -> JWT', () => {
       .expect(200);
     expect(login.body).toEqual({
       accessToken: expect.stringMatching(/^[\w-]+\.[\w-]+\.[\w-]+$/),
+      refreshToken: expect.stringMatching(/^[\w-]{43}$/),
       tokenType: 'Bearer',
-      expiresIn: 86400,
-      admin: { telegramId: String(ADMIN_ID), username: 'ops', firstName: 'Ops', role: 'admin' },
+      expiresIn: 900,
+      admin: { telegramId: String(ADMIN_ID), username: 'ops', firstName: 'Ops', role: 'owner' },
     });
     const me = await http.get('/api/v1/admin/auth/me').set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
     expect(me.body).toEqual(login.body.admin);

@@ -7,7 +7,7 @@ import { bootstrapAdminApi } from '../src/bootstrap';
 const BOT_TOKEN = '5559876543:AAH-admin-api-test-token_000000000';
 const SECRET = 'jwt-secret-'.padEnd(40, 'x');
 const ADMIN_ID = '424243';
-const CLAIMS = { sub: ADMIN_ID, firstName: 'Ops', role: 'admin' };
+const CLAIMS = { sub: ADMIN_ID, kind: 'admin', sid: '00000000-0000-4000-8000-00000000a11a', name: 'Ops' };
 
 /** A token signed with our secret, so only the claim or header under test makes it wrong. */
 function sign(options: jwt.SignOptions, claims: object = CLAIMS, secret = SECRET): string {
@@ -53,11 +53,12 @@ describe('admin-api: what a bearer token must carry', () => {
     expect((await me(sign(valid, CLAIMS, 'another-secret-'.padEnd(40, 'y'))).expect(401)).body.code).toBe('AUTH_TOKEN_INVALID');
   });
 
-  it('refuses a token whose lifetime is longer than JWT_TTL_SECONDS allows', async () => {
+  it('refuses a token whose lifetime is longer than the longest access token we issue (60 min)', async () => {
     expect((await me(sign({ ...valid, expiresIn: 10 * 365 * 86_400 })).expect(401)).body.code).toBe('AUTH_TOKEN_INVALID');
   });
 
-  it('refuses a well-signed token that is not an admin token', async () => {
-    expect((await me(sign(valid, { sub: ADMIN_ID, role: 'user' })).expect(401)).body.code).toBe('AUTH_TOKEN_INVALID');
+  it('refuses a well-signed token that is not an admin session token', async () => {
+    expect((await me(sign(valid, { ...CLAIMS, kind: 'user' })).expect(401)).body.code).toBe('AUTH_TOKEN_INVALID');
+    expect((await me(sign(valid, { sub: ADMIN_ID, kind: 'admin' })).expect(401)).body.code).toBe('AUTH_TOKEN_INVALID');
   });
 });

@@ -4,23 +4,37 @@ import { AppConfig, CoreModule } from '@genbot/core';
 import { GenerationsModule } from '@genbot/generations';
 import { GrowthModule } from '@genbot/growth';
 import { LedgerModule } from '@genbot/ledger';
+import { SpeechModule } from '@genbot/speech';
 import { UsersModule } from '@genbot/users';
 import { CreateHandler } from './create/create.handler';
 import { TelegramPhotos } from './create/telegram-photos';
+import { PaymentsModule } from '@genbot/payments';
+import { AdminHandler } from './admin/admin.handler';
+import { AdminRateLimit } from './admin/admin-rate-limit';
 import { FlowRouter } from './flows/flow-router';
 import { FlowStateStore } from './flows/flow-state.store';
 import { BalanceHandler } from './handlers/balance.handler';
 import { FallbackHandler } from './handlers/fallback.handler';
 import { StartHandler } from './handlers/start.handler';
+import { VoiceHandler } from './handlers/voice.handler';
+import { VideoWizardHandler } from './handlers/video-wizard.handler';
 import { WebhookRoute } from './http/webhook.route';
 import { MainMenu } from './menu/main-menu';
+import { BuyHandler } from './payments/buy.handler';
+import { InviteHandler } from './growth/invite.handler';
+import { TelegramFailuresMiddleware } from './telegram/telegram-failures.middleware';
 import { BotLifecycleService } from './telegram/bot-lifecycle.service';
 import { UserContextMiddleware } from './telegram/user-context.middleware';
 import { UpdatesProcessor } from './updates/updates.processor';
 import { UpdatesQueue } from './updates/updates.queue';
+import { VideoWizardViews } from './video-wizard/video-wizard.views';
 
-/** Lets the Telegraf factory inject the middleware that needs UsersService. */
-@Module({ imports: [UsersModule, GrowthModule], providers: [UserContextMiddleware], exports: [UserContextMiddleware] })
+/** Lets the Telegraf factory inject the middlewares that need UsersService. */
+@Module({
+  imports: [UsersModule, GrowthModule],
+  providers: [TelegramFailuresMiddleware, UserContextMiddleware],
+  exports: [TelegramFailuresMiddleware, UserContextMiddleware],
+})
 class BotContextModule {}
 
 @Module({})
@@ -40,15 +54,19 @@ export class BotModule {
         UsersModule,
         LedgerModule,
         GenerationsModule,
+        SpeechModule,
+        GrowthModule,
+        PaymentsModule,
         TelegrafModule.forRootAsync({
           imports: [BotContextModule],
-          inject: [UserContextMiddleware],
-          useFactory: (context: UserContextMiddleware) => ({
+          inject: [TelegramFailuresMiddleware, UserContextMiddleware],
+          useFactory: (failures: TelegramFailuresMiddleware, context: UserContextMiddleware) => ({
             token,
             // Launching is ours (BotLifecycleService), after every handler is registered.
             launchOptions: false,
             options: { telegram: { apiRoot: config.env.TELEGRAM_API_ROOT, webhookReply: false } },
-            middlewares: [context.middleware],
+            // Failures first: it wraps every Bot API call of the update, the context middleware's too.
+            middlewares: [failures.middleware, context.middleware],
           }),
         }),
       ],
@@ -58,8 +76,15 @@ export class BotModule {
         FlowRouter,
         StartHandler,
         BalanceHandler,
+        VoiceHandler,
         TelegramPhotos,
         CreateHandler,
+        BuyHandler,
+        InviteHandler,
+        AdminHandler,
+        AdminRateLimit,
+        VideoWizardViews,
+        VideoWizardHandler,
         // Last of the handlers: it answers what none of them took (see its comment).
         FallbackHandler,
         BotLifecycleService,

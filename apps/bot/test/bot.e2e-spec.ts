@@ -48,7 +48,7 @@ describe('bot: webhook, /start, /help, /language', () => {
     const commands = telegram.calls('setMyCommands');
     expect(commands.map((c) => c.params.language_code ?? 'default').sort()).toEqual(['default', 'en', 'ru', 'uz']);
     const russian = commands.find((c) => c.params.language_code === 'ru')!.params.commands as { command: string }[];
-    expect(russian.map((c) => c.command)).toEqual(['start', 'create', 'tools', 'balance', 'buy', 'invite', 'bonus', 'language', 'help']);
+    expect(russian.map((c) => c.command)).toEqual(['start', 'create', 'video', 'tools', 'balance', 'buy', 'invite', 'bonus', 'language', 'help']);
   });
 
   it('answers /health with plain OK', async () => {
@@ -93,6 +93,7 @@ describe('bot: webhook, /start, /help, /language', () => {
     expect(keyboard.flat().map((button) => button.callback_data ?? 'web_app')).toEqual([
       'web_app',
       'menu:create',
+      'menu:video',
       'menu:tools',
       'menu:balance',
       'menu:buy',

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { AUTH_ERROR_STATUSES } from '@genbot/auth';
 import { AppConfig, createHttpApp } from '@genbot/core';
 import { GENERATIONS_ERROR_STATUSES } from '@genbot/generations';
 import { LEDGER_ERROR_STATUSES } from '@genbot/ledger';
@@ -23,6 +24,7 @@ export function bootstrapPublicApi(config: AppConfig, options: { port?: number }
       PAYMENTS_ERROR_STATUSES,
       TARIFFS_ERROR_STATUSES,
       PUBLIC_API_ERROR_STATUSES,
+      AUTH_ERROR_STATUSES,
     ],
     docs: {
       title: 'genbot public API',

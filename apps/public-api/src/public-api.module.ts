@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from '@genbot/auth';
 import { AppConfig, CoreModule } from '@genbot/core';
 import { GenerationsModule } from '@genbot/generations';
 import { GrowthModule } from '@genbot/growth';
@@ -8,6 +9,8 @@ import { PaymentsModule } from '@genbot/payments';
 import { TariffsModule } from '@genbot/tariffs';
 import { UsersModule } from '@genbot/users';
 import { AuthGuard } from './auth/auth.guard';
+import { UserSessionsService } from './auth/user-sessions.service';
+import { UserAuthController } from './http/auth/user-auth.controller';
 import { BalanceController } from './http/credits/balance.controller';
 import { CreditsController } from './http/credits/credits.controller';
 import { CatalogController } from './http/generations/catalog.controller';
@@ -36,6 +39,7 @@ export class PublicApiModule {
         StorageModule,
         TariffsModule,
         PaymentsModule,
+        AuthModule,
       ],
       controllers: [
         SystemController,
@@ -51,8 +55,9 @@ export class PublicApiModule {
         PaymentsController,
         PaymentWebhooksController,
         CompatPaymentsController,
+        UserAuthController,
       ],
-      providers: [AuthGuard],
+      providers: [AuthGuard, UserSessionsService],
     };
   }
 }

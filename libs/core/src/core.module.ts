@@ -1,12 +1,12 @@
 import { BullModule } from '@nestjs/bullmq';
 import { DynamicModule, Global, Module } from '@nestjs/common';
-import { APP_GUARD, APP_INTERCEPTOR } from '@nestjs/core';
+import { APP_GUARD, APP_INTERCEPTOR, Reflector } from '@nestjs/core';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { CacheBus } from './cache/cache-bus';
 import { AppConfig, AppName } from './config/app-config';
 import { DatabaseHealthRepository } from './database/database-health.repository';
 import { typeormOptions } from './database/typeorm-options';
-import { GlobalIpRateLimitGuard, GlobalRateLimitInterceptor } from './http/global-rate-limit';
+import { CallerRateLimitGuard, GlobalIpRateLimitGuard, GlobalRateLimitInterceptor } from './http/global-rate-limit';
 import { HealthController } from './http/health.controller';
 import { RateLimitGuard, RateLimiter } from './http/rate-limit.guard';
 import { RateLimitStorage } from './http/rate-limit.storage';
@@ -44,15 +44,22 @@ export class CoreModule {
         RateLimitStorage,
         RateLimiter,
         RateLimitGuard,
+        CallerRateLimitGuard,
         // The APIs people and scripts call; the bot's webhook and the worker's probes are not limited.
         ...(app === 'public-api' || app === 'admin-api'
           ? [
-              { provide: APP_GUARD, useClass: GlobalIpRateLimitGuard },
-              { provide: APP_INTERCEPTOR, useClass: GlobalRateLimitInterceptor },
+              {
+                provide: APP_GUARD,
+                inject: [Reflector, RateLimiter, AppConfig],
+                useFactory: (reflector: Reflector, limiter: RateLimiter, appConfig: AppConfig) =>
+                  new GlobalIpRateLimitGuard(reflector, limiter, appConfig, { credentialedCallsToInterceptor: app === 'admin-api' }),
+              },
+              // public-api's auth decorator charges the caller in a guard (CallerRateLimited); admin-api's does not yet.
+              ...(app === 'admin-api' ? [{ provide: APP_INTERCEPTOR, useClass: GlobalRateLimitInterceptor }] : []),
             ]
           : []),
       ],
-      exports: [AppConfig, REDIS, CacheBus, SettingsService, SettingDefaultsRegistry, RateLimitStorage, RateLimiter, RateLimitGuard],
+      exports: [AppConfig, REDIS, CacheBus, SettingsService, SettingDefaultsRegistry, RateLimitStorage, RateLimiter, RateLimitGuard, CallerRateLimitGuard],
     };
   }
 }

@@ -18,6 +18,7 @@ export * from './lifecycle';
 /** Infrastructure: the root module, PostgreSQL, Redis, queues, the embedded default. */
 export * from './core.module';
 export * from './database/typeorm-options';
+export * from './database/after-commit';
 export * from './database/run-migrations';
 export * from './redis/redis.provider';
 export * from './queue/queue-names';
@@ -31,3 +32,4 @@ export * from './cache/layered-cache';
 export * from './settings/settings.service';
 export * from './settings/setting-defaults.registry';
 export * from './http/rate-limit.guard';
+export { CallerRateLimited } from './http/global-rate-limit';

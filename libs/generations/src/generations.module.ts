@@ -6,16 +6,19 @@ import { StorageModule } from '@genbot/storage';
 import { TelegramModule } from '@genbot/telegram';
 import { UsersModule } from '@genbot/users';
 import { CatalogService } from './application/catalog.service';
+import { CharactersService } from './application/characters.service';
 import { CleanupService } from './application/cleanup.service';
 import { DataService } from './application/data.service';
 import { GenerationDelivery } from './application/generation-delivery.service';
 import { GenerationRunner } from './application/generation-runner.service';
 import { GenerationsService } from './application/generations.service';
 import { ProviderInputs } from './application/provider-inputs';
+import { VoicesService } from './application/voices.service';
 import { WaitingPaymentsService } from './application/waiting-payments.service';
 import { GENERATION_PROVIDERS, ProviderRegistry } from './application/provider-registry';
 import { GENERATIONS_SETTING_DEFAULTS } from './domain/generations.settings';
 import { CatalogRepository } from './infrastructure/catalog.repository';
+import { CharactersRepository } from './infrastructure/characters.repository';
 import { DataObjectsRepository } from './infrastructure/data-objects.repository';
 import { GenerationsQueue } from './infrastructure/generations.queue';
 import { GenerationsRepository } from './infrastructure/generations.repository';
@@ -38,6 +41,9 @@ import { GenerationsCleanupScheduler, GenerationsProcessor } from './jobs/genera
     WaitingPaymentsService,
     DataObjectsRepository,
     DataService,
+    CharactersRepository,
+    CharactersService,
+    VoicesService,
   ],
   exports: [
     CatalogService,
@@ -48,6 +54,8 @@ import { GenerationsCleanupScheduler, GenerationsProcessor } from './jobs/genera
     GenerationsRepository,
     DataObjectsRepository,
     GenerationsQueue,
+    CharactersService,
+    VoicesService,
     ...PROVIDER_ADAPTERS,
   ],
 })

@@ -4,6 +4,10 @@ export * from './application/catalog.service';
 export * from './application/generations.service';
 export * from './application/waiting-payments.service';
 export * from './application/data.service';
+/** Seed 000's video wizard: the character library, the voices that suit a character, the chain model's slug. */
+export * from './application/characters.service';
+export * from './application/voices.service';
+export * from './domain/talking-head';
 export * from './application/provider-registry';
 export * from './application/ports/generation-provider';
 export * from './domain/catalog';

@@ -24,6 +24,20 @@ export function messageUpdate(from: TestSender, text: string) {
   };
 }
 
+/** A private-chat voice message; `file` from FakeTelegramApi.addFile. */
+export function voiceUpdate(from: TestSender, file: { file_id: string; file_unique_id: string; file_size?: number }, duration = 2) {
+  return {
+    update_id: ++nextUpdateId,
+    message: {
+      message_id: nextMessageId++,
+      from: { is_bot: false, first_name: 'Test', ...from },
+      chat: { id: from.id, type: 'private', first_name: from.first_name ?? 'Test' },
+      date: Math.floor(Date.now() / 1000),
+      voice: { ...file, duration, mime_type: 'audio/ogg' },
+    },
+  };
+}
+
 /** A private-chat photo (a file from FakeTelegramApi.addFile), in the two sizes Telegram sends. */
 export function photoUpdate(from: TestSender, file: { file_id: string; file_unique_id: string; file_size: number }, caption?: string) {
   return {
@@ -68,6 +82,40 @@ export function myChatMemberUpdate(from: TestSender, status: 'kicked' | 'member'
       date,
       old_chat_member: { user: bot, status: status === 'kicked' ? 'member' : 'kicked' },
       new_chat_member: { user: bot, status, ...(status === 'kicked' ? { until_date: 0 } : {}) },
+    },
+  };
+}
+
+/** Telegram asking the bot to confirm an order before taking the money (answer within 10 s). */
+export function preCheckoutUpdate(from: TestSender, invoice: { payload: string; currency: string; totalAmount: number }) {
+  return {
+    update_id: ++nextUpdateId,
+    pre_checkout_query: {
+      id: String(++nextUpdateId),
+      from: { is_bot: false, first_name: 'Test', ...from },
+      currency: invoice.currency,
+      total_amount: invoice.totalAmount,
+      invoice_payload: invoice.payload,
+    },
+  };
+}
+
+/** The service message Telegram sends to the chat once a payment went through; it may repeat it. */
+export function successfulPaymentUpdate(from: TestSender, payment: { payload: string; currency: string; totalAmount: number; chargeId: string }) {
+  return {
+    update_id: ++nextUpdateId,
+    message: {
+      message_id: nextMessageId++,
+      from: { is_bot: false, first_name: 'Test', ...from },
+      chat: { id: from.id, type: 'private', first_name: from.first_name ?? 'Test' },
+      date: Math.floor(Date.now() / 1000),
+      successful_payment: {
+        currency: payment.currency,
+        total_amount: payment.totalAmount,
+        invoice_payload: payment.payload,
+        telegram_payment_charge_id: payment.chargeId,
+        provider_payment_charge_id: '',
+      },
     },
   };
 }

@@ -1,63 +1,58 @@
 import { Injectable } from '@nestjs/common';
-import { JwtService } from '@nestjs/jwt';
+import { AdminRole, AdminsService, adminNotAllowed } from '@genbot/admin';
+import { IssuedSession, SubjectProfile, TokenService } from '@genbot/auth';
 import { AppConfig, DomainError } from '@genbot/core';
 import { verifyLoginWidget } from '@genbot/telegram';
 
-export interface AdminClaims {
-  sub: string;
-  username?: string;
-  firstName: string;
-  role: 'admin';
+/** An authenticated admin as a request sees them: the role is re-read per request, never taken from the token. */
+export interface AdminPrincipal extends SubjectProfile {
+  telegramId: string;
+  role: AdminRole;
 }
-
-/**
- * Pinned here rather than trusted from the token: the algorithm (never `none`, never one an
- * attacker picks), who issued it and whom it is for, so a token minted for another genbot API
- * with the same secret is no key to this one.
- */
-const TOKEN_RULES = { algorithms: ['HS256' as const], issuer: 'genbot-admin', audience: 'genbot-admin-api' };
 
 const LOGIN_MAX_AGE_SECONDS = 24 * 3600;
 
-/** Telegram Login Widget in, JWT out, for the Telegram ids in ADMIN_TELEGRAM_IDS only. */
+/** Telegram Login Widget in, a session (access + refresh token) out, for admins only. */
 @Injectable()
 export class AdminAuthService {
   constructor(
-    private readonly jwt: JwtService,
+    private readonly tokens: TokenService,
+    private readonly admins: AdminsService,
     private readonly config: AppConfig,
   ) {}
 
-  async login(widget: Record<string, string | number>): Promise<{ accessToken: string; expiresIn: number; claims: AdminClaims }> {
+  async login(widget: Record<string, string | number>): Promise<{ session: IssuedSession; admin: AdminPrincipal }> {
     const token = this.config.env.BOT_TOKEN;
     if (!token) throw new DomainError('SERVICE_UNAVAILABLE', 'Admin login needs BOT_TOKEN: the Login Widget is signed with the bot token');
     const user = verifyLoginWidget(widget, token, { maxAgeSeconds: LOGIN_MAX_AGE_SECONDS });
     const telegramId = String(user.id);
-    this.assertAllowed(telegramId);
-    const claims: AdminClaims = { sub: telegramId, firstName: user.firstName, role: 'admin', ...(user.username ? { username: user.username } : {}) };
-    const expiresIn = this.config.env.JWT_TTL_SECONDS;
-    return {
-      accessToken: await this.jwt.signAsync(claims, { expiresIn, algorithm: 'HS256', issuer: TOKEN_RULES.issuer, audience: TOKEN_RULES.audience }),
-      expiresIn,
-      claims,
-    };
+    const role = await this.requireRole(telegramId);
+    const profile: SubjectProfile = { firstName: user.firstName, ...(user.username ? { username: user.username } : {}) };
+    return { session: await this.tokens.issue({ kind: 'admin', telegramId }, profile), admin: { telegramId, role, ...profile } };
   }
 
-  /** Checked on every request too, so removing an id from the allow-list takes effect at once. */
-  assertAllowed(telegramId: string): void {
-    if (!this.config.env.ADMIN_TELEGRAM_IDS.includes(telegramId)) throw new DomainError('ADMIN_NOT_ALLOWED', 'This Telegram account is not an administrator');
+  /** Rotates the refresh token; an admin removed since their login is refused, and their token left dead. */
+  async refresh(refreshToken: string): Promise<{ session: IssuedSession; admin: AdminPrincipal }> {
+    let role: AdminRole | undefined;
+    const { subject, profile, session } = await this.tokens.rotate(refreshToken, 'admin', async ({ telegramId }) => {
+      role = await this.requireRole(telegramId);
+    });
+    return { session, admin: { telegramId: subject.telegramId, role: role as AdminRole, ...profile } };
   }
 
-  async verify(token: string): Promise<AdminClaims> {
-    try {
-      const claims = await this.jwt.verifyAsync<AdminClaims & { exp?: unknown; iat?: unknown }>(token, TOKEN_RULES);
-      if (claims.role !== 'admin' || typeof claims.sub !== 'string') throw new Error('not an admin token');
-      // jsonwebtoken accepts a token without exp as valid forever; ours always expire, and a
-      // lifetime longer than we ever issue means it was not minted by login.
-      if (typeof claims.exp !== 'number' || typeof claims.iat !== 'number') throw new Error('no expiry');
-      if (claims.exp - claims.iat > this.config.env.JWT_TTL_SECONDS) throw new Error('lifetime too long');
-      return { sub: claims.sub, firstName: claims.firstName, role: claims.role, ...(claims.username ? { username: claims.username } : {}) };
-    } catch {
-      throw new DomainError('AUTH_TOKEN_INVALID', 'Invalid or expired token');
-    }
+  logout(refreshToken: string): Promise<void> {
+    return this.tokens.revoke(refreshToken, 'admin');
+  }
+
+  /** Every request: the token's signature, its session still live, and the holder still an admin (with today's role). */
+  async authenticate(accessToken: string): Promise<AdminPrincipal> {
+    const claims = await this.tokens.verifyAccess(accessToken, 'admin');
+    return { telegramId: claims.sub, role: await this.requireRole(claims.sub), ...claims.profile };
+  }
+
+  private async requireRole(telegramId: string): Promise<AdminRole> {
+    const role = await this.admins.roleOf(telegramId);
+    if (!role) throw adminNotAllowed();
+    return role;
   }
 }

@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { Readable } from 'node:stream';
-import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import type { PhotoSize } from 'telegraf/types';
 import { DomainError } from '@genbot/core';
 import { DataService, type GenerationInput } from '@genbot/generations';
-import { readCapped } from '@genbot/storage';
 import type { BotContext } from '../telegram/bot-context';
+import { TelegramFileTooLarge, downloadTelegramFile } from '../telegram/telegram-file';
 
 export type PhotoRefusal = { refused: 'too_large'; maxMb: number } | { refused: 'not_image' };
 
@@ -24,14 +22,11 @@ export class TelegramPhotos {
     // The largest size that fits: Telegram keeps smaller renditions of a big photo.
     const photo = sizes.find((size) => (size.file_size ?? 0) <= max);
     if (!photo) return tooLarge;
-    const link = await ctx.telegram.getFileLink(photo.file_id);
-    const response = await fetch(link, { signal: AbortSignal.timeout(60_000) });
-    if (!response.ok || !response.body) throw new Error(`Telegram file download failed with HTTP ${response.status}`);
     let bytes: Buffer;
     try {
-      bytes = await readCapped(Readable.fromWeb(response.body as WebReadableStream), max);
+      bytes = await downloadTelegramFile(ctx.telegram, photo.file_id, max, 60_000);
     } catch (error) {
-      if (error instanceof DomainError && error.code === 'STORAGE_TOO_LARGE') return tooLarge;
+      if (error instanceof TelegramFileTooLarge) return tooLarge;
       throw error;
     }
     try {

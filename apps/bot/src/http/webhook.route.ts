@@ -60,7 +60,7 @@ export class WebhookRoute implements OnModuleInit {
 }
 
 function httpHost(request: FastifyRequest, reply: FastifyReply): ArgumentsHost {
-  return { switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }) } as unknown as ArgumentsHost;
+  return { getType: () => 'http', switchToHttp: () => ({ getRequest: () => request, getResponse: () => reply }) } as unknown as ArgumentsHost;
 }
 
 function digest(value: string): Buffer {

@@ -19,7 +19,8 @@ export class MainMenu {
     // Telegram accepts web_app buttons only with an https URL.
     if (miniAppUrl?.startsWith('https://')) rows.push([Markup.button.webApp(t.menuOpenApp, miniAppUrl)]);
     rows.push(
-      [Markup.button.callback(t.menuCreate, 'menu:create'), Markup.button.callback(t.menuTools, 'menu:tools')],
+      [Markup.button.callback(t.menuCreate, 'menu:create'), Markup.button.callback(t.menuVideo, 'menu:video')],
+      [Markup.button.callback(t.menuTools, 'menu:tools')],
       [Markup.button.callback(t.menuBalance, 'menu:balance'), Markup.button.callback(t.menuBuy, 'menu:buy')],
       [Markup.button.callback(t.menuInvite, 'menu:invite'), Markup.button.callback(t.menuBonus, 'menu:bonus')],
       [Markup.button.callback(t.menuLanguage, 'menu:language'), Markup.button.callback(t.menuHelp, 'menu:help')],

@@ -3,7 +3,7 @@ import { InjectBot } from 'nestjs-telegraf';
 import { Telegraf } from 'telegraf';
 import type { Update } from 'telegraf/types';
 import { AppConfig } from '@genbot/core';
-import { CATALOGS } from '@genbot/telegram';
+import { CATALOGS, TelegramRetryAfter } from '@genbot/telegram';
 import type { Language } from '@genbot/users';
 import type { BotContext } from './bot-context';
 import { UpdatesQueue } from '../updates/updates.queue';
@@ -59,6 +59,8 @@ export class BotLifecycleService implements OnApplicationBootstrap, OnApplicatio
     bot.catch(async (error, ctx) => {
       this.logger.error({ err: error, updateId: ctx.update.update_id }, 'update handler failed');
       const t = (ctx as BotContext).state?.t;
+      // Telegram asked for a longer pause than a lane may wait: another send now would be refused too.
+      if (error instanceof TelegramRetryAfter) return;
       if (t && ctx.chat) await ctx.reply(t.somethingWentWrong).catch(() => undefined);
     });
   }

@@ -33,8 +33,12 @@ export class UserContextMiddleware {
     await this.users.recordActivity(user.id).catch((error: unknown) => this.logger.warn({ err: error }, 'activity not recorded'));
     const lang = preferredLanguage(user, from.language_code);
     const t = texts(lang);
-    if (user.isBanned) {
+    // A payment Telegram already took is still settled for a user banned since its pre-checkout.
+    const paid = ctx.message !== undefined && 'successful_payment' in ctx.message;
+    if (user.isBanned && !paid) {
       if (ctx.callbackQuery) await ctx.answerCbQuery(t.banned, { show_alert: true });
+      // Telegram waits for an answer to every pre-checkout; silence would leave the buyer hanging.
+      else if (ctx.preCheckoutQuery) await ctx.answerPreCheckoutQuery(false, t.banned);
       else if (ctx.chat?.type === 'private') await ctx.reply(t.banned);
       return;
     }

@@ -3,9 +3,10 @@ import { Reflector } from '@nestjs/core';
 import { ApiSecurity } from '@nestjs/swagger';
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
-import { AppConfig, DomainError, Principal, principalOf, setPrincipal } from '@genbot/core';
+import { AppConfig, CallerRateLimited, DomainError, Principal, principalOf, setPrincipal } from '@genbot/core';
 import { InitData, parseAuthorizationInitData, validateInitData } from '@genbot/telegram';
 import { User, UsersService, userBanned, userNotFound } from '@genbot/users';
+import { UserSessionsService } from './user-sessions.service';
 
 type AuthKind = 'service' | 'miniapp';
 const AUTH_KINDS = 'genbot:auth-kinds';
@@ -22,6 +23,8 @@ export function Auth(...kinds: AuthKind[]) {
   return applyDecorators(
     SetMetadata(AUTH_KINDS, kinds),
     UseGuards(AuthGuard),
+    // The global per-caller limit, once AuthGuard has named the caller.
+    CallerRateLimited(),
     ...kinds.map((kind) => ApiSecurity(kind === 'service' ? 'api-key' : 'init-data')),
   );
 }
@@ -63,6 +66,7 @@ export class AuthGuard implements CanActivate {
     private readonly reflector: Reflector,
     private readonly config: AppConfig,
     private readonly users: UsersService,
+    private readonly sessions: UserSessionsService,
   ) {
     this.keyDigests = config.env.SERVICE_API_KEYS.map(({ name, key }) => ({ name, digest: sha256(key) }));
   }
@@ -86,6 +90,13 @@ export class AuthGuard implements CanActivate {
       (request as unknown as Record<symbol, InitData>)[INIT_DATA] = initData;
       const principal: Principal = { kind: 'miniapp', name: `tg:${telegramId}`, telegramId };
       setPrincipal(request, principal);
+      if (user) CALLER.set(principal, user);
+      return true;
+    }
+    // An app outside Telegram: a user access token from POST /api/v1/auth/telegram stands in for initData.
+    const bearer = kinds.includes('miniapp') && rawInitData === undefined ? this.sessions.bearerOf(request) : undefined;
+    if (bearer !== undefined) {
+      const { principal, user } = await this.sessions.authenticate(request, bearer);
       if (user) CALLER.set(principal, user);
       return true;
     }

@@ -149,7 +149,6 @@ export const envSchema = z.object({
   SERVICE_API_KEYS: serviceApiKeys,
   ADMIN_TELEGRAM_IDS: telegramIds,
   JWT_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-  JWT_TTL_SECONDS: z.coerce.number().int().min(60).default(86_400),
 
   /** Signs the expiring URLs of files kept on local disk (generated under DATA_DIR outside production). */
   FILE_URL_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),

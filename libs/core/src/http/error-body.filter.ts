@@ -30,6 +30,9 @@ export class ErrorBodyFilter implements ExceptionFilter {
   }
 
   catch(error: unknown, host: ArgumentsHost): void {
+    // A global filter also wraps the bot's handlers (nestjs-telegraf's context is no HTTP request):
+    // there the error goes on to the bot's own error path as it was thrown.
+    if (host.getType() !== 'http') throw error;
     const http = host.switchToHttp();
     const request = http.getRequest<FastifyRequest>();
     const reply = http.getResponse<FastifyReply>();

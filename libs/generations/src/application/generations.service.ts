@@ -73,7 +73,8 @@ export class GenerationsService {
     const quote = await this.quote({ model: input.model, mode: input.mode, options: input.options, imageCount, userId: input.userId });
     const { model, mode } = quote;
     assertInputCount(model, mode, imageCount);
-    if ((mode === 't2i' || mode === 'tts') && !input.prompt?.trim()) {
+    // A model with a voice speaks the prompt (text to speech, seed 000's talking-head video).
+    if ((mode === 't2i' || mode === 'tts' || 'voice_id' in quote.options) && !input.prompt?.trim()) {
       throw new DomainError('VALIDATION_FAILED', `${model.slug} needs a prompt`, { fields: [{ field: 'prompt', problems: ['required'] }] });
     }
     const route = this.providers.routeOrThrow(model, mode);
@@ -136,7 +137,7 @@ export class GenerationsService {
   }
 
   active(userId: string): Promise<Generation[]> {
-    return this.repository.listForUser(userId, 20, ['waiting_payment', 'queued', 'running']);
+    return this.repository.listForUser(userId, 20, 'active');
   }
 
   results(generationId: string): Promise<GenerationResult[]> {

@@ -31,7 +31,7 @@ export class WaitingPaymentsService {
    */
   async resume(userId: string): Promise<string[]> {
     const resumed: string[] = [];
-    const parked = (await this.repository.listForUser(userId, 50, ['waiting_payment'])).reverse();
+    const parked = (await this.repository.listForUser(userId, 50, 'waiting_payment')).reverse();
     for (const generation of parked) {
       const model = await this.catalog.byId(generation.modelId);
       // The hold and the status change commit together: no hold without a queued generation.

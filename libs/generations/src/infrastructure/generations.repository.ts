@@ -13,6 +13,14 @@ export type NewGeneration = Omit<
 };
 
 /** The SQL of `generations`, `generation_results` and `trial_uses`. The connection stays in here. */
+export type GenerationList = 'all' | 'active' | 'waiting_payment';
+
+const LIST_FILTERS: Record<GenerationList, string> = {
+  all: '',
+  active: `AND status IN ('waiting_payment', 'queued', 'running')`,
+  waiting_payment: `AND status = 'waiting_payment'`,
+};
+
 @Injectable()
 export class GenerationsRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -96,10 +104,15 @@ export class GenerationsRepository {
     return taken.length > 0;
   }
 
-  async listForUser(userId: string, limit: number, statuses?: GenerationStatus[]): Promise<Generation[]> {
+  /**
+   * Newest first: all of the user's generations, the unfinished ones, or those parked for payment.
+   * The statuses are written into the SQL, not passed: only then can the planner use
+   * `generations_user_active_idx` (partial on those statuses) instead of reading every generation.
+   */
+  async listForUser(userId: string, limit: number, which: GenerationList = 'all'): Promise<Generation[]> {
     const rows: Row[] = await this.dataSource.query(
-      `SELECT * FROM generations WHERE user_id = $1 AND ($2::text[] IS NULL OR status = ANY($2)) ORDER BY created_at DESC, id DESC LIMIT $3`,
-      [userId, statuses ?? null, limit],
+      `SELECT * FROM generations WHERE user_id = $1 ${LIST_FILTERS[which]} ORDER BY created_at DESC, id DESC LIMIT $2`,
+      [userId, limit],
     );
     return rows.map(toGeneration);
   }

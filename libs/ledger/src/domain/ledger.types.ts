@@ -33,6 +33,13 @@ export function accountId(ref: AccountRef, counterpartUserId?: string): string {
   return SYSTEM_ACCOUNTS[ref.system];
 }
 
+const SYSTEM_ACCOUNT_IDS: ReadonlySet<string> = new Set([...Object.values(SYSTEM_ACCOUNTS), ...GENERATION_SPEND_SHARDS]);
+
+/** Whether an account is a user's (its id is the user's), not one of the system accounts. */
+export function isUserAccount(id: string): boolean {
+  return !SYSTEM_ACCOUNT_IDS.has(id);
+}
+
 /** A stable shard for a UUID: its last 8 hex digits, which are random in v4 UUIDs. */
 function shardOf(uuid: string, shards: number): number {
   return parseInt(uuid.slice(-8), 16) % shards;

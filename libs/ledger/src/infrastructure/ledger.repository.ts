@@ -241,6 +241,20 @@ export class LedgerRepository {
     return row ? toTransfer(row) : undefined;
   }
 
+  /**
+   * Credits that moved into `accountIds` on `day` (YYYY-MM-DD, the database's time zone) and how
+   * many transfers moved them: posted holds and single transfers, so open and voided holds are
+   * left out (ledger_transfers_credit_idx).
+   */
+  async creditedOn(accountIds: readonly string[], day: string): Promise<{ credits: number; transfers: number }> {
+    const [row]: { credits: string; transfers: number }[] = await this.dataSource.query(
+      `SELECT COALESCE(sum(amount), 0) AS credits, count(*)::int AS transfers FROM ledger_transfers
+        WHERE credit_account_id = ANY($1::uuid[]) AND phase IN ('single', 'post') AND created_at >= $2::date AND created_at < $2::date + 1`,
+      [accountIds, day],
+    );
+    return { credits: Number(row.credits), transfers: row.transfers };
+  }
+
   /** Transfers that moved or hold a user's credits, newest first; resolved holds and voids are left out. */
   async history(accountId: string, limit: number, beforeId?: string): Promise<Transfer[]> {
     const rows: Row[] = await this.dataSource.query(

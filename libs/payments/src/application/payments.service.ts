@@ -114,6 +114,11 @@ export class PaymentsService {
     return (await this.payments.findOneByOrFail({ id })) as Payment;
   }
 
+  /** Seed 000's daily report: the payments that succeeded on `day` (YYYY-MM-DD), per currency. */
+  succeededOn(day: string): Promise<{ currency: string; count: number; amountMinor: number; credits: number }[]> {
+    return this.repository.succeededOn(day);
+  }
+
   async get(id: string): Promise<Payment | null> {
     return this.payments.findOneBy({ id });
   }

@@ -102,11 +102,14 @@ export class StarsPaymentsService {
     return { invoice, link: link! };
   }
 
-  /** Telegram asks before taking the Stars: yes only for a pending payment of an active tariff at its price, by a user in good standing. */
-  async preCheckout(query: PreCheckoutQuery): Promise<{ ok: true } | { ok: false; reason: string }> {
+  /**
+   * Telegram asks before taking the Stars: yes only for a pending payment of an active tariff at its price, by a user in good standing.
+   * The refusal is in `language` (the one the bot speaks to the user), else the user's stored one.
+   */
+  async preCheckout(query: PreCheckoutQuery, language?: 'uz' | 'ru' | 'en'): Promise<{ ok: true } | { ok: false; reason: string }> {
     const payment = await this.byPayload(query.invoice_payload);
     const user = payment ? await this.users.getById(payment.userId) : await this.users.getByTelegramId(String(query.from.id)).catch(() => undefined);
-    const refuse = (why: keyof typeof REFUSALS) => ({ ok: false as const, reason: REFUSALS[why][user?.language ?? 'en'] });
+    const refuse = (why: keyof typeof REFUSALS) => ({ ok: false as const, reason: REFUSALS[why][language ?? user?.language ?? 'en'] });
     if (!payment || !user || user.telegramId !== String(query.from.id)) return refuse('unknown');
     if (user.isBanned) return refuse('banned');
     if (payment.status !== 'pending') return refuse('not_pending');

@@ -35,6 +35,16 @@ export class PaymentsRepository {
     await this.dataSource.query(`UPDATE payments SET referral_reward = $2 WHERE id = $1`, [id, reward]);
   }
 
+  /** Payments that succeeded on `day` (YYYY-MM-DD, the database's time zone), per currency (payments_succeeded_at_idx). */
+  async succeededOn(day: string): Promise<{ currency: string; count: number; amountMinor: number; credits: number }[]> {
+    const rows: { currency: string; count: number; amount: string; credits: string }[] = await this.dataSource.query(
+      `SELECT currency, count(*)::int AS count, sum(amount_minor) AS amount, sum(credits) AS credits FROM payments
+        WHERE status = 'succeeded' AND succeeded_at >= $1::date AND succeeded_at < $1::date + 1 GROUP BY currency ORDER BY currency`,
+      [day],
+    );
+    return rows.map((row) => ({ currency: row.currency, count: row.count, amountMinor: Number(row.amount), credits: Number(row.credits) }));
+  }
+
   /** Invitees of `inviterId` with a succeeded payment, and the rewards those payments earned. */
   async referralStats(inviterId: string): Promise<{ paidCount: number; earnedCredits: number }> {
     const [row]: { paid: number; earned: string }[] = await this.dataSource.query(

@@ -184,6 +184,14 @@ describe('FakeTelegramApi', () => {
       expect(api.sentTo(1020)).toHaveLength(1);
     });
 
+    it('fails only the calls to one chat when told which', async () => {
+      api.failNext('sendMessage', { kind: 'retry_after', seconds: 2 }, { chatId: 1022 });
+
+      await expect(telegram.sendMessage(1023, 'Other chat')).resolves.toMatchObject({ text: 'Other chat' });
+      expect((await telegramError(telegram.sendMessage(1022, 'Hi'))).code).toBe(429);
+      await expect(telegram.sendMessage(1022, 'Hi')).resolves.toMatchObject({ text: 'Hi' });
+    });
+
     it('keeps failing for the given number of times', async () => {
       api.failNext('getMe', { kind: 'error', code: 500, description: 'Internal Server Error' }, { times: 2 });
 
@@ -315,6 +323,20 @@ describe('FakeTelegramApi', () => {
     expect(link).toMatch(/^https:\/\/t\.me\/\$[\w-]+$/);
     expect(invoice.invoice).toEqual({ title: 'Credits', description: '100 credits', start_parameter: '', currency: 'XTR', total_amount: 50 });
     await expect(telegram.answerPreCheckoutQuery('q1', true)).resolves.toBe(true);
+  });
+
+  it('refuses Stars invoices Telegram would refuse, and a pre-checkout "no" without a reason', async () => {
+    const invoice = { title: 'Credits', description: '100 credits', payload: 'p1', currency: 'XTR', prices: [{ label: '100 credits', amount: 50 }] };
+
+    const token = await telegramError(telegram.sendInvoice(1061, { ...invoice, provider_token: 'provider:123' }));
+    const twoPrices = await telegramError(telegram.sendInvoice(1061, { ...invoice, provider_token: '', prices: [...invoice.prices, ...invoice.prices] }));
+    const longTitle = await telegramError(telegram.sendInvoice(1061, { ...invoice, provider_token: '', title: 'x'.repeat(33) }));
+    const noReason = await telegramError(telegram.answerPreCheckoutQuery('q2', false));
+
+    expect([token, twoPrices, longTitle, noReason].map((error) => error.code)).toEqual([400, 400, 400, 400]);
+    expect(noReason.description).toBe('Bad Request: ERROR_MESSAGE_EMPTY');
+    await expect(telegram.answerPreCheckoutQuery('q3', false, 'Sold out')).resolves.toBe(true);
+    expect(api.sentTo(1061)).toHaveLength(0);
   });
 });
 

@@ -119,7 +119,7 @@ export class FakeTelegramApi {
 
   private recorded: RecordedCall[] = [];
   private readonly listeners = new Set<(call: RecordedCall) => void>();
-  private failures: Array<{ method: string; failure: TelegramFailure; remaining: number }> = [];
+  private failures: Array<{ method: string; failure: TelegramFailure; remaining: number; chatId?: string }> = [];
   private readonly blockedChats = new Set<string>();
   private readonly missingChats = new Set<string>();
   private readonly delivered = new Map<string, number>();
@@ -227,9 +227,9 @@ export class FakeTelegramApi {
 
   // ---- behaviour --------------------------------------------------------------------------
 
-  /** The next `times` calls of `method` (default 1; `Infinity` for all) answer with `failure`. */
-  failNext(method: string, failure: TelegramFailure, { times = 1 }: { times?: number } = {}): void {
-    this.failures.push({ method, failure, remaining: times });
+  /** The next `times` calls of `method` (default 1; `Infinity` for all), or only those to `chatId`, answer with `failure`. */
+  failNext(method: string, failure: TelegramFailure, { times = 1, chatId }: { times?: number; chatId?: number | string } = {}): void {
+    this.failures.push({ method, failure, remaining: times, ...(chatId !== undefined ? { chatId: String(chatId) } : {}) });
   }
 
   /** Every send and edit to the chat answers 403, as after the user blocked the bot. */
@@ -341,7 +341,9 @@ export class FakeTelegramApi {
   }
 
   private async answer(method: string, params: Json, files: UploadedFile[]): Promise<BotApiResponse> {
-    const injected = this.failures.find((entry) => sameMethod(entry.method, method) && entry.remaining > 0);
+    const injected = this.failures.find(
+      (entry) => sameMethod(entry.method, method) && entry.remaining > 0 && (entry.chatId === undefined || entry.chatId === String(params.chat_id)),
+    );
     if (injected) {
       injected.remaining -= 1;
       this.failures = this.failures.filter((entry) => entry.remaining > 0);
@@ -388,7 +390,11 @@ export class FakeTelegramApi {
       case 'sendMediaGroup':
         return this.sendMediaGroup(params, files);
       case 'sendInvoice':
-        return ok(this.storeMessage(params, { invoice: invoiceOf(params) }));
+        return invalidInvoice(params) ?? ok(this.storeMessage(params, { invoice: invoiceOf(params) }));
+      case 'answerPreCheckoutQuery':
+        // Telegram wants the reason it shows the buyer whenever the answer is no.
+        if (!isTrue(params.ok) && !params.error_message) return fail(400, 'Bad Request: ERROR_MESSAGE_EMPTY');
+        return ok(true);
       case 'createInvoiceLink':
         return ok(`https://t.me/$${randomBytes(18).toString('base64url')}`);
       case 'editMessageText':
@@ -619,6 +625,24 @@ function visibleLength(value: unknown, parseMode: unknown): number {
     .replace(/<[^>]*>/g, '')
     .replace(/&(lt|gt|amp|quot|#\d+);/g, '_')
     .trim().length;
+}
+
+/** sendInvoice's documented limits, and Stars' own rules: XTR takes an empty provider token and exactly one price. */
+function invalidInvoice(params: Json): BotApiResponse | undefined {
+  const length = (value: unknown) => (typeof value === 'string' ? [...value].length : 0);
+  if (length(params.title) < 1 || length(params.title) > 32) return fail(400, 'Bad Request: invoice title must be 1-32 characters');
+  if (length(params.description) < 1 || length(params.description) > 255) return fail(400, 'Bad Request: invoice description must be 1-255 characters');
+  const payload = typeof params.payload === 'string' ? Buffer.byteLength(params.payload) : 0;
+  if (payload < 1 || payload > 128) return fail(400, 'Bad Request: invoice payload must be 1-128 bytes');
+  const prices = Array.isArray(params.prices) ? (params.prices as Json[]) : [];
+  if (prices.length === 0 || prices.some((price) => !Number.isInteger(Number(price.amount)) || typeof price.label !== 'string')) {
+    return fail(400, 'Bad Request: prices are invalid');
+  }
+  if (params.currency === 'XTR') {
+    if (params.provider_token) return fail(400, 'Bad Request: provider_token must be empty for payments in Telegram Stars');
+    if (prices.length !== 1) return fail(400, 'Bad Request: payments in Telegram Stars take exactly one price');
+  }
+  return undefined;
 }
 
 function invoiceOf(params: Json): Json {

@@ -48,4 +48,16 @@ describe('UsersService against PostgreSQL', () => {
     const { user } = await users.register({ telegramId: String(uniqueTelegramId()) });
     await expect(db.query('UPDATE users SET referrer_id = id WHERE id = $1', [user.id])).rejects.toThrow(/users_not_own_referrer/);
   });
+
+  it('remembers the selected voice between reads, through the cache too, and refuses a malformed id', async () => {
+    const telegramId = String(uniqueTelegramId());
+    const { user } = await users.register({ telegramId });
+    expect(user.selectedVoiceId).toBeNull();
+    await users.findByTelegramIdCached(telegramId);
+    await users.setSelectedVoice(user.id, '21m00Tcm4TlvDq8ikWAM');
+    expect((await users.getById(user.id)).selectedVoiceId).toBe('21m00Tcm4TlvDq8ikWAM');
+    expect((await users.findByTelegramIdCached(telegramId))?.selectedVoiceId).toBe('21m00Tcm4TlvDq8ikWAM');
+    await expect(users.setSelectedVoice(user.id, 'not a voice; drop table')).rejects.toMatchObject({ code: 'VALIDATION_FAILED' });
+    expect((await users.getById(user.id)).selectedVoiceId).toBe('21m00Tcm4TlvDq8ikWAM');
+  });
 });

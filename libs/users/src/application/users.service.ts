@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { CacheBus, LayeredCache } from '@genbot/core';
+import type { EntityManager } from 'typeorm';
+import { CacheBus, DomainError, LayeredCache } from '@genbot/core';
 import { parseStartPayload } from '../domain/start-payload';
 import { Language, User } from '../domain/user';
 import { userNotFound } from '../domain/users.errors';
@@ -79,6 +80,16 @@ export class UsersService {
     return this.cache.get(telegramId, () => this.users.findOne({ telegramId }));
   }
 
+  findByUsername(username: string): Promise<User | undefined> {
+    return this.users.findByUsername(username.replace(/^@/, ''));
+  }
+
+  /** Seed 000's daily report: users registered on `day` (YYYY-MM-DD, in the database's time zone) and users active that day. */
+  async dayCounts(day: string): Promise<{ newUsers: number; activeUsers: number }> {
+    const [newUsers, activeUsers] = await Promise.all([this.users.countRegistered(day), this.users.countActive(day)]);
+    return { newUsers, activeUsers };
+  }
+
   async getByTelegramId(telegramId: string): Promise<User> {
     return (await this.users.findOne({ telegramId })) ?? throwNotFound({ telegramId });
   }
@@ -91,9 +102,42 @@ export class UsersService {
     return this.updated(id, await this.users.update(id, { language }));
   }
 
+  /** Remembered between video wizard runs (seed 000's `selected_voice_id`); null forgets it. */
+  async setSelectedVoice(id: string, voiceId: string | null): Promise<User> {
+    if (voiceId !== null && !/^[\w-]{1,64}$/.test(voiceId))
+      throw new DomainError('VALIDATION_FAILED', 'A voice id is 1 to 64 letters, digits, _ or -', { fields: [{ field: 'voiceId', problems: ['invalid'] }] });
+    return this.updated(id, await this.users.update(id, { selected_voice_id: voiceId }));
+  }
+
   /** A banned user is refused by every API and the bot, from their next call in any process. */
   async setBanned(id: string, banned: boolean, reason?: string | null): Promise<User> {
     return this.updated(id, await this.users.update(id, { is_banned: banned, ban_reason: banned ? (reason ?? null) : null }));
+  }
+
+  /**
+   * A ban or unban by an operator, with `within` run in the same transaction once the row has
+   * changed (the admin audit row): both commit or neither does. The cached copies in every
+   * process are dropped after the commit, so no reader can cache the old row under the new version.
+   */
+  async changeBan(
+    id: string,
+    banned: boolean,
+    reason: string | null,
+    within: (em: EntityManager, change: { before: User; after: User }) => Promise<void>,
+  ): Promise<{ before: User; after: User }> {
+    const change = await this.users.transaction(async (em) => {
+      const before = (await this.users.lock(id, em)) ?? throwNotFound({ userId: id });
+      const after = (await this.users.update(id, { is_banned: banned, ban_reason: banned ? reason : null, banned_at: banned ? new Date() : null }, em)) as User;
+      await within(em, { before, after });
+      return { before, after };
+    });
+    await this.cache.invalidate(change.after.telegramId);
+    return change;
+  }
+
+  /** Operators' search: exact Telegram id or referral code, or a username prefix; newest first. */
+  search(query: string | undefined, offset: number, limit: number): Promise<User[]> {
+    return this.users.search(query, offset, limit);
   }
 
   /** Whether the user has blocked the bot; sends to a blocked user are pointless until they return. */

@@ -24,6 +24,8 @@ export interface User {
   /** When the user's review was accepted (seed 001's `hasLeftReview`); null until then. */
   reviewedAt: Date | null;
   lastActivityAt: Date | null;
+  /** The ElevenLabs voice the user last chose in the video wizard (seed 000), offered first next time. */
+  selectedVoiceId: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

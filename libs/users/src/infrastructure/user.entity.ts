@@ -23,6 +23,7 @@ export class UserEntity {
   @Column({ name: 'banned_at', type: 'timestamptz', nullable: true }) bannedAt: Date | null;
   @Column({ name: 'blocked_at', type: 'timestamptz', nullable: true }) blockedAt: Date | null;
   @Column({ name: 'reviewed_at', type: 'timestamptz', nullable: true }) reviewedAt: Date | null;
+  @Column({ name: 'selected_voice_id', type: 'varchar', length: 64, nullable: true }) selectedVoiceId: string | null;
   @Column({ name: 'last_activity_at', type: 'timestamptz', nullable: true }) lastActivityAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;

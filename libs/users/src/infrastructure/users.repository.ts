@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError } from 'typeorm';
+import { DataSource, EntityManager, QueryFailedError } from 'typeorm';
 import { newReferralCode } from '../domain/start-payload';
 import { Language, User } from '../domain/user';
 
@@ -20,7 +20,7 @@ export interface UpsertUserInput {
 
 const COLUMNS = `id, telegram_id, username, first_name, last_name, language_code, language, referral_code, referrer_id,
   advertising_source, consent_pd, consent_pd_at, anon_user_id, email, avatar_url, is_banned, ban_reason, blocked_at,
-  reviewed_at, last_activity_at, created_at, updated_at`;
+  reviewed_at, last_activity_at, selected_voice_id, created_at, updated_at`;
 
 /** The race-free writes: one INSERT … ON CONFLICT per registration, whatever the concurrency. */
 @Injectable()
@@ -74,16 +74,57 @@ export class UsersRepository {
     return rows[0] ? toUser(rows[0]) : undefined;
   }
 
+  transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    return this.dataSource.transaction(work);
+  }
+
+  /** The row, locked until `em`'s transaction ends (a change and its audit see one state). */
+  async lock(id: string, em: EntityManager): Promise<User | undefined> {
+    const rows: Row[] = await em.query(`SELECT ${COLUMNS} FROM users WHERE id = $1 FOR UPDATE`, [id]);
+    return rows[0] ? toUser(rows[0]) : undefined;
+  }
+
+  /**
+   * Admin search: an exact Telegram id or referral code, or a username prefix (case-insensitive,
+   * `@` optional); no query lists the newest users. Each form is answered by an index.
+   */
+  async search(query: string | undefined, offset: number, limit: number): Promise<User[]> {
+    const term = query?.trim().replace(/^@/, '') ?? '';
+    if (!term) {
+      return toUsers(await this.dataSource.query(`SELECT ${COLUMNS} FROM users ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`, [limit, offset]));
+    }
+    const byId = /^[1-9]\d{0,18}$/.test(term) && BigInt(term) <= 9223372036854775807n;
+    // UNION rather than OR: each branch uses its own index.
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${COLUMNS} FROM (
+         SELECT * FROM users WHERE telegram_id = $4::bigint
+         UNION SELECT * FROM users WHERE referral_code = lower($1)
+         UNION SELECT * FROM users WHERE lower(username) LIKE $5 AND username IS NOT NULL
+       ) found ORDER BY created_at DESC, id LIMIT $2 OFFSET $3`,
+      [term, limit, offset, byId ? term : null, `${term.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`],
+    );
+    return toUsers(rows);
+  }
+
   async update(
     id: string,
-    set: Partial<{ consent_pd: boolean; consent_pd_at: Date | null; language: Language; is_banned: boolean; ban_reason: string | null }>,
+    set: Partial<{
+      consent_pd: boolean;
+      consent_pd_at: Date | null;
+      language: Language;
+      is_banned: boolean;
+      ban_reason: string | null;
+      selected_voice_id: string | null;
+      banned_at: Date | null;
+    }>,
+    em?: EntityManager,
   ): Promise<User | undefined> {
     const keys = Object.keys(set) as (keyof typeof set)[];
     const assignments = keys.map((key, i) => `${key} = $${i + 2}`).join(', ');
-    const rows: [Row[], number] = await this.dataSource.query(`UPDATE users SET ${assignments}, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`, [
-      id,
-      ...keys.map((key) => set[key]),
-    ]);
+    const rows: [Row[], number] = await (em ?? this.dataSource).query(
+      `UPDATE users SET ${assignments}, updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id, ...keys.map((key) => set[key])],
+    );
     return rows[0][0] ? toUser(rows[0][0]) : undefined;
   }
 
@@ -104,6 +145,30 @@ export class UsersRepository {
        ON CONFLICT (day, user_id) DO UPDATE SET updates = user_daily_activity.updates + 1, last_seen_at = now()`,
       [userId],
     );
+  }
+
+  /** Case-insensitive, as Telegram treats usernames (users_username_lower_idx). */
+  async findByUsername(username: string): Promise<User | undefined> {
+    const rows: Row[] = await this.dataSource.query(`SELECT ${COLUMNS} FROM users WHERE lower(username) = lower($1) LIMIT 1`, [username]);
+    return rows[0] ? toUser(rows[0]) : undefined;
+  }
+
+  /**
+   * Users registered on `day` (YYYY-MM-DD) in the database's time zone, the one current_date of
+   * user_daily_activity uses (users_created_at_idx).
+   */
+  async countRegistered(day: string): Promise<number> {
+    const [row]: { count: number }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS count FROM users WHERE created_at >= $1::date AND created_at < $1::date + 1`,
+      [day],
+    );
+    return row.count;
+  }
+
+  /** Users with at least one update on `day` (YYYY-MM-DD; the activity table's primary key leads with day). */
+  async countActive(day: string): Promise<number> {
+    const [row]: { count: number }[] = await this.dataSource.query(`SELECT count(*)::int AS count FROM user_daily_activity WHERE day = $1::date`, [day]);
+    return row.count;
   }
 
   async countInvited(userId: string): Promise<number> {
@@ -133,8 +198,13 @@ interface Row {
   blocked_at: Date | null;
   reviewed_at: Date | null;
   last_activity_at: Date | null;
+  selected_voice_id: string | null;
   created_at: Date;
   updated_at: Date;
+}
+
+function toUsers(rows: Row[]): User[] {
+  return rows.map(toUser);
 }
 
 function toUser(row: Row): User {
@@ -159,6 +229,7 @@ function toUser(row: Row): User {
     blockedAt: row.blocked_at,
     reviewedAt: row.reviewed_at,
     lastActivityAt: row.last_activity_at,
+    selectedVoiceId: row.selected_voice_id,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -1,8 +1,9 @@
 import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AdminAuthService, AdminClaims } from '../../auth/admin-auth.service';
+import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { IssuedSession } from '@genbot/auth';
+import { AdminAuthService, AdminPrincipal } from '../../auth/admin-auth.service';
 import { AdminOnly, CurrentAdmin } from '../../auth/admin.guard';
-import { AdminDto, LoginResponseDto, TelegramLoginDto } from './dto';
+import { AdminDto, LoginResponseDto, RefreshTokenDto, TelegramLoginDto } from './dto';
 
 @ApiTags('Auth')
 @Controller('api/v1/admin/auth')
@@ -11,23 +12,44 @@ export class AdminAuthController {
 
   @Post('login')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Exchange a Telegram Login Widget payload for a JWT (allow-listed ids only)' })
+  @ApiOperation({ summary: 'Exchange a Telegram Login Widget payload for an access and a refresh token (admins only)' })
   @ApiOkResponse({ type: LoginResponseDto })
   async login(@Body() body: TelegramLoginDto): Promise<LoginResponseDto> {
     const fields = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as Record<string, string | number>;
-    const { accessToken, expiresIn, claims } = await this.auth.login(fields);
-    return { accessToken, tokenType: 'Bearer', expiresIn, admin: toAdmin(claims) };
+    const { session, admin } = await this.auth.login(fields);
+    return toResponse(session, admin);
+  }
+
+  @Post('refresh')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Trade the refresh token for a new pair; the old one dies, and reusing it ends the session' })
+  @ApiOkResponse({ type: LoginResponseDto })
+  async refresh(@Body() body: RefreshTokenDto): Promise<LoginResponseDto> {
+    const { session, admin } = await this.auth.refresh(body.refreshToken);
+    return toResponse(session, admin);
+  }
+
+  @Post('logout')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'End the session of this refresh token (its access tokens stop working too)' })
+  @ApiNoContentResponse()
+  async logout(@Body() body: RefreshTokenDto): Promise<void> {
+    await this.auth.logout(body.refreshToken);
   }
 
   @Get('me')
   @AdminOnly()
-  @ApiOperation({ summary: 'The administrator the token belongs to' })
+  @ApiOperation({ summary: 'The administrator the token belongs to, with their current role' })
   @ApiOkResponse({ type: AdminDto })
-  me(@CurrentAdmin() claims: AdminClaims): AdminDto {
-    return toAdmin(claims);
+  me(@CurrentAdmin() admin: AdminPrincipal): AdminDto {
+    return toAdmin(admin);
   }
 }
 
-function toAdmin(claims: AdminClaims): AdminDto {
-  return { telegramId: claims.sub, username: claims.username, firstName: claims.firstName, role: claims.role };
+function toResponse(session: IssuedSession, admin: AdminPrincipal): LoginResponseDto {
+  return { accessToken: session.accessToken, refreshToken: session.refreshToken, tokenType: 'Bearer', expiresIn: session.expiresIn, admin: toAdmin(admin) };
+}
+
+function toAdmin(admin: AdminPrincipal): AdminDto {
+  return { telegramId: admin.telegramId, username: admin.username, firstName: admin.firstName, role: admin.role };
 }

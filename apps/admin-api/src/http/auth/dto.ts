@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsPositive, IsString, IsUrl, Length, Matches, Max } from 'class-validator';
+import { ADMIN_ROLES, AdminRole } from '@genbot/admin';
 import { SAFE_INT_MAX } from '@genbot/core';
 
 /** Exactly what the Telegram Login Widget hands the page after a login. */
@@ -16,13 +17,19 @@ export class TelegramLoginDto {
 export class AdminDto {
   @ApiProperty({ example: '123456789' }) telegramId: string;
   @ApiPropertyOptional({ example: 'alice' }) username?: string;
-  @ApiProperty({ example: 'Alice' }) firstName: string;
-  @ApiProperty({ example: 'admin' }) role: 'admin';
+  @ApiPropertyOptional({ example: 'Alice' }) firstName?: string;
+  @ApiProperty({ enum: ADMIN_ROLES, example: 'admin' }) role: AdminRole;
+}
+
+export class RefreshTokenDto {
+  @ApiProperty({ example: 'q3V…', description: 'The refresh token of the last login or refresh' }) @IsString() @Length(1, 256) refreshToken: string;
 }
 
 export class LoginResponseDto {
   @ApiProperty({ example: 'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9…' }) accessToken: string;
+  @ApiProperty({ example: 'q3V…', description: 'Valid 7 days, once: each refresh returns a new one, and using an old one again ends the session' })
+  refreshToken: string;
   @ApiProperty({ example: 'Bearer' }) tokenType: 'Bearer';
-  @ApiProperty({ example: 86400, description: 'Seconds until the token expires' }) expiresIn: number;
+  @ApiProperty({ example: 900, description: 'Seconds until the access token expires' }) expiresIn: number;
   @ApiProperty({ type: AdminDto }) admin: AdminDto;
 }

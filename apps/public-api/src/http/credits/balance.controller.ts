@@ -30,7 +30,7 @@ export class BalanceController {
       return { balanceTokens: balance, available, reserved };
     }
     assertOwnTelegramId(principal, new TelegramIdParam().transform(id));
-    // The guard loaded the caller: one query (the balance) per call.
-    return this.ledger.balance(requireCallerUser(principal).id);
+    // The guard loaded the caller (cached); the balance is cached too: no query on a warm read.
+    return this.ledger.balanceCached(requireCallerUser(principal).id);
   }
 }

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { AppConfig, Principal, TelegramIdParam } from '@genbot/core';
+import { AppConfig, DomainError, Principal, TelegramIdParam } from '@genbot/core';
 import { OnboardingService } from '@genbot/growth';
 import { PaymentSettlement } from '@genbot/payments';
 import { InitData } from '@genbot/telegram';
@@ -25,7 +25,9 @@ export class MiniAppUsersController {
   @HttpCode(200)
   @ApiOperation({ summary: 'Create or update the calling Telegram user; returns the profile' })
   @ApiOkResponse({ type: ProfileDto })
-  async sync(@CurrentInitData() initData: InitData, @Body() body: SyncUserDto): Promise<ProfileDto> {
+  async sync(@CurrentInitData() initData: InitData | undefined, @Body() body: SyncUserDto): Promise<ProfileDto> {
+    // A bearer caller has no initData to sync from; POST /api/v1/auth/telegram registered them already.
+    if (!initData) throw new DomainError('AUTH_INIT_DATA_MISSING', 'users/sync takes the profile from initData: send X-Telegram-Init-Data');
     const { user: tg } = initData;
     const { user, created } = await this.onboarding.registerFromStart(
       {

@@ -13,6 +13,8 @@ export interface ProviderInput {
   providerModel: string;
   mode: GenerationMode;
   prompt?: string;
+  /** The model's fixed instruction (seed 003's "bring the drawing to life"), in the user's language; sent ahead of the prompt. */
+  instruction?: string;
   /** Input files as URLs the provider can fetch (presigned GET URLs of our storage); for `takes = 'urls'` only. */
   imageUrls?: string[];
   /** Input files as bytes, for providers that take them inline (`takes = 'bytes'`: Gemini, local). */

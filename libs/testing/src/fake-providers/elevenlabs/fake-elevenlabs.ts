@@ -2,7 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../../loopback-server';
 import { FakeProviderServer } from '../fake-provider-server';
+import { FAKE_VOICES, FakeElevenLabsVoice } from './fake-voices';
 import { mp3FormatOf, silentMp3 } from './silent-mp3';
+import { FakeTranscriber, transcribe } from './speech-to-text';
 
 type Json = Record<string, unknown>;
 
@@ -14,7 +16,7 @@ export interface ElevenLabsCustomFailure {
   detail: unknown;
   headers?: Record<string, string>;
 }
-export type ElevenLabsCallKind = 'tts' | 'voices' | 'preview';
+export type ElevenLabsCallKind = 'tts' | 'voices' | 'preview' | 'stt';
 
 export interface ElevenLabsCall {
   kind: ElevenLabsCallKind;
@@ -24,34 +26,17 @@ export interface ElevenLabsCall {
   /** The `xi-api-key` header as sent. */
   apiKey?: string;
   body?: Json;
+  /** `stt`: the multipart fields, and the `file` part as received. */
+  fields?: Record<string, string>;
+  file?: { filename: string; contentType?: string; data: Buffer };
   status: number;
   at: Date;
-}
-
-export interface FakeElevenLabsVoice {
-  voice_id: string;
-  name: string;
-  category: string;
-  labels: Record<string, string>;
-  description: string | null;
 }
 
 export interface FakeElevenLabsOptions {
   apiKey?: string;
 }
 
-/** Premade voices as `GET /v1/voices` lists them (ids of ElevenLabs' public premade voices). */
-const VOICES: FakeElevenLabsVoice[] = [
-  { voice_id: '21m00Tcm4TlvDq8ikWAM', name: 'Rachel', category: 'premade', labels: { accent: 'american', gender: 'female', age: 'young' }, description: null },
-  {
-    voice_id: 'pNInz6obpgDQGcFmaJgB',
-    name: 'Adam',
-    category: 'premade',
-    labels: { accent: 'american', gender: 'male', age: 'middle aged' },
-    description: null,
-  },
-  { voice_id: 'EXAVITQu4vr4xnSDxMaL', name: 'Sarah', category: 'premade', labels: { accent: 'american', gender: 'female', age: 'young' }, description: null },
-];
 /** Per-request character limit of the multilingual v2 model; flash and turbo models take more. */
 const MAX_CHARACTERS = 10_000;
 const OUTPUT_FORMATS = ['mp3_22050_32', 'mp3_24000_48', 'mp3_44100_32', 'mp3_44100_64', 'mp3_44100_96', 'mp3_44100_128', 'mp3_44100_192'];
@@ -61,11 +46,14 @@ const OUTPUT_FORMATS = ['mp3_22050_32', 'mp3_24000_48', 'mp3_44100_32', 'mp3_441
  * `GET /v1/voices` the voice list, and each voice's `preview_url` serves a sample. API calls need
  * the `xi-api-key` header; errors carry `{ detail: { type, code, status, message, request_id } }`
  * (`status` being the legacy twin of `code` that older clients still read). The fake speaks MP3
- * only; other `output_format` codecs answer 400.
+ * only; other `output_format` codecs answer 400. `POST /v1/speech-to-text` (multipart `file` +
+ * `model_id`) answers the transcript `speech` is set to hear.
  */
 export class FakeElevenLabs extends FakeProviderServer<ElevenLabsCall, ElevenLabsFailureKind | ElevenLabsCustomFailure, ElevenLabsCallKind> {
   readonly apiKey: string;
-  readonly voices: FakeElevenLabsVoice[] = VOICES.map((voice) => ({ ...voice, labels: { ...voice.labels } }));
+  readonly voices: FakeElevenLabsVoice[] = FAKE_VOICES.map((voice) => ({ ...voice, labels: { ...voice.labels } }));
+  /** What `POST /v1/speech-to-text` hears in the next clips; see FakeTranscriber. */
+  readonly speech = new FakeTranscriber();
 
   private constructor(opts: FakeElevenLabsOptions) {
     super();
@@ -76,6 +64,11 @@ export class FakeElevenLabs extends FakeProviderServer<ElevenLabsCall, ElevenLab
     const fake = new FakeElevenLabs(opts);
     await fake.listen();
     return fake;
+  }
+
+  override reset(): void {
+    super.reset();
+    this.speech.reset();
   }
 
   lastTts(): ElevenLabsCall | undefined {
@@ -104,6 +97,18 @@ export class FakeElevenLabs extends FakeProviderServer<ElevenLabsCall, ElevenLab
       // Preview URLs are public CDN links: no key.
       this.recorded.push({ kind: 'preview', method, path, query, status: 200, at: new Date() });
       return sendAudio(res, silentMp3({ frames: 10 }));
+    }
+    if (method === 'POST' && path === '/v1/speech-to-text') {
+      const apiKey = header(req, 'xi-api-key');
+      const call = { kind: 'stt' as const, method, path, query, apiKey, at: new Date() };
+      if (apiKey !== this.apiKey) return this.answer(res, call, 401, detail('authentication_error', 'invalid_api_key', 'Invalid API key'));
+      const injected = this.takeFailure('stt');
+      if (injected) {
+        const { status, detail: answer, headers } = failureAnswer(injected);
+        return this.answer(res, call, status, { detail: answer }, headers);
+      }
+      const heard = transcribe(this.speech, header(req, 'content-type') ?? '', raw);
+      return this.answer(res, { ...call, fields: heard.fields, file: heard.file }, heard.status, heard.body);
     }
     const tts = /^\/v1\/text-to-speech\/([^/]+)$/.exec(path);
     const kind: ElevenLabsCallKind | undefined = method === 'POST' && tts ? 'tts' : method === 'GET' && path === '/v1/voices' ? 'voices' : undefined;

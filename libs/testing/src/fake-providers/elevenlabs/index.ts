@@ -1,4 +1,4 @@
-/** Loopback stand-in for ElevenLabs (text to speech, voices), answering real MP3 bytes. */
+/** Loopback stand-in for ElevenLabs (text to speech, voices, speech to text), answering real MP3 bytes. */
 export {
   FakeElevenLabs,
   type ElevenLabsCall,
@@ -6,6 +6,7 @@ export {
   type ElevenLabsCustomFailure,
   type ElevenLabsFailureKind,
   type FakeElevenLabsOptions,
-  type FakeElevenLabsVoice,
 } from './fake-elevenlabs';
 export { mp3FormatOf, silentMp3, type SilentMp3Options } from './silent-mp3';
+export { FakeTranscriber } from './speech-to-text';
+export { FAKE_VOICES, type FakeElevenLabsVoice } from './fake-voices';

@@ -49,6 +49,15 @@ interface QueuedRequest {
 const LOCKED = 'User is locked. Reason: Exhausted balance. Top up your balance at fal.ai/dashboard/billing.';
 const FLAGGED = 'The content was flagged by a content checker.';
 const NAMESPACES = ['workflows', 'comfy'];
+/** An `ftyp` box (major brand isom, compatible isom and mp41) and an empty `mdat`. */
+const MP4_PLACEHOLDER = Buffer.concat([
+  Buffer.from([0, 0, 0, 0x18]),
+  Buffer.from('ftypisom', 'latin1'),
+  Buffer.from([0, 0, 2, 0]),
+  Buffer.from('isommp41', 'latin1'),
+  Buffer.from([0, 0, 0, 8]),
+  Buffer.from('mdat', 'latin1'),
+]);
 
 /**
  * fal's queue API on loopback: `POST /{owner}/{app}[/{path}]` enqueues, `GET /{owner}/{app}/requests/{id}/status`
@@ -228,10 +237,11 @@ export class FakeFal extends FakeProviderServer<FalCall, FalFailureKind | FalCus
   }
 
   private serveOutput(res: ServerResponse, method: string, path: string, extension: string): void {
-    // Output URLs are public CDN links: no Authorization. Video and audio are placeholder bytes, not playable media.
+    // Output URLs are public CDN links: no Authorization. Video and audio are placeholder bytes, not playable
+    // media; the video starts as an MP4 does (its `ftyp` box), so whoever judges files by their bytes sees a video.
     this.recorded.push({ kind: 'output', method, path, status: 200, at: new Date() });
     const [contentType, bytes] =
-      extension === 'png' ? ['image/png', this.png] : extension === 'mp4' ? ['video/mp4', Buffer.from('fake mp4')] : ['audio/mpeg', Buffer.from('fake mp3')];
+      extension === 'png' ? ['image/png', this.png] : extension === 'mp4' ? ['video/mp4', MP4_PLACEHOLDER] : ['audio/mpeg', Buffer.from('fake mp3')];
     res.writeHead(200, { 'content-type': contentType, 'content-length': bytes.length });
     res.end(bytes);
   }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../../loopback-server';
+import { FakeTranscriber } from '../elevenlabs/speech-to-text';
 import { FakeProviderServer } from '../fake-provider-server';
 import { tinyPng } from '../wavespeed/tiny-png';
 
@@ -47,12 +48,15 @@ const GOOGLE_JSON = { 'content-type': 'application/json; charset=UTF-8' };
  * `x-goog-api-key` (or `?key=`). Requests are read in either JSON spelling (`inline_data` /
  * `inlineData`); answers use the camelCase Google sends. With IMAGE among
  * `generationConfig.responseModalities` the model part carries a real 2x2 PNG as `inlineData`;
- * without it the answer is text only. Nothing of the request is echoed back.
+ * without it the answer is text only: the transcript `speech` hears when an audio part came (audio
+ * understanding), a fixed sentence otherwise. Nothing of the request is echoed back.
  */
 export class FakeGemini extends FakeProviderServer<GeminiCall, GeminiFailureKind | GeminiCustomFailure, string> {
   readonly apiKeys: string[];
   /** The bytes of every generated image. */
   readonly png = tinyPng([32, 160, 96]);
+  /** What a text answer to an audio part says: the transcript of the next clips (audio understanding). */
+  readonly speech = new FakeTranscriber();
 
   private constructor(opts: FakeGeminiOptions) {
     super();
@@ -68,6 +72,11 @@ export class FakeGemini extends FakeProviderServer<GeminiCall, GeminiFailureKind
   /** What `GEMINI_API_KEYS` takes. */
   get apiKeysCsv(): string {
     return this.apiKeys.join(',');
+  }
+
+  override reset(): void {
+    super.reset();
+    this.speech.reset();
   }
 
   lastCall(): GeminiCall | undefined {
@@ -147,9 +156,15 @@ export class FakeGemini extends FakeProviderServer<GeminiCall, GeminiFailureKind
     if (invalid) return this.answer(res, withBody, 400, googleError(400, 'INVALID_ARGUMENT', invalid));
     const modalities = (body.generationConfig as Json | undefined)?.responseModalities ?? (body.generation_config as Json | undefined)?.response_modalities;
     const wantsImage = Array.isArray(modalities) && modalities.some((m) => String(m).toUpperCase() === 'IMAGE');
+    const audio = audioTypeOf(body);
+    if (audio && !AUDIO_TYPES.includes(audio)) {
+      return this.answer(res, withBody, 400, googleError(400, 'INVALID_ARGUMENT', `Unsupported MIME type: ${audio}`));
+    }
     const parts: Json[] = wantsImage
       ? [{ text: 'Here is the image you asked for.' }, { inlineData: { mimeType: 'image/png', data: this.png.toString('base64') } }]
-      : [{ text: 'I can only describe it in words here.' }];
+      : audio
+        ? [{ text: this.speech.next() }]
+        : [{ text: 'I can only describe it in words here.' }];
     this.answer(res, withBody, 200, {
       candidates: [{ content: { parts, role: 'model' }, finishReason: 'STOP', index: 0 }],
       usageMetadata: { promptTokenCount: 12, candidatesTokenCount: wantsImage ? 1290 : 9, totalTokenCount: wantsImage ? 1302 : 21 },
@@ -162,6 +177,21 @@ export class FakeGemini extends FakeProviderServer<GeminiCall, GeminiFailureKind
     this.recorded.push({ ...call, status });
     sendJson(res, status, body, { ...GOOGLE_JSON, ...headers });
   }
+}
+
+/** Audio Gemini understands inline. */
+const AUDIO_TYPES = ['audio/wav', 'audio/mp3', 'audio/mpeg', 'audio/aiff', 'audio/aac', 'audio/ogg', 'audio/flac'];
+
+/** The type of the first audio part of a request, if it has one. */
+function audioTypeOf(body: Json): string | undefined {
+  for (const content of body.contents as Json[]) {
+    for (const part of content.parts as Json[]) {
+      const inline = (part.inline_data ?? part.inlineData) as Json | undefined;
+      const type = String(inline?.mime_type ?? inline?.mimeType ?? '');
+      if (type.startsWith('audio/')) return type;
+    }
+  }
+  return undefined;
 }
 
 /** The request checks Google makes that matter here: contents with parts, inline data with a type and base64. */

@@ -25,6 +25,15 @@ describe('Gemini protocol', () => {
       });
     });
 
+    it('sends the model instruction ahead of the user prompt, and alone when there is no prompt', () => {
+      const image = { data: png, contentType: 'image/png' };
+      const parts = (input: Partial<ProviderInput>) =>
+        (requestBody({ ...t2i, mode: 'i2i', images: [image], ...input }).contents as { parts: unknown[] }[])[0].parts;
+
+      expect(parts({ instruction: 'Bring it to life.' })[0]).toEqual({ text: 'Bring it to life.\n\na fox' });
+      expect(parts({ instruction: 'Bring it to life.', prompt: undefined })[0]).toEqual({ text: 'Bring it to life.' });
+    });
+
     it('takes a tool prompt from the options when the user gave none', () => {
       const body = requestBody({
         providerModel: 'm',

@@ -14,11 +14,12 @@ const MAX_INLINE_BYTES = 14 * 1024 * 1024;
 export const MAX_IMAGE_COUNT = 8;
 const INPUT_TYPES = ['image/png', 'image/jpeg', 'image/webp', 'image/heic', 'image/heif'];
 
-/** The body of one run: the prompt, then the input images inline, asking for text and image output. */
+/** The body of one run: the instruction and prompt, then the input images inline, asking for text and image output. */
 export function requestBody(input: ProviderInput): Json {
   if (!['t2i', 'i2i', 'tool'].includes(input.mode)) throw rejected(`mode ${input.mode} is not supported`);
-  // A tool such as seed 003's "bring the drawing to life" has a fixed prompt in its options.
-  const prompt = input.prompt?.trim() || (typeof input.options.prompt === 'string' ? input.options.prompt.trim() : '');
+  // Seed 003's drawing comes with no words of the user's: the model's instruction is the prompt.
+  const ownPrompt = input.prompt?.trim() || (typeof input.options.prompt === 'string' ? input.options.prompt.trim() : '');
+  const prompt = [input.instruction?.trim(), ownPrompt].filter(Boolean).join('\n\n');
   const images = input.images ?? [];
   if (input.mode === 't2i' && !prompt) throw rejected('a prompt is required');
   if (input.mode !== 't2i' && images.length === 0) throw rejected(`mode ${input.mode} needs an input image`);
