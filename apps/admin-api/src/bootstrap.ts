@@ -1,3 +1,4 @@
+import { BROADCASTS_ERROR_STATUSES } from '@genbot/broadcasts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ADMIN_ERROR_STATUSES } from '@genbot/admin';
 import { AUTH_ERROR_STATUSES } from '@genbot/auth';
@@ -10,7 +11,7 @@ import { AdminApiModule } from './admin-api.module';
 export function bootstrapAdminApi(config: AppConfig, options: { port?: number } = {}): Promise<NestFastifyApplication> {
   return createHttpApp(AdminApiModule.register(config), config, 'admin-api', {
     port: options.port,
-    errorStatuses: [USERS_ERROR_STATUSES, LEDGER_ERROR_STATUSES, AUTH_ERROR_STATUSES, ADMIN_ERROR_STATUSES],
+    errorStatuses: [BROADCASTS_ERROR_STATUSES, USERS_ERROR_STATUSES, LEDGER_ERROR_STATUSES, AUTH_ERROR_STATUSES, ADMIN_ERROR_STATUSES],
     docs: {
       title: 'genbot admin API',
       description:
