@@ -17,6 +17,7 @@ import { Characters1764001600100 } from './1764001600100-characters';
 import { TalkingHeadVideo1764001600200 } from './1764001600200-talking-head-video';
 import { BotAdminReportIndexes1764001700000 } from './1764001700000-bot-admin-report-indexes';
 import { SessionsAdminsAudit1764001900000 } from './1764001900000-sessions-admins-audit';
+import { Broadcasts1764002000000 } from './1764002000000-broadcasts';
 import { AdminReportIndexes1764002200000 } from './1764002200000-admin-report-indexes';
 
 export const MIGRATIONS = [
@@ -37,5 +38,6 @@ export const MIGRATIONS = [
   TalkingHeadVideo1764001600200,
   BotAdminReportIndexes1764001700000,
   SessionsAdminsAudit1764001900000,
+  Broadcasts1764002000000,
   AdminReportIndexes1764002200000,
 ];

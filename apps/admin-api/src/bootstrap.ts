@@ -1,3 +1,4 @@
+import { BROADCASTS_ERROR_STATUSES } from '@genbot/broadcasts';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { ADMIN_ERROR_STATUSES, ADMIN_OPS_ERROR_STATUSES } from '@genbot/admin';
 import { AUTH_ERROR_STATUSES } from '@genbot/auth';
@@ -22,6 +23,7 @@ export function bootstrapAdminApi(config: AppConfig, options: { port?: number } 
       GENERATIONS_ERROR_STATUSES,
       PAYMENTS_ERROR_STATUSES,
       ADMIN_OPS_ERROR_STATUSES,
+      BROADCASTS_ERROR_STATUSES,
     ],
     docs: {
       title: 'genbot admin API',

@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { BROADCASTS_ERROR_STATUSES } from '@genbot/broadcasts';
 import { AppConfig, createHttpApp } from '@genbot/core';
 import { GENERATIONS_ERROR_STATUSES } from '@genbot/generations';
 import { LEDGER_ERROR_STATUSES } from '@genbot/ledger';
@@ -11,6 +12,6 @@ import { WorkerModule } from './worker.module';
 export function bootstrapWorker(config: AppConfig, options: { port?: number } = {}): Promise<NestFastifyApplication> {
   return createHttpApp(WorkerModule.register(config), config, 'worker', {
     port: options.port,
-    errorStatuses: [LEDGER_ERROR_STATUSES, GENERATIONS_ERROR_STATUSES],
+    errorStatuses: [LEDGER_ERROR_STATUSES, GENERATIONS_ERROR_STATUSES, BROADCASTS_ERROR_STATUSES],
   });
 }

@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AdminJobsModule } from '@genbot/admin';
 import { AppConfig, CoreModule } from '@genbot/core';
+import { BroadcastsJobsModule } from '@genbot/broadcasts';
 import { GenerationsJobsModule } from '@genbot/generations';
 import { LedgerJobsModule } from '@genbot/ledger';
 import { PaymentsJobsModule } from '@genbot/payments';
@@ -14,7 +15,7 @@ export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, 'worker'), LedgerJobsModule, GenerationsJobsModule, PaymentsJobsModule, AdminJobsModule],
+      imports: [CoreModule.forRoot(config, 'worker'), LedgerJobsModule, GenerationsJobsModule, PaymentsJobsModule, AdminJobsModule, BroadcastsJobsModule],
     };
   }
 }

@@ -15,6 +15,6 @@ export { credits, plural } from './i18n/plural';
 export type { PluralForms } from './i18n/plural';
 export type { Catalog } from './i18n';
 /** Sends results and notices from processes other than the bot; 429 becomes TelegramRetryAfter (carrying the wait), 403 TELEGRAM_BLOCKED. */
-export { TelegramRetryAfter, TelegramSender } from './telegram-sender';
-export type { OutgoingFile } from './telegram-sender';
+export { TelegramRetryAfter, TelegramSender, classifySendError } from './telegram-sender';
+export type { BroadcastMessage, OutgoingFile, SendFailure } from './telegram-sender';
 export { TelegramModule } from './telegram.module';

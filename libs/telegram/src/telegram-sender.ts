@@ -21,6 +21,50 @@ export class TelegramRetryAfter extends Error {
   }
 }
 
+/** One broadcast message: HTML text, or a photo / video / document (a URL or a file_id) with it as caption, and URL buttons. */
+export interface BroadcastMessage {
+  text: string;
+  media?: { type: 'photo' | 'video' | 'document'; file: string };
+  buttons?: { text: string; url: string }[][];
+  /** Telegram's paid broadcasts: up to 1000 messages/s, charged in Stars beyond the free 30/s. */
+  allowPaidBroadcast?: boolean;
+}
+
+/**
+ * Why a send failed, as far as delivery is concerned. `not_delivered`: Telegram answered an error
+ * or no connection was made, so the message certainly did not go out and may be sent again;
+ * `unknown`: the request may have reached Telegram (a timeout, a reset), so sending again may
+ * duplicate it.
+ */
+export type SendFailure =
+  | { kind: 'retry_after'; seconds: number }
+  | { kind: 'blocked' }
+  | { kind: 'rejected'; reason: string }
+  | { kind: 'not_delivered'; reason: string }
+  | { kind: 'unknown'; reason: string };
+
+const NO_CONNECTION = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH']);
+
+/** Sorts an error thrown by a TelegramSender send into what a sender with delivery guarantees needs to know. */
+export function classifySendError(error: unknown): SendFailure {
+  if (error instanceof TelegramRetryAfter) return { kind: 'retry_after', seconds: error.retryAfterSeconds };
+  if (error instanceof DomainError && error.code === 'TELEGRAM_BLOCKED') return { kind: 'blocked' };
+  if (error instanceof TelegramError) {
+    const reason = error.response?.description ?? error.message;
+    return error.code >= 500 ? { kind: 'not_delivered', reason } : { kind: 'rejected', reason };
+  }
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const reason = error instanceof Error ? error.message : String(error);
+  return typeof code === 'string' && NO_CONNECTION.has(code) ? { kind: 'not_delivered', reason } : { kind: 'unknown', reason };
+}
+
+interface BroadcastReply {
+  message_id: number;
+  photo?: { file_id: string }[];
+  video?: { file_id: string };
+  document?: { file_id: string };
+}
+
 /** Telegram refuses photos over 10 MB; larger images go as documents. */
 const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 
@@ -83,6 +127,33 @@ export class TelegramSender {
       else if (file.contentType.startsWith('audio/')) await this.call((tg) => tg.sendAudio(chatId, input, extra));
       else await this.call((tg) => tg.sendDocument(chatId, input, extra));
     }
+  }
+
+  /**
+   * One broadcast message to one chat, answering its message id and, for media, the file_id
+   * Telegram keeps it under (so a URL is fetched once and the file_id reused for everyone else).
+   * A send that hangs is abandoned after `timeoutMs` (its outcome is then unknown to the caller).
+   */
+  async sendBroadcast(chatId: string, message: BroadcastMessage, timeoutMs = 30_000): Promise<{ messageId: number; fileId?: string } | undefined> {
+    const common = {
+      chat_id: chatId,
+      parse_mode: 'HTML',
+      ...(message.buttons?.length ? { reply_markup: { inline_keyboard: message.buttons } } : {}),
+      ...(message.allowPaidBroadcast ? { allow_paid_broadcast: true } : {}),
+    };
+    const [method, payload] = message.media
+      ? ([
+          `send${message.media.type[0].toUpperCase()}${message.media.type.slice(1)}`,
+          { ...common, [message.media.type]: message.media.file, caption: message.text },
+        ] as const)
+      : (['sendMessage', { ...common, text: message.text }] as const);
+    const sent = (await this.call((tg) =>
+      // Through callApi: the typed helpers take no abort signal, and telegraf's own timeout is minutes.
+      tg.callApi(method as never, payload as never, { signal: AbortSignal.timeout(timeoutMs) } as never),
+    )) as unknown as BroadcastReply | undefined;
+    if (!sent) return undefined;
+    const media = sent.photo?.at(-1) ?? sent.video ?? sent.document;
+    return { messageId: sent.message_id, ...(media ? { fileId: media.file_id } : {}) };
   }
 
   /** A Stars (or other) invoice link for the Mini App's openInvoice; undefined without a bot token. */

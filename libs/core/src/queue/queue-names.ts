@@ -8,6 +8,10 @@ export const QUEUES = {
   generations: 'generations',
   payments: 'payments',
   admin: 'admin',
+  /** Broadcast starts (expansion) and the scheduler tick. */
+  broadcasts: 'broadcasts',
+  /** Broadcast send lanes: long jobs, kept off the queue that starts broadcasts. */
+  broadcastSend: 'broadcast-send',
 } as const;
 
 export type QueueName = (typeof QUEUES)[keyof typeof QUEUES];

@@ -121,6 +121,9 @@ export class FakeTelegramApi {
   private readonly listeners = new Set<(call: RecordedCall) => void>();
   private failures: Array<{ method: string; failure: TelegramFailure; remaining: number; chatId?: string }> = [];
   private readonly blockedChats = new Set<string>();
+  private readonly missingChats = new Set<string>();
+  private readonly delivered = new Map<string, number>();
+  private latencyMs = 0;
   private readonly members = new Map<string, Json>();
 
   private updates: Json[] = [];
@@ -186,6 +189,9 @@ export class FakeTelegramApi {
     this.recorded = [];
     this.failures = [];
     this.blockedChats.clear();
+    this.missingChats.clear();
+    this.delivered.clear();
+    this.latencyMs = 0;
     this.members.clear();
     this.updates = [];
   }
@@ -229,6 +235,29 @@ export class FakeTelegramApi {
   /** Every send and edit to the chat answers 403, as after the user blocked the bot. */
   blockChat(chatId: number | string): void {
     this.blockedChats.add(String(chatId));
+  }
+
+  /** Every send to the chat answers 400 "chat not found", as for a deleted account. */
+  loseChat(chatId: number | string): void {
+    this.missingChats.add(String(chatId));
+  }
+
+  /** Each answer waits this long first, as Telegram's own round trip does. */
+  setLatency(ms: number): void {
+    this.latencyMs = ms;
+  }
+
+  /**
+   * Messages delivered to the chat (successful sends, not edits): kept as a counter apart from the
+   * recorded calls, so a broadcast to thousands can be checked for duplicates cheaply.
+   */
+  deliveredTo(chatId: number | string): number {
+    return this.delivered.get(String(chatId)) ?? 0;
+  }
+
+  /** Every chat with at least one delivered message, and how many. */
+  deliveredCounts(): Map<string, number> {
+    return new Map(this.delivered);
   }
 
   unblockChat(chatId: number | string): void {
@@ -289,7 +318,12 @@ export class FakeTelegramApi {
     if (typeof request.params.method === 'string' && sameMethod(request.params.method, route[2])) {
       delete request.params.method;
     }
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const response = method ? await this.answer(method, request.params, request.files) : fail(404, 'Not Found');
+    if (response.ok && /^send/i.test(method ?? '') && method !== 'sendChatAction' && request.params.chat_id !== undefined) {
+      const chat = String(request.params.chat_id);
+      this.delivered.set(chat, (this.delivered.get(chat) ?? 0) + 1);
+    }
     this.record({ method: method ?? route[2], ...request, at, response });
     respond(res, response);
   }
@@ -317,6 +351,9 @@ export class FakeTelegramApi {
     }
     if (isSendOrEdit(method) && params.chat_id !== undefined && this.blockedChats.has(String(params.chat_id))) {
       return failureResponse({ kind: 'blocked' });
+    }
+    if (isSendOrEdit(method) && params.chat_id !== undefined && this.missingChats.has(String(params.chat_id))) {
+      return fail(400, 'Bad Request: chat not found');
     }
     if (isSendOrEdit(method) && params.chat_id === undefined && params.inline_message_id === undefined) {
       return fail(400, 'Bad Request: chat_id is empty');

@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { InjectRedis } from '@genbot/core';
+
+/** Which shared bucket a broadcast draws from: Telegram's free rate, or paid broadcasts' higher one. */
+export type RateClass = 'free' | 'paid';
+
+export interface Grant {
+  /** Sends allowed now (0 … wanted). */
+  granted: number;
+  /** When none: how long until one would be (a 429 pause, or the next token). */
+  waitMs: number;
+  /** True when the wait is a 429 pause rather than the rate. */
+  paused: boolean;
+}
+
+// A token bucket that hands out up to `want` tokens at once. Time is Redis's own (TIME), so every
+// worker process, whatever its clock, refills one bucket at one rate. A live 429 pause wins over
+// any token: no process sends until Telegram's retry_after has passed.
+const TAKE = `
+local pause = redis.call('PTTL', KEYS[2])
+if pause > 0 then return {0, pause, 1} end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rate, burst, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
+local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens, at = tonumber(state[1]), tonumber(state[2])
+if tokens == nil or at == nil then tokens, at = burst, now end
+tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
+local granted = math.min(want, math.floor(tokens))
+tokens = tokens - granted
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], 60000)
+if granted > 0 then return {granted, 0, 0} end
+return {0, math.max(1, math.ceil((1 - tokens) * 1000 / rate)), 0}`;
+
+// A longer pause is never shortened by a later, shorter retry_after.
+const PAUSE = `
+local left = redis.call('PTTL', KEYS[1])
+if left < tonumber(ARGV[1]) then redis.call('SET', KEYS[1], '1', 'PX', ARGV[1]) end
+return 1`;
+
+// A lane's lease: taken if free or already ours, renewed only by its holder.
+const LEASE = `
+local holder = redis.call('GET', KEYS[1])
+if holder and holder ~= ARGV[1] then return redis.call('PTTL', KEYS[1]) end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+return 0`;
+
+type Scripts = Redis & {
+  genbotBroadcastLease(key: string, token: string, ms: number): Promise<number>;
+  genbotBroadcastTake(bucket: string, pause: string, rate: number, burst: number, want: number): Promise<number[]>;
+  genbotBroadcastPause(pause: string, ms: number): Promise<number>;
+};
+
+const PAUSE_KEY = 'genbot:broadcast:pause';
+const PER_CHAT_MS = 1000;
+
+/**
+ * The one send rate of every broadcast sender in every process, in Redis: a token bucket per
+ * rate class, the shared 429 pause, Telegram's one message per second per chat, and a per-second
+ * count of sends for "rate now".
+ */
+@Injectable()
+export class SendRateLimiter {
+  private readonly redis: Scripts;
+
+  constructor(@InjectRedis() redis: Redis) {
+    const scripts = redis as Scripts;
+    if (!scripts.genbotBroadcastTake) redis.defineCommand('genbotBroadcastTake', { numberOfKeys: 2, lua: TAKE });
+    if (!scripts.genbotBroadcastPause) redis.defineCommand('genbotBroadcastPause', { numberOfKeys: 1, lua: PAUSE });
+    if (!scripts.genbotBroadcastLease) redis.defineCommand('genbotBroadcastLease', { numberOfKeys: 1, lua: LEASE });
+    this.redis = scripts;
+  }
+
+  /**
+   * Takes or renews lane `lane`'s lease for `token`: 0 when held, else how long another run still
+   * holds it. One run per lane at a time is what lets a run treat its lane's `sending` rows as
+   * orphans of a dead one.
+   */
+  lease(broadcastId: string, lane: number, token: string, ms: number): Promise<number> {
+    return this.redis.genbotBroadcastLease(`genbot:broadcast:${broadcastId}:lane:${lane}`, token, ms);
+  }
+
+  async releaseLease(broadcastId: string, lane: number, token: string): Promise<void> {
+    const key = `genbot:broadcast:${broadcastId}:lane:${lane}`;
+    if ((await this.redis.get(key)) === token) await this.redis.del(key);
+  }
+
+  /**
+   * Up to `want` tokens at `perSecond`. The burst is a fifth of a second's worth: enough that
+   * lanes polling in turn keep the rate full, too little to overshoot a second noticeably.
+   */
+  async take(rateClass: RateClass, perSecond: number, want: number): Promise<Grant> {
+    const burst = Math.max(1, Math.ceil(perSecond / 5));
+    const [granted, waitMs, paused] = await this.redis.genbotBroadcastTake(`genbot:broadcast:bucket:${rateClass}`, PAUSE_KEY, perSecond, burst, want);
+    return { granted, waitMs, paused: paused === 1 };
+  }
+
+  /** Telegram's 429: every sender waits `seconds`. */
+  async pause(seconds: number): Promise<void> {
+    await this.redis.genbotBroadcastPause(PAUSE_KEY, Math.ceil(seconds * 1000));
+  }
+
+  async pausedForMs(): Promise<number> {
+    return Math.max(0, await this.redis.pttl(PAUSE_KEY));
+  }
+
+  /** Which of `chatIds` may get a message now (none in the last second); those are reserved for this second. */
+  async reserveChats(chatIds: string[]): Promise<boolean[]> {
+    if (chatIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const chatId of chatIds) pipeline.set(`genbot:tg:chat:${chatId}`, '1', 'PX', PER_CHAT_MS, 'NX');
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([error, reply]) => !error && reply === 'OK');
+  }
+
+  /** Counts `n` sends of a broadcast in the current second. */
+  async countSent(broadcastId: string, n: number): Promise<void> {
+    if (n === 0) return;
+    const key = `genbot:broadcast:${broadcastId}:sent:${Math.floor(Date.now() / 1000)}`;
+    await this.redis.pipeline().incrby(key, n).expire(key, 10).exec();
+  }
+
+  /** Sends per second over the last three whole seconds. */
+  async rateNow(broadcastId: string): Promise<number> {
+    const now = Math.floor(Date.now() / 1000);
+    const keys = [1, 2, 3].map((ago) => `genbot:broadcast:${broadcastId}:sent:${now - ago}`);
+    const counts = await this.redis.mget(...keys);
+    return Math.round(counts.reduce((sum, c) => sum + Number(c ?? 0), 0) / 3);
+  }
+}
