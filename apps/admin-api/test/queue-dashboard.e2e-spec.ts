@@ -1,3 +1,4 @@
+import { ALL_QUEUES } from '@genbot/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { signLoginWidget, testConfig, uniqueTelegramId } from '@genbot/testing';
@@ -46,6 +47,6 @@ describe('admin-api: the queue dashboard', () => {
     const cookie = String(session.headers['set-cookie']);
     expect(cookie).toMatch(/^genbot_queues=[^;]+; Path=\/admin\/queues; Max-Age=\d+; HttpOnly; SameSite=Strict/);
     const api = await http.get('/admin/queues/api/queues').set('Cookie', cookie.split(';')[0]!).expect(200);
-    expect((api.body.queues as { name: string }[]).map((queue) => queue.name).sort()).toEqual(['admin', 'generations', 'ledger', 'payments']);
+    expect((api.body.queues as { name: string }[]).map((queue) => queue.name).sort()).toEqual([...ALL_QUEUES].sort());
   });
 });

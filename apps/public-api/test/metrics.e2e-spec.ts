@@ -1,3 +1,4 @@
+import { ALL_QUEUES } from '@genbot/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import parsePrometheusTextFormat from 'parse-prometheus-text-format';
 import request from 'supertest';
@@ -64,7 +65,7 @@ describe('GET /metrics', () => {
 
     const depths = families.get('genbot_queue_jobs');
     expect(depths?.type).toBe('GAUGE');
-    expect(new Set(depths?.metrics.map((m) => m.labels?.queue))).toEqual(new Set(['ledger', 'generations', 'payments', 'admin']));
+    expect(new Set(depths?.metrics.map((m) => m.labels?.queue))).toEqual(new Set(ALL_QUEUES));
 
     for (const name of ['genbot_generations_total', 'genbot_payments_total', 'genbot_bot_updates_total', 'genbot_telegram_api_errors_total'])
       expect(families.get(name)?.type).toBe('COUNTER');
