@@ -13,6 +13,7 @@ import { Payments1764001300000 } from './1764001300000-payments';
 import { GenerationsActiveIndex1764001400000 } from './1764001400000-generations-active-index';
 import { VoiceCommandLogs1764001500000 } from './1764001500000-voice-command-logs';
 import { BotAdminReportIndexes1764001700000 } from './1764001700000-bot-admin-report-indexes';
+import { Growth1764002100000 } from './1764002100000-growth';
 
 export const MIGRATIONS = [
   Users1764000000000,
@@ -28,4 +29,5 @@ export const MIGRATIONS = [
   GenerationsActiveIndex1764001400000,
   VoiceCommandLogs1764001500000,
   BotAdminReportIndexes1764001700000,
+  Growth1764002100000,
 ];

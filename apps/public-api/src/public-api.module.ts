@@ -12,6 +12,7 @@ import { BalanceController } from './http/credits/balance.controller';
 import { CreditsController } from './http/credits/credits.controller';
 import { CatalogController } from './http/generations/catalog.controller';
 import { MiniAppGenerationsController } from './http/generations/miniapp-generations.controller';
+import { DailyBonusController } from './http/growth/daily-bonus.controller';
 import { FilesController } from './http/files/files.controller';
 import { JobsController } from './http/jobs/jobs.controller';
 import { SystemController } from './http/system/system.controller';
@@ -51,6 +52,7 @@ export class PublicApiModule {
         PaymentsController,
         PaymentWebhooksController,
         CompatPaymentsController,
+        DailyBonusController,
       ],
       providers: [AuthGuard],
     };

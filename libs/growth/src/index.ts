@@ -1,5 +1,10 @@
-/** Growth: onboarding with the welcome bonus (referral rewards, daily bonuses and lotteries follow). */
+/** Growth: onboarding with the welcome bonus, seed 003's daily bonus streak, referrals, channel and review bonuses, lotteries. */
 export * from './growth.module';
 export * from './application/onboarding.service';
+export * from './application/daily-bonus.service';
+export * from './application/growth-clock';
 /** Operator-tunable values (system_settings) and their defaults. */
 export * from './domain/growth.settings';
+export * from './domain/growth.errors';
+/** Error codes → HTTP statuses, for the apps' `createHttpApp`. */
+export * from './domain/growth.error-statuses';

@@ -1,11 +1,12 @@
 import { Action, Command, Ctx, Update } from 'nestjs-telegraf';
-import { AppConfig, SettingsService } from '@genbot/core';
+import { AppConfig, DomainError, SettingsService } from '@genbot/core';
+import { DailyBonusService } from '@genbot/growth';
 import { PaymentSettlement } from '@genbot/payments';
 import { UsersService } from '@genbot/users';
 import type { BotContext } from '../telegram/bot-context';
 import { INVITE_TEXTS } from './invite.texts';
 
-/** /invite (the referral link and what it earned) and /bonus (the bonuses on offer today). */
+/** /invite (the referral link and what it earned) and /bonus (claims seed 003's daily bonus and shows the streak). */
 @Update()
 export class InviteHandler {
   constructor(
@@ -13,6 +14,7 @@ export class InviteHandler {
     private readonly settlement: PaymentSettlement,
     private readonly settings: SettingsService,
     private readonly config: AppConfig,
+    private readonly dailyBonus: DailyBonusService,
   ) {}
 
   @Command('invite')
@@ -38,8 +40,18 @@ export class InviteHandler {
 
   @Command('bonus')
   async bonus(@Ctx() ctx: BotContext): Promise<void> {
-    const [welcome, percent] = await Promise.all([this.settings.get('welcome_bonus_credits'), this.settings.get('referral_percent')]);
-    await ctx.reply(INVITE_TEXTS[ctx.state.lang].bonus(Number(welcome) || 0, Number(percent)));
+    const { user, lang } = ctx.state;
+    const percent = Number(await this.settings.get('referral_percent'));
+    try {
+      const claim = await this.dailyBonus.claim(user.id);
+      const { nextCredits } = await this.dailyBonus.status(user.id);
+      await ctx.reply(INVITE_TEXTS[lang].bonusClaimed({ granted: claim.granted, streak: claim.streak, nextCredits }, percent));
+    } catch (error) {
+      if (!(error instanceof DomainError && error.code === 'GROWTH_DAILY_BONUS_ALREADY_CLAIMED')) throw error;
+      const status = await this.dailyBonus.status(user.id);
+      const minutesLeft = Math.ceil((status.nextClaimAt.getTime() - Date.now()) / 60_000);
+      await ctx.reply(INVITE_TEXTS[lang].bonusWaiting({ streak: status.streak, nextCredits: status.nextCredits, minutesLeft }, percent));
+    }
   }
 
   @Action('menu:bonus')
