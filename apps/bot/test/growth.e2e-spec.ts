@@ -2,10 +2,14 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SettingsService } from '@genbot/core';
+import { ReviewsService } from '@genbot/growth';
 import { LedgerService, verifyLedger } from '@genbot/ledger';
+import { UsersService } from '@genbot/users';
 import { FakeTelegramApi, TEST_WEBHOOK_SECRET, callbackUpdate, messageUpdate, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { bootstrapBot } from '../src/bootstrap';
 import { handled, uniqueBotToken } from './queued-updates';
+
+const REVIEW_CHAT = -1009990001;
 
 describe('bot: growth (daily bonus, reviews)', () => {
   let telegram: FakeTelegramApi;
@@ -21,7 +25,7 @@ describe('bot: growth (daily bonus, reviews)', () => {
     );
     http = request(app.getHttpServer());
     db = app.get(DataSource);
-    await app.get(SettingsService).set({ daily_bonus_schedule: [3, 6, 9], welcome_bonus_credits: 0 });
+    await app.get(SettingsService).set({ daily_bonus_schedule: [3, 6, 9], welcome_bonus_credits: 0, review_chat_id: REVIEW_CHAT, review_bonus_credits: 20 });
   });
   afterAll(async () => {
     await app.close();
@@ -61,6 +65,32 @@ describe('bot: growth (daily bonus, reviews)', () => {
 
     const userId = await userIdOf(user.id);
     expect((await app.get(LedgerService).balance(userId)).balance).toBe(3);
+    expect(await verifyLedger(db)).toBeUndefined();
+  });
+
+  it('records messages posted in the review chat without answering there; the review check then pays once and sets hasLeftReview', async () => {
+    const reviewer = { id: uniqueTelegramId(), language_code: 'en' };
+    const inChat = (from: { id: number }, text: string, chat: { id: number; type: string; title: string }) => {
+      const update = messageUpdate(from, text);
+      return { ...update, message: { ...update.message, chat } };
+    };
+    const otherGroup = { id: -1009990002, type: 'supergroup', title: 'Elsewhere' };
+    await deliver(inChat(reviewer, 'Great bot, my drawings came alive!', { id: REVIEW_CHAT, type: 'supergroup', title: 'Reviews' }));
+    await deliver(inChat(reviewer, 'Not a review', otherGroup));
+    expect(telegram.sentTo(REVIEW_CHAT)).toEqual([]);
+    const userId = await userIdOf(reviewer.id);
+    expect(await db.query('SELECT chat_id::text FROM reviews WHERE user_id = $1', [userId])).toEqual([{ chat_id: String(REVIEW_CHAT) }]);
+
+    // Messages elsewhere still reach the handlers after this one.
+    await deliver(messageUpdate(reviewer, 'hello'));
+    expect(telegram.sentTo(reviewer.id).filter((call) => call.method === 'sendMessage')).toHaveLength(1);
+
+    const reviews = app.get(ReviewsService);
+    const checks = await Promise.all([reviews.check({ userId }), reviews.check({ userId }), reviews.check({ userId })]);
+    expect(checks.filter((c) => c.bonusGranted)).toHaveLength(1);
+    expect(checks.every((c) => c.found)).toBe(true);
+    expect(await reviews.check({ userId })).toEqual({ found: true, bonusGranted: false, balance: 20 });
+    expect((await app.get(UsersService).getById(userId)).reviewedAt).toBeInstanceOf(Date);
     expect(await verifyLedger(db)).toBeUndefined();
   });
 });

@@ -3,6 +3,10 @@ export * from './growth.module';
 export * from './application/onboarding.service';
 export * from './application/daily-bonus.service';
 export * from './application/growth-clock';
+export * from './application/referrals.service';
+export * from './application/reviews.service';
+export * from './application/subscriptions.service';
+export type { ReferralRecord } from './infrastructure/referrals.repository';
 /** Operator-tunable values (system_settings) and their defaults. */
 export * from './domain/growth.settings';
 export * from './domain/growth.errors';
