@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { AppConfig, CoreModule } from '@genbot/core';
 import { GenerationsJobsModule } from '@genbot/generations';
+import { GrowthJobsModule } from '@genbot/growth';
 import { LedgerJobsModule } from '@genbot/ledger';
 import { PaymentsJobsModule } from '@genbot/payments';
 
@@ -11,6 +12,9 @@ import { PaymentsJobsModule } from '@genbot/payments';
 @Module({})
 export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
-    return { module: WorkerModule, imports: [CoreModule.forRoot(config, 'worker'), LedgerJobsModule, GenerationsJobsModule, PaymentsJobsModule] };
+    return {
+      module: WorkerModule,
+      imports: [CoreModule.forRoot(config, 'worker'), LedgerJobsModule, GenerationsJobsModule, PaymentsJobsModule, GrowthJobsModule],
+    };
   }
 }

@@ -1,3 +1,4 @@
+import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { SettingDefaultsRegistry } from '@genbot/core';
 import { LedgerModule } from '@genbot/ledger';
@@ -5,14 +6,17 @@ import { TelegramModule } from '@genbot/telegram';
 import { UsersModule } from '@genbot/users';
 import { DailyBonusService } from './application/daily-bonus.service';
 import { GrowthClock } from './application/growth-clock';
+import { LotteriesService } from './application/lotteries.service';
 import { OnboardingService } from './application/onboarding.service';
 import { ReferralsService } from './application/referrals.service';
 import { ReviewsService } from './application/reviews.service';
 import { SubscriptionsService } from './application/subscriptions.service';
 import { GROWTH_SETTING_DEFAULTS } from './domain/growth.settings';
 import { DailyBonusRepository } from './infrastructure/daily-bonus.repository';
+import { LotteriesRepository } from './infrastructure/lotteries.repository';
 import { ReferralsRepository } from './infrastructure/referrals.repository';
 import { ReviewsRepository } from './infrastructure/reviews.repository';
+import { GROWTH_QUEUE, LotteryDrawProcessor, LotteryDrawScheduler } from './jobs/lottery-draw.processor';
 
 @Module({
   imports: [UsersModule, LedgerModule, TelegramModule],
@@ -26,11 +30,20 @@ import { ReviewsRepository } from './infrastructure/reviews.repository';
     ReviewsRepository,
     ReviewsService,
     SubscriptionsService,
+    LotteriesRepository,
+    LotteriesService,
   ],
-  exports: [OnboardingService, DailyBonusService, ReferralsService, ReviewsService, SubscriptionsService],
+  exports: [OnboardingService, DailyBonusService, ReferralsService, ReviewsService, SubscriptionsService, LotteriesService],
 })
 export class GrowthModule {
   constructor(settings: SettingDefaultsRegistry) {
     settings.add(GROWTH_SETTING_DEFAULTS);
   }
 }
+
+/** Growth's processors (the lottery draw); imported only by the worker (and the all-in-one process). */
+@Module({
+  imports: [GrowthModule, BullModule.registerQueue({ name: GROWTH_QUEUE })],
+  providers: [LotteryDrawProcessor, LotteryDrawScheduler],
+})
+export class GrowthJobsModule {}

@@ -6,6 +6,10 @@ export * from './application/growth-clock';
 export * from './application/referrals.service';
 export * from './application/reviews.service';
 export * from './application/subscriptions.service';
+export * from './application/lotteries.service';
+export * from './domain/lottery';
+export type { LotteryEntry } from './infrastructure/lotteries.repository';
+export * from './jobs/lottery-draw.processor';
 export type { ReferralRecord } from './infrastructure/referrals.repository';
 /** Operator-tunable values (system_settings) and their defaults. */
 export * from './domain/growth.settings';
