@@ -14,6 +14,7 @@ import { CatalogController } from './http/generations/catalog.controller';
 import { MiniAppGenerationsController } from './http/generations/miniapp-generations.controller';
 import { ChannelReviewsController } from './http/growth/channel-reviews.controller';
 import { DailyBonusController } from './http/growth/daily-bonus.controller';
+import { LotteriesController } from './http/growth/lotteries.controller';
 import { ReferralsController } from './http/growth/referrals.controller';
 import { FilesController } from './http/files/files.controller';
 import { JobsController } from './http/jobs/jobs.controller';
@@ -57,6 +58,7 @@ export class PublicApiModule {
         DailyBonusController,
         ReferralsController,
         ChannelReviewsController,
+        LotteriesController,
       ],
       providers: [AuthGuard],
     };
