@@ -25,7 +25,15 @@ describe('bot: growth (daily bonus, reviews)', () => {
     );
     http = request(app.getHttpServer());
     db = app.get(DataSource);
-    await app.get(SettingsService).set({ daily_bonus_schedule: [3, 6, 9], welcome_bonus_credits: 0, review_chat_id: REVIEW_CHAT, review_bonus_credits: 20 });
+    await app.get(SettingsService).set({
+      daily_bonus_schedule: [3, 6, 9],
+      welcome_bonus_credits: 0,
+      review_chat_id: REVIEW_CHAT,
+      review_bonus_credits: 20,
+      // The same as public-api's growth e2e sets: suites running side by side share system_settings.
+      subscription_channels: ['@GenbotNews', '-1009990101'],
+      subscription_bonus_credits: 10,
+    });
   });
   afterAll(async () => {
     await app.close();
@@ -50,8 +58,15 @@ describe('bot: growth (daily bonus, reviews)', () => {
     await deliver(messageUpdate(user, '/bonus'));
     expect(lastText(user.id)).toBe(
       '🎁 Ежедневный бонус: +3 кредита\n🔥 Серия: 1 день подряд\nЗавтра: +6 кредитов; пропущенный день начинает серию заново.\n\n' +
-        '• Приглашайте друзей (/invite): вы получаете 10% кредитов с каждой их покупки.',
+        '• Приглашайте друзей (/invite): вы получаете 10% кредитов с каждой их покупки.\n\n' +
+        '📢 Подпишитесь на наш канал и получите +10 кредитов (один раз за канал), затем нажмите кнопку.',
     );
+    const keyboard = (telegram.sentTo(user.id).at(-1)!.params.reply_markup as { inline_keyboard: { text: string; url?: string; callback_data?: string }[][] })
+      .inline_keyboard;
+    expect(keyboard).toEqual([
+      [{ text: '📢 @genbotnews', url: 'https://t.me/genbotnews' }],
+      [{ text: '✅ Я подписался: проверить', callback_data: 'growth:channels' }],
+    ]);
     await deliver(messageUpdate(user, '/bonus'));
     expect(lastText(user.id)).toMatch(
       /^⏳ Сегодняшний бонус уже получен\.\n🔥 Серия: 1 день подряд\nСледующий бонус \(\+6 кредитов\) через (\d+ ч )?\d+ мин\./,
@@ -92,5 +107,23 @@ describe('bot: growth (daily bonus, reviews)', () => {
     expect(await reviews.check({ userId })).toEqual({ found: true, bonusGranted: false, balance: 20 });
     expect((await app.get(UsersService).getById(userId)).reviewedAt).toBeInstanceOf(Date);
     expect(await verifyLedger(db)).toBeUndefined();
+  });
+
+  it('the channel button checks each channel through getChatMember and pays a member once', async () => {
+    const user = { id: uniqueTelegramId(), language_code: 'en' };
+    telegram.setChatMember('@genbotnews', user.id, { status: 'member' });
+    telegram.setChatMember('-1009990101', user.id, { status: 'left' });
+    await deliver(callbackUpdate(user, 'growth:channels'));
+    expect(lastText(user.id)).toBe('✅ @genbotnews: +10 credits\n❌ -1009990101: you have not joined yet');
+    telegram.setChatMember('-1009990101', user.id, { status: 'creator' });
+    await deliver(callbackUpdate(user, 'growth:channels'));
+    expect(lastText(user.id)).toBe('✔️ @genbotnews: bonus already received\n✅ -1009990101: +10 credits');
+    // Left and came back: nothing new.
+    telegram.setChatMember('@genbotnews', user.id, { status: 'left' });
+    await deliver(callbackUpdate(user, 'growth:channels'));
+    telegram.setChatMember('@genbotnews', user.id, { status: 'member' });
+    await deliver(callbackUpdate(user, 'growth:channels'));
+    expect(lastText(user.id)).toBe('✔️ @genbotnews: bonus already received\n✔️ -1009990101: bonus already received');
+    expect((await app.get(LedgerService).balance(await userIdOf(user.id))).balance).toBe(20);
   });
 });
