@@ -14,6 +14,7 @@ import { GenerationsActiveIndex1764001400000 } from './1764001400000-generations
 import { VoiceCommandLogs1764001500000 } from './1764001500000-voice-command-logs';
 import { BotAdminReportIndexes1764001700000 } from './1764001700000-bot-admin-report-indexes';
 import { Growth1764002100000 } from './1764002100000-growth';
+import { DiscountOffers1764002100100 } from './1764002100100-discount-offers';
 
 export const MIGRATIONS = [
   Users1764000000000,
@@ -30,4 +31,5 @@ export const MIGRATIONS = [
   VoiceCommandLogs1764001500000,
   BotAdminReportIndexes1764001700000,
   Growth1764002100000,
+  DiscountOffers1764002100100,
 ];

@@ -9,7 +9,10 @@ export * from './application/subscriptions.service';
 export * from './application/lotteries.service';
 export * from './domain/lottery';
 export type { LotteryEntry } from './infrastructure/lotteries.repository';
-export * from './jobs/lottery-draw.processor';
+export * from './application/discount-offers.service';
+export * from './application/ad-sources.service';
+export type { DiscountOffer } from './infrastructure/discount-offers.repository';
+export * from './jobs/growth.processor';
 export type { ReferralRecord } from './infrastructure/referrals.repository';
 /** Operator-tunable values (system_settings) and their defaults. */
 export * from './domain/growth.settings';

@@ -16,3 +16,5 @@ export const invalidSocialLinks = (links: string[]) =>
     fields: links.map((link) => ({ field: 'socialLinks', value: link })),
   });
 export const invalidLottery = (message: string, details?: Record<string, unknown>) => new DomainError('GROWTH_INVALID_LOTTERY', message, details);
+export const invalidDayRange = (details: Record<string, unknown>) =>
+  new DomainError('GROWTH_INVALID_RANGE', 'from and to must be days (YYYY-MM-DD), from ≤ to, at most a year apart', details);
