@@ -153,10 +153,13 @@ describe('public-api: growth (daily bonus, referrals, channel and review bonuses
       expect((await service().get(`users/${user.id}/balance`).expect(200)).body.balanceTokens).toBe(0);
     });
 
-    it('answers 503 when Telegram cannot answer for the channel', async () => {
+    it('answers 503 when Telegram cannot answer for the channel (unknown chat, bot not in it), granting nothing', async () => {
       const user = await register();
       telegram.failNext('getChatMember', { kind: 'error', code: 400, description: 'Bad Request: chat not found' });
       expect((await check(user, '@genbotnews').expect(503)).body.code).toBe('GROWTH_CHANNEL_UNAVAILABLE');
+      telegram.failNext('getChatMember', { kind: 'error', code: 403, description: 'Forbidden: bot is not a member of the channel chat' });
+      expect((await check(user, '@genbotnews').expect(503)).body.code).toBe('GROWTH_CHANNEL_UNAVAILABLE');
+      expect((await service().get(`users/${user.id}/balance`).expect(200)).body.balanceTokens).toBe(0);
     });
   });
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DomainError, SettingsService } from '@genbot/core';
+import { SettingsService } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
 import { TelegramSender } from '@genbot/telegram';
 import { UsersService } from '@genbot/users';
@@ -40,8 +40,9 @@ export class SubscriptionsService {
     const channel = normalizeChannel(input.channel);
     if (!channel || !(await this.channels()).includes(channel)) throw channelNotOffered(input.channel);
 
-    const member = await this.telegram.chatMember(channel, user.telegramId).catch((error: unknown) => {
-      if (error instanceof DomainError) throw error;
+    // Whatever Telegram says besides an answer (a 403 when the bot is not in the channel, a 429, a
+    // 400 for an unknown chat) means we cannot tell, not that the user is out.
+    const member = await this.telegram.chatMember(channel, user.telegramId).catch(() => {
       throw channelUnavailable(channel);
     });
     if (!member) throw channelUnavailable(channel);
