@@ -57,6 +57,8 @@ describe('public-api: growth (daily bonus, referrals, channel and review bonuses
         details: { streak: 1, nextClaimAt: granted[0].body.nextClaimAt },
       });
       expect(await balanceOf(user.id)).toBe(3);
+      const status = await http.get('/api/v1/bonus/daily').set('X-Telegram-Init-Data', user.initData).expect(200);
+      expect(status.body).toEqual({ claimedToday: true, streak: 1, nextClaimAt: granted[0].body.nextClaimAt, nextCredits: 6 });
     });
 
     it('refuses an unknown time zone with 400 and a caller without initData with 401', async () => {
@@ -172,6 +174,8 @@ describe('public-api: growth (daily bonus, referrals, channel and review bonuses
       await app.get(ReviewsService).record(user.id, -1009990201, 77);
       const wrongLink = await service().post('reviews/check', { userId: user.id, messageLink: 'https://t.me/genbot_reviews/78' }).expect(200);
       expect(wrongLink.body).toEqual({ found: false, bonusGranted: false, balanceTokens: 0 });
+      const otherChat = await service().post('reviews/check', { userId: user.id, messageLink: 'https://t.me/c/9990299/77' }).expect(200);
+      expect(otherChat.body).toEqual({ found: false, bonusGranted: false, balanceTokens: 0 });
       const first = await service().post('reviews/check', { userId: user.id, messageLink: 'https://t.me/c/9990201/77' }).expect(200);
       expect(first.body).toEqual({ found: true, bonusGranted: true, balanceTokens: 20 });
       expect((await service().post('reviews/check', { userId: user.id }).expect(200)).body).toEqual({ found: true, bonusGranted: false, balanceTokens: 20 });

@@ -32,6 +32,12 @@ export class ReviewsService {
     return configured === String(chat.id) || (chat.username !== undefined && configured === normalizeChannel(chat.username));
   }
 
+  /** A link's chat (`@name` or `-100…` id) names the review chat, or is an id the recorded rows will be matched against. */
+  private async linksReviewChat(chat: string): Promise<boolean> {
+    if (!chat.startsWith('@')) return true;
+    return normalizeChannel(String((await this.settings.get('review_chat_id')) ?? '')) === chat;
+  }
+
   /** The bot's record of a message in the review chat; true when new. */
   record(userId: string, chatId: number | string, messageId: number): Promise<boolean> {
     return this.repository.record(userId, String(chatId), messageId);
@@ -39,9 +45,13 @@ export class ReviewsService {
 
   async check(input: { userId: string; messageLink?: string }): Promise<ReviewCheck> {
     const user = await this.users.getById(input.userId);
-    // A link narrows the search to that message; a link we cannot read finds nothing rather than any review.
+    // A link narrows the search to that message in the review chat; a link we cannot read, or to
+    // another chat, finds nothing rather than any review.
     const linked = input.messageLink !== undefined ? parseMessageLink(input.messageLink) : undefined;
-    const review = input.messageLink !== undefined && !linked ? undefined : await this.repository.find(user.id, linked?.messageId);
+    const usable = input.messageLink === undefined || (linked !== undefined && (await this.linksReviewChat(linked.chat)));
+    const review = usable
+      ? await this.repository.find(user.id, linked && { messageId: linked.messageId, chatId: linked.chat.startsWith('@') ? undefined : linked.chat })
+      : undefined;
     let bonusGranted = false;
     if (review) {
       if (user.reviewedAt === null) await this.users.markReviewed(user.id);

@@ -16,11 +16,13 @@ export class ReviewsRepository {
     return rows.length === 1;
   }
 
-  /** The user's first review, or the one with `messageId` when given. */
-  async find(userId: string, messageId?: number): Promise<{ id: string; messageId: number } | undefined> {
+  /** The user's first review, or the one with that message id (in that chat, when given). */
+  async find(userId: string, message?: { messageId: number; chatId?: string }): Promise<{ id: string; messageId: number } | undefined> {
     const rows: { id: string; message_id: string }[] = await this.dataSource.query(
-      `SELECT id, message_id FROM reviews WHERE user_id = $1 AND ($2::bigint IS NULL OR message_id = $2) ORDER BY created_at LIMIT 1`,
-      [userId, messageId ?? null],
+      `SELECT id, message_id FROM reviews
+        WHERE user_id = $1 AND ($2::bigint IS NULL OR message_id = $2) AND ($3::bigint IS NULL OR chat_id = $3)
+        ORDER BY created_at LIMIT 1`,
+      [userId, message?.messageId ?? null, message?.chatId ?? null],
     );
     return rows[0] && { id: rows[0].id, messageId: Number(rows[0].message_id) };
   }

@@ -1,9 +1,9 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { Principal } from '@genbot/core';
 import { DailyBonusService } from '@genbot/growth';
 import { Auth, CurrentPrincipal, requireCallerUser } from '../../auth/auth.guard';
-import { ClaimDailyBonusDto, DailyBonusClaimDto } from './dto/daily-bonus.dto';
+import { ClaimDailyBonusDto, DailyBonusClaimDto, DailyBonusStatusDto } from './dto/daily-bonus.dto';
 
 /** Seed 003's daily bonus in the Mini App (DESIGN.md's contract); the bot's Bonus button claims the same. */
 @ApiTags('Mini App')
@@ -11,6 +11,13 @@ import { ClaimDailyBonusDto, DailyBonusClaimDto } from './dto/daily-bonus.dto';
 @Controller('api/v1/bonus/daily')
 export class DailyBonusController {
   constructor(private readonly dailyBonus: DailyBonusService) {}
+
+  @Get()
+  @ApiOperation({ summary: "Today's state: claimed or not, the streak, and what the next claim grants" })
+  @ApiOkResponse({ type: DailyBonusStatusDto })
+  async status(@CurrentPrincipal() principal: Principal): Promise<DailyBonusStatusDto> {
+    return DailyBonusStatusDto.from(await this.dailyBonus.status(requireCallerUser(principal).id));
+  }
 
   @Post('claim')
   @HttpCode(200)

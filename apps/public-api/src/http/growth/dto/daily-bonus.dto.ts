@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, Length } from 'class-validator';
-import type { DailyBonusClaim } from '@genbot/growth';
+import type { DailyBonusClaim, DailyBonusStatus } from '@genbot/growth';
 
 export class ClaimDailyBonusDto {
   @ApiPropertyOptional({
@@ -25,5 +25,22 @@ export class DailyBonusClaimDto {
 
   static from(claim: DailyBonusClaim): DailyBonusClaimDto {
     return { granted: claim.granted, streak: claim.streak, nextClaimAt: claim.nextClaimAt.toISOString() };
+  }
+}
+
+export class DailyBonusStatusDto {
+  @ApiProperty() claimedToday: boolean;
+
+  @ApiProperty({ example: 2, description: 'The streak still alive (claimed today or yesterday), else 0' })
+  streak: number;
+
+  @ApiProperty({ example: '2026-03-11T19:00:00.000Z', description: 'When a claim opens (now, when not claimed today)' })
+  nextClaimAt: string;
+
+  @ApiProperty({ example: 10, description: 'What the next claim grants' })
+  nextCredits: number;
+
+  static from(status: DailyBonusStatus): DailyBonusStatusDto {
+    return { claimedToday: status.claimedToday, streak: status.streak, nextClaimAt: status.nextClaimAt.toISOString(), nextCredits: status.nextCredits };
   }
 }
