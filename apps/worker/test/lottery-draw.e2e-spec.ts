@@ -45,7 +45,7 @@ describe('worker: lottery draw', () => {
     };
     const lottery = await app.get(LotteriesService).create({
       title: 'Ramadan',
-      startDate: new Date(Date.now() - 60_000),
+      startDate: new Date(Date.now() - 3_600_000),
       endDate: new Date(Date.now() + 3_600_000),
       prizes: [{ place: 1, credits: 77 }],
     });
