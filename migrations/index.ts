@@ -18,6 +18,8 @@ import { TalkingHeadVideo1764001600200 } from './1764001600200-talking-head-vide
 import { BotAdminReportIndexes1764001700000 } from './1764001700000-bot-admin-report-indexes';
 import { SessionsAdminsAudit1764001900000 } from './1764001900000-sessions-admins-audit';
 import { Broadcasts1764002000000 } from './1764002000000-broadcasts';
+import { Growth1764002100000 } from './1764002100000-growth';
+import { DiscountOffers1764002100100 } from './1764002100100-discount-offers';
 import { AdminReportIndexes1764002200000 } from './1764002200000-admin-report-indexes';
 
 export const MIGRATIONS = [
@@ -39,5 +41,7 @@ export const MIGRATIONS = [
   BotAdminReportIndexes1764001700000,
   SessionsAdminsAudit1764001900000,
   Broadcasts1764002000000,
+  Growth1764002100000,
+  DiscountOffers1764002100100,
   AdminReportIndexes1764002200000,
 ];

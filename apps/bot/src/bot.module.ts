@@ -23,6 +23,7 @@ import { WebhookRoute } from './http/webhook.route';
 import { MainMenu } from './menu/main-menu';
 import { BuyHandler } from './payments/buy.handler';
 import { InviteHandler } from './growth/invite.handler';
+import { ReviewChatHandler } from './growth/review-chat.handler';
 import { TelegramFailuresMiddleware } from './telegram/telegram-failures.middleware';
 import { BotLifecycleService } from './telegram/bot-lifecycle.service';
 import { UserContextMiddleware } from './telegram/user-context.middleware';
@@ -87,6 +88,7 @@ export class BotModule {
         AdminRateLimit,
         VideoWizardViews,
         VideoWizardHandler,
+        ReviewChatHandler,
         // Last of the handlers: it answers what none of them took (see its comment).
         FallbackHandler,
         BotLifecycleService,

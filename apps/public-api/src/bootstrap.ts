@@ -2,6 +2,7 @@ import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { AUTH_ERROR_STATUSES } from '@genbot/auth';
 import { AppConfig, createHttpApp } from '@genbot/core';
 import { GENERATIONS_ERROR_STATUSES } from '@genbot/generations';
+import { GROWTH_ERROR_STATUSES } from '@genbot/growth';
 import { LEDGER_ERROR_STATUSES } from '@genbot/ledger';
 import { PAYMENTS_ERROR_STATUSES } from '@genbot/payments';
 import { STORAGE_ERROR_STATUSES } from '@genbot/storage';
@@ -23,6 +24,7 @@ export function bootstrapPublicApi(config: AppConfig, options: { port?: number }
       STORAGE_ERROR_STATUSES,
       PAYMENTS_ERROR_STATUSES,
       TARIFFS_ERROR_STATUSES,
+      GROWTH_ERROR_STATUSES,
       PUBLIC_API_ERROR_STATUSES,
       AUTH_ERROR_STATUSES,
     ],

@@ -15,6 +15,10 @@ import { BalanceController } from './http/credits/balance.controller';
 import { CreditsController } from './http/credits/credits.controller';
 import { CatalogController } from './http/generations/catalog.controller';
 import { MiniAppGenerationsController } from './http/generations/miniapp-generations.controller';
+import { ChannelReviewsController } from './http/growth/channel-reviews.controller';
+import { DailyBonusController } from './http/growth/daily-bonus.controller';
+import { LotteriesController } from './http/growth/lotteries.controller';
+import { ReferralsController } from './http/growth/referrals.controller';
 import { FilesController } from './http/files/files.controller';
 import { JobsController } from './http/jobs/jobs.controller';
 import { SystemController } from './http/system/system.controller';
@@ -56,6 +60,10 @@ export class PublicApiModule {
         PaymentWebhooksController,
         CompatPaymentsController,
         UserAuthController,
+        DailyBonusController,
+        ReferralsController,
+        ChannelReviewsController,
+        LotteriesController,
       ],
       providers: [AuthGuard, UserSessionsService],
     };

@@ -3,6 +3,7 @@ import { AdminJobsModule } from '@genbot/admin';
 import { AppConfig, CoreModule } from '@genbot/core';
 import { BroadcastsJobsModule } from '@genbot/broadcasts';
 import { GenerationsJobsModule } from '@genbot/generations';
+import { GrowthJobsModule } from '@genbot/growth';
 import { LedgerJobsModule } from '@genbot/ledger';
 import { PaymentsJobsModule } from '@genbot/payments';
 
@@ -15,7 +16,15 @@ export class WorkerModule {
   static register(config: AppConfig): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [CoreModule.forRoot(config, 'worker'), LedgerJobsModule, GenerationsJobsModule, PaymentsJobsModule, AdminJobsModule, BroadcastsJobsModule],
+      imports: [
+        CoreModule.forRoot(config, 'worker'),
+        LedgerJobsModule,
+        GenerationsJobsModule,
+        PaymentsJobsModule,
+        AdminJobsModule,
+        BroadcastsJobsModule,
+        GrowthJobsModule,
+      ],
     };
   }
 }

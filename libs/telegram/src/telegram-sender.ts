@@ -180,6 +180,22 @@ export class TelegramSender {
     );
   }
 
+  /**
+   * A user's membership of a chat (getChatMember): its status and, for `restricted`, whether they are
+   * still in it. Telegram's 400 for a user it cannot find there reads as `left`; undefined without a
+   * bot token.
+   */
+  async chatMember(chatId: string, userId: string): Promise<{ status: string; isMember?: boolean } | undefined> {
+    try {
+      const member = await this.call((telegram) => telegram.getChatMember(chatId, Number(userId)));
+      return member && { status: member.status, ...('is_member' in member ? { isMember: member.is_member } : {}) };
+    } catch (error) {
+      if (error instanceof TelegramError && error.code === 400 && /user not found|participant_id_invalid|member not found/i.test(error.description))
+        return { status: 'left' };
+      throw error;
+    }
+  }
+
   private async call<T>(send: (telegram: Telegram) => Promise<T>): Promise<T | undefined> {
     if (!this.telegram) return undefined;
     try {

@@ -10,12 +10,10 @@ export interface DayReport {
   payments: { currency: string; count: number; amountMinor: number; credits: number }[];
 }
 
-/** Operator settings of the daily report: when it is sent, in whose clock. */
+/** Operator settings of the daily report: when it is sent (in the platform's `timezone` setting). */
 export const ADMIN_SETTING_DEFAULTS = {
   /** Local `HH:MM` at which every admin gets the previous day's report. */
   admin_report_time: '09:00',
-  /** IANA time zone of admin_report_time (and of users without their own). */
-  timezone: 'UTC',
 };
 
 /** Stars have no minor unit; kopecks and cents are hundredths. */

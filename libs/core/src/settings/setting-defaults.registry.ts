@@ -4,6 +4,15 @@ import { isDeepStrictEqual } from 'node:util';
 /** A lib's operator-tunable values and their defaults (`GENERATIONS_SETTING_DEFAULTS` …). */
 export type SettingDefaults = Readonly<Record<string, unknown>>;
 
+/**
+ * Settings of the platform rather than of one lib: every lib that counts local days (the daily
+ * bonus, the admins' daily report, ad-source stats) reads the one operator time zone.
+ */
+export const PLATFORM_SETTING_DEFAULTS = {
+  /** IANA time zone of the business: local days, report times, users who told us none. */
+  timezone: 'UTC',
+} as const;
+
 /** Thrown at boot when two libs give one setting different defaults, and on reading a key no lib declared. */
 export class SettingsError extends Error {}
 
@@ -15,6 +24,10 @@ export class SettingsError extends Error {}
 @Injectable()
 export class SettingDefaultsRegistry {
   private readonly defaults = new Map<string, unknown>();
+
+  constructor() {
+    this.add(PLATFORM_SETTING_DEFAULTS);
+  }
 
   /** Adds a lib's defaults. The same key twice must carry the same default. */
   add(defaults: SettingDefaults): void {

@@ -140,6 +140,11 @@ export class UsersService {
     return this.users.search(query, offset, limit);
   }
 
+  /** Seed 001's `hasLeftReview` becomes true, once. */
+  async markReviewed(id: string): Promise<User> {
+    return this.updated(id, await this.users.markReviewed(id));
+  }
+
   /** Whether the user has blocked the bot; sends to a blocked user are pointless until they return. */
   async setBlocked(by: { id: string } | { telegramId: string }, blocked: boolean): Promise<void> {
     const telegramId = await this.users.setBlocked(by, blocked);

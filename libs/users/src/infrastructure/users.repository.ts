@@ -128,6 +128,15 @@ export class UsersRepository {
     return rows[0][0] ? toUser(rows[0][0]) : undefined;
   }
 
+  /** Records the user's accepted review once; a later call keeps the first time. */
+  async markReviewed(id: string): Promise<User | undefined> {
+    const [rows]: [Row[], number] = await this.dataSource.query(
+      `UPDATE users SET reviewed_at = COALESCE(reviewed_at, now()), updated_at = now() WHERE id = $1 RETURNING ${COLUMNS}`,
+      [id],
+    );
+    return rows[0] ? toUser(rows[0]) : undefined;
+  }
+
   /** Telegram tells us (my_chat_member, or a 403 on send) when a user blocks or unblocks the bot. */
   /** Returns the Telegram id of the user changed, if any (their cached copy goes stale). */
   async setBlocked(by: { id: string } | { telegramId: string }, blocked: boolean): Promise<string | undefined> {
