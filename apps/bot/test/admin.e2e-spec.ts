@@ -1,6 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import Redis from 'ioredis';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { REDIS } from '@genbot/core';
 import { LedgerService, verifyLedger } from '@genbot/ledger';
@@ -9,13 +8,12 @@ import { UsersService } from '@genbot/users';
 import { FakeTelegramApi, TEST_WEBHOOK_SECRET, callbackUpdate, messageUpdate, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { AdminRateLimit } from '../src/admin/admin-rate-limit';
 import { bootstrapBot } from '../src/bootstrap';
-import { handled, uniqueBotToken } from './queued-updates';
+import { uniqueBotToken, webhookDelivery } from './queued-updates';
 
 describe('bot: admin commands in the chat (seed 000)', () => {
   const admin = { id: uniqueTelegramId(), language_code: 'en' };
   let telegram: FakeTelegramApi;
   let app: NestFastifyApplication;
-  let http: ReturnType<typeof request>;
   let db: DataSource;
 
   beforeAll(async () => {
@@ -30,7 +28,6 @@ describe('bot: admin commands in the chat (seed 000)', () => {
       }),
       { port: 0 },
     );
-    http = request(app.getHttpServer());
     db = app.get(DataSource);
   });
   afterAll(async () => {
@@ -38,10 +35,7 @@ describe('bot: admin commands in the chat (seed 000)', () => {
     await telegram.close();
   });
 
-  const deliver = async (update: { update_id: number }) => {
-    await http.post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', TEST_WEBHOOK_SECRET).send(update).expect(200);
-    await handled(app, update.update_id);
-  };
+  const deliver = webhookDelivery(() => app);
   const lastText = (chatId: number) =>
     String(
       telegram

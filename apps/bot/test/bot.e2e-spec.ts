@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { FakeTelegramApi, TEST_WEBHOOK_SECRET, callbackUpdate, messageUpdate, myChatMemberUpdate, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { LedgerService } from '@genbot/ledger';
 import { bootstrapBot } from '../src/bootstrap';
-import { handled, uniqueBotToken } from './queued-updates';
+import { botWebhookEnv, handled, uniqueBotToken } from './queued-updates';
 
 describe('bot: webhook, /start, /help, /language', () => {
   let telegram: FakeTelegramApi;
@@ -16,11 +16,7 @@ describe('bot: webhook, /start, /help, /language', () => {
     telegram = await FakeTelegramApi.start({ token: uniqueBotToken() });
     app = await bootstrapBot(
       testConfig({
-        BOT_TOKEN: telegram.token,
-        BOT_USERNAME: telegram.botUsername,
-        TELEGRAM_API_ROOT: telegram.apiRoot,
-        TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-        BOT_MODE: 'webhook',
+        ...botWebhookEnv(telegram),
         BOT_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
         MINI_APP_URL: 'https://app.example.com',
       }),

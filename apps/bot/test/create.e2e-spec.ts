@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SettingsService } from '@genbot/core';
 import { GenerationsService } from '@genbot/generations';
@@ -13,7 +12,6 @@ import {
   FakeTelegramApi,
   FakeWavespeed,
   RecordedCall,
-  TEST_WEBHOOK_SECRET,
   callbackUpdate,
   eventually,
   freePort,
@@ -24,7 +22,7 @@ import {
 } from '@genbot/testing';
 import { bootstrapWorker } from '../../worker/src/bootstrap';
 import { bootstrapBot } from '../src/bootstrap';
-import { handled, uniqueBotToken } from './queued-updates';
+import { botWebhookEnv, uniqueBotToken, webhookDelivery } from './queued-updates';
 
 type Button = { text: string; callback_data?: string };
 
@@ -35,7 +33,6 @@ describe('bot: /create, /tools and a drawing photo', () => {
   let gemini: FakeGemini;
   let bot: NestFastifyApplication;
   let worker: NestFastifyApplication;
-  let http: ReturnType<typeof request>;
   let ledger: LedgerService;
   let db: DataSource;
   let dataDir: string;
@@ -47,11 +44,7 @@ describe('bot: /create, /tools and a drawing photo', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'genbot-bot-create-'));
     const port = await freePort();
     const config = testConfig({
-      BOT_TOKEN: telegram.token,
-      BOT_USERNAME: telegram.botUsername,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      BOT_MODE: 'webhook',
+      ...botWebhookEnv(telegram),
       BOT_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
       WAVESPEED_API_KEY: wavespeed.apiKey,
       WAVESPEED_BASE_URL: wavespeed.baseUrl,
@@ -64,7 +57,6 @@ describe('bot: /create, /tools and a drawing photo', () => {
     });
     bot = await bootstrapBot(config, { port: 0 });
     worker = await bootstrapWorker(config, { port: 0 });
-    http = request(bot.getHttpServer());
     ledger = bot.get(LedgerService);
     db = bot.get(DataSource);
   });
@@ -77,10 +69,7 @@ describe('bot: /create, /tools and a drawing photo', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const deliver = async (update: { update_id: number }) => {
-    await http.post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', TEST_WEBHOOK_SECRET).send(update).expect(200);
-    await handled(bot, update.update_id);
-  };
+  const deliver = webhookDelivery(() => bot);
   /** The messages the chat shows now: sent ones, with their latest edit applied. */
   const screen = (chatId: number) => {
     const shown = new Map<number, { text: string; buttons: Button[] }>();

@@ -1,8 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
-import { FakeTelegramApi, TEST_WEBHOOK_SECRET, callbackUpdate, messageUpdate, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { FakeTelegramApi, callbackUpdate, messageUpdate, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { bootstrapBot } from '../src/bootstrap';
-import { handled, uniqueBotToken } from './queued-updates';
+import { botWebhookEnv, uniqueBotToken, webhookDelivery } from './queued-updates';
 
 type Button = { text: string; callback_data?: string };
 
@@ -12,11 +11,7 @@ describe('bot: a flow across a restart', () => {
   let bot: NestFastifyApplication;
   const config = () =>
     testConfig({
-      BOT_TOKEN: telegram.token,
-      BOT_USERNAME: telegram.botUsername,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      BOT_MODE: 'webhook',
+      ...botWebhookEnv(telegram),
       BOT_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
     });
 
@@ -29,10 +24,7 @@ describe('bot: a flow across a restart', () => {
     await telegram.close();
   });
 
-  const deliver = async (update: { update_id: number }) => {
-    await request(bot.getHttpServer()).post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', TEST_WEBHOOK_SECRET).send(update).expect(200);
-    await handled(bot, update.update_id);
-  };
+  const deliver = webhookDelivery(() => bot);
   const sent = (chatId: number) => telegram.sentTo(chatId).filter((c) => c.method === 'sendMessage' || c.method === 'editMessageText');
   const buttonsOf = (call: { params: Record<string, unknown> }) =>
     ((call.params.reply_markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard ?? []).flat();

@@ -1,5 +1,4 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SettingsService } from '@genbot/core';
 import { ReviewsService } from '@genbot/growth';
@@ -7,14 +6,13 @@ import { LedgerService, verifyLedger } from '@genbot/ledger';
 import { UsersService } from '@genbot/users';
 import { FakeTelegramApi, TEST_WEBHOOK_SECRET, callbackUpdate, messageUpdate, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { bootstrapBot } from '../src/bootstrap';
-import { handled, uniqueBotToken } from './queued-updates';
+import { uniqueBotToken, webhookDelivery } from './queued-updates';
 
 const REVIEW_CHAT = -1009990001;
 
 describe('bot: growth (daily bonus, reviews)', () => {
   let telegram: FakeTelegramApi;
   let app: NestFastifyApplication;
-  let http: ReturnType<typeof request>;
   let db: DataSource;
 
   beforeAll(async () => {
@@ -23,7 +21,6 @@ describe('bot: growth (daily bonus, reviews)', () => {
       testConfig({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET, BOT_MODE: 'webhook' }),
       { port: 0 },
     );
-    http = request(app.getHttpServer());
     db = app.get(DataSource);
     await app.get(SettingsService).set({
       daily_bonus_schedule: [3, 6, 9],
@@ -40,10 +37,7 @@ describe('bot: growth (daily bonus, reviews)', () => {
     await telegram.close();
   });
 
-  const deliver = async (update: { update_id: number }) => {
-    await http.post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', TEST_WEBHOOK_SECRET).send(update).expect(200);
-    await handled(app, update.update_id);
-  };
+  const deliver = webhookDelivery(() => app);
   const lastText = (chatId: number) =>
     String(
       telegram

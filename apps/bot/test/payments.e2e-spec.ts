@@ -1,20 +1,10 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomUUID } from 'node:crypto';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { verifyLedger } from '@genbot/ledger';
-import {
-  FakeTelegramApi,
-  TEST_WEBHOOK_SECRET,
-  callbackUpdate,
-  messageUpdate,
-  preCheckoutUpdate,
-  successfulPaymentUpdate,
-  testConfig,
-  uniqueTelegramId,
-} from '@genbot/testing';
+import { FakeTelegramApi, callbackUpdate, messageUpdate, preCheckoutUpdate, successfulPaymentUpdate, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { bootstrapBot } from '../src/bootstrap';
-import { handled, uniqueBotToken } from './queued-updates';
+import { botWebhookEnv, uniqueBotToken, webhookDelivery } from './queued-updates';
 
 type Button = { text: string; callback_data?: string };
 const buttonsOf = (call: { params: Record<string, unknown> }) => (call.params.reply_markup as { inline_keyboard: Button[][] }).inline_keyboard.flat();
@@ -22,22 +12,16 @@ const buttonsOf = (call: { params: Record<string, unknown> }) => (call.params.re
 describe('bot: buying credits with Telegram Stars, /invite, /bonus', () => {
   let telegram: FakeTelegramApi;
   let app: NestFastifyApplication;
-  let http: ReturnType<typeof request>;
   let db: DataSource;
 
   beforeAll(async () => {
     telegram = await FakeTelegramApi.start({ token: uniqueBotToken() });
     app = await bootstrapBot(
       testConfig({
-        BOT_TOKEN: telegram.token,
-        BOT_USERNAME: 'genbot_test_bot',
-        TELEGRAM_API_ROOT: telegram.apiRoot,
-        TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-        BOT_MODE: 'webhook',
+        ...botWebhookEnv(telegram),
       }),
       { port: 0 },
     );
-    http = request(app.getHttpServer());
     db = app.get(DataSource);
   });
   afterAll(async () => {
@@ -45,10 +29,7 @@ describe('bot: buying credits with Telegram Stars, /invite, /bonus', () => {
     await telegram.close();
   });
 
-  const deliver = async (update: { update_id: number }) => {
-    await http.post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', TEST_WEBHOOK_SECRET).send(update).expect(200);
-    await handled(app, update.update_id);
-  };
+  const deliver = webhookDelivery(() => app);
   const sent = (chatId: number, method = 'sendMessage') => telegram.sentTo(chatId).filter((call) => call.method === method);
   const answers = (method: string) => telegram.calls(method);
   const userIdOf = async (telegramId: number): Promise<string> => (await db.query('SELECT id FROM users WHERE telegram_id = $1', [telegramId]))[0].id;

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomInt } from 'node:crypto';
-import { eventually } from '@genbot/testing';
+import request from 'supertest';
+import { FakeTelegramApi, TEST_WEBHOOK_SECRET, eventually } from '@genbot/testing';
 import { UpdatesQueue } from '../src/updates/updates.queue';
 
 /**
@@ -20,4 +21,27 @@ export async function handled(app: NestFastifyApplication, updateId: number, tim
     timeoutMs,
     10,
   );
+}
+
+/** The settings of a bot in webhook mode talking to `telegram` (the fake Bot API); suites add their own. */
+export function botWebhookEnv(telegram: FakeTelegramApi) {
+  return {
+    BOT_TOKEN: telegram.token,
+    BOT_USERNAME: telegram.botUsername,
+    TELEGRAM_API_ROOT: telegram.apiRoot,
+    TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
+    BOT_MODE: 'webhook',
+  } as const;
+}
+
+/**
+ * What Telegram does with an update: POST it to the webhook and get the ack; then the returned
+ * function waits for the bot's processor to finish it. `app` is read at each call, so a suite
+ * that restarts its bot keeps one `deliver`.
+ */
+export function webhookDelivery(app: () => NestFastifyApplication): (update: { update_id: number }) => Promise<void> {
+  return async (update) => {
+    await request(app().getHttpServer()).post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', TEST_WEBHOOK_SECRET).send(update).expect(200);
+    await handled(app(), update.update_id);
+  };
 }

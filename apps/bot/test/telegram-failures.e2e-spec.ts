@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { FakeTelegramApi, RecordedCall, TEST_WEBHOOK_SECRET, callbackUpdate, messageUpdate, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { bootstrapBot } from '../src/bootstrap';
-import { handled, uniqueBotToken } from './queued-updates';
+import { handled, uniqueBotToken, webhookDelivery } from './queued-updates';
 
 /** Telegram's two expected refusals, for one chat at a time, handled once for every handler. */
 describe('bot: Telegram answering 403 and 429', () => {
@@ -26,10 +26,7 @@ describe('bot: Telegram answering 403 and 429', () => {
     await telegram.close();
   });
 
-  const deliver = async (update: { update_id: number }) => {
-    await http.post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', TEST_WEBHOOK_SECRET).send(update).expect(200);
-    await handled(app, update.update_id);
-  };
+  const deliver = webhookDelivery(() => app);
   /** Every sendMessage to the chat, refused ones included. */
   const callsTo = (chatId: number) => telegram.calls('sendMessage').filter((call) => String(call.params.chat_id) === String(chatId));
   const outcome = (call: RecordedCall) => (call.response.ok ? 200 : call.response.error_code);

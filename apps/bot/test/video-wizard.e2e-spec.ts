@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { LedgerService } from '@genbot/ledger';
 import {
@@ -12,7 +11,6 @@ import {
   FakeTelegramApi,
   FakeWavespeed,
   RecordedCall,
-  TEST_WEBHOOK_SECRET,
   callbackUpdate,
   eventually,
   freePort,
@@ -22,7 +20,7 @@ import {
 } from '@genbot/testing';
 import { bootstrapWorker } from '../../worker/src/bootstrap';
 import { bootstrapBot } from '../src/bootstrap';
-import { handled, uniqueBotToken } from './queued-updates';
+import { botWebhookEnv, uniqueBotToken, webhookDelivery } from './queued-updates';
 
 type Button = { text: string; callback_data?: string };
 
@@ -38,7 +36,6 @@ describe('bot: the talking-head video wizard', () => {
   let wavespeed: FakeWavespeed;
   let bot: NestFastifyApplication;
   let worker: NestFastifyApplication;
-  let http: ReturnType<typeof request>;
   let dataDir: string;
 
   beforeAll(async () => {
@@ -50,11 +47,7 @@ describe('bot: the talking-head video wizard', () => {
     dataDir = mkdtempSync(join(tmpdir(), 'genbot-wizard-'));
     const port = await freePort();
     const config = testConfig({
-      BOT_TOKEN: telegram.token,
-      BOT_USERNAME: telegram.botUsername,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      BOT_MODE: 'webhook',
+      ...botWebhookEnv(telegram),
       BOT_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
       ELEVENLABS_API_KEY: elevenlabs.apiKey,
       ELEVENLABS_BASE_URL: elevenlabs.baseUrl,
@@ -69,7 +62,6 @@ describe('bot: the talking-head video wizard', () => {
     });
     bot = await bootstrapBot(config, { port: 0 });
     worker = await bootstrapWorker(config, { port: 0 });
-    http = request(bot.getHttpServer());
   });
   afterAll(async () => {
     await worker?.close();
@@ -78,10 +70,7 @@ describe('bot: the talking-head video wizard', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  const deliver = async (update: { update_id: number }) => {
-    await http.post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', TEST_WEBHOOK_SECRET).send(update).expect(200);
-    await handled(bot, update.update_id);
-  };
+  const deliver = webhookDelivery(() => bot);
   const keyboardOf = (call: RecordedCall): Button[] =>
     ((call.params.reply_markup as { inline_keyboard?: Button[][] } | undefined)?.inline_keyboard ?? []).flat();
   /** The last message to the chat with a button whose text contains `label`, and that button. */

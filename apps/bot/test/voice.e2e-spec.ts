@@ -14,7 +14,7 @@ import {
 import { bootstrapBot } from '../src/bootstrap';
 import { FlowRouter } from '../src/flows/flow-router';
 import { MAX_VOICE_BYTES } from '../src/handlers/voice.handler';
-import { handled, uniqueBotToken } from './queued-updates';
+import { botWebhookEnv, handled, uniqueBotToken } from './queued-updates';
 
 type Button = { text: string; callback_data?: string };
 
@@ -24,11 +24,7 @@ const clip = () => Buffer.concat([Buffer.from('OggS'), Buffer.alloc(200, Math.fl
 async function startBot(telegram: FakeTelegramApi, env: Record<string, string> = {}): Promise<NestFastifyApplication> {
   return bootstrapBot(
     testConfig({
-      BOT_TOKEN: telegram.token,
-      BOT_USERNAME: telegram.botUsername,
-      TELEGRAM_API_ROOT: telegram.apiRoot,
-      TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
-      BOT_MODE: 'webhook',
+      ...botWebhookEnv(telegram),
       BOT_WEBHOOK_URL: 'https://bot.example.com/telegram/webhook',
       ...env,
     }),
