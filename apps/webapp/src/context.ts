@@ -1,0 +1,21 @@
+import { createContext } from 'preact';
+import { useContext } from 'preact/hooks';
+import type { Api } from './api';
+import type { Language, T } from './i18n';
+
+export type Tab = 'create' | 'generations' | 'tools' | 'balance' | 'invite' | 'bonus';
+
+export interface Session {
+  api: Api;
+  t: T;
+  language: Language;
+  go: (tab: Tab) => void;
+}
+
+export const SessionContext = createContext<Session | null>(null);
+
+export function useSession(): Session {
+  const session = useContext(SessionContext);
+  if (!session) throw new Error('useSession outside the app');
+  return session;
+}
