@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import { Api, ApiError } from './api';
 import { SessionContext, Tab } from './context';
-import { languageOf, translator } from './i18n';
+import { creditsText, languageOf, translator } from './i18n';
 import { BalanceScreen } from './screens/balance';
 import { BonusScreen } from './screens/bonus';
 import { CreateScreen } from './screens/create';
@@ -75,7 +75,7 @@ export function App({ launch }: { launch: Launch | null }) {
   };
   const tabs = TABS.filter((name) => name !== 'bonus' || bonus);
   return (
-    <SessionContext.Provider value={{ api, t, language, go }}>
+    <SessionContext.Provider value={{ api, t, language, go, credits: (n) => creditsText(language, n) }}>
       <main class="screen" data-screen={tab}>
         {notice && (
           <p class="notice" role="status">

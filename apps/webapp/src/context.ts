@@ -9,6 +9,8 @@ export interface Session {
   api: Api;
   t: T;
   language: Language;
+  /** A number of credits in words: `credits(5)` → "5 кредитов". */
+  credits: (n: number) => string;
   go: (tab: Tab) => void;
 }
 

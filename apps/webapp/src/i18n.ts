@@ -11,7 +11,6 @@ const en = {
   'auth.text': 'This page works inside Telegram: open it with the bot’s button so that it knows who you are.',
   loading: 'Loading…',
   retry: 'Try again',
-  credits: 'credits',
   'create.model': 'Model',
   'create.prompt': 'Prompt',
   'create.promptHint': 'Describe the picture you want',
@@ -43,8 +42,12 @@ const en = {
   'balance.reserved': 'reserved for running generations',
   'balance.buy': 'Buy credits with Telegram Stars',
   'balance.paid': 'Payment received: your credits are on the way.',
+  'balance.credited': 'Done: {n} added to your balance.',
   'balance.cancelled': 'Payment cancelled.',
   'balance.short': 'Not enough credits: buy more to continue.',
+  'balance.stars': '{n} Stars',
+  'badge.popular': 'Popular',
+  'badge.best_value': 'Best value',
   'invite.title': 'Invite friends',
   'invite.text': 'Share your link: you earn credits when the friends you invite buy credits.',
   'invite.link': 'Your link',
@@ -58,7 +61,7 @@ const en = {
   'bonus.title': 'Daily bonus',
   'bonus.text': 'Claim free credits every day; the streak makes them grow.',
   'bonus.claim': 'Claim',
-  'bonus.granted': 'You got {n} credits. Streak: {s} days.',
+  'bonus.granted': 'You got {n}. Streak: {s} days.',
   'bonus.already': 'Already claimed today. Come back {when}.',
   'error.generic': 'Something went wrong: {m}',
 };
@@ -67,8 +70,8 @@ type Key = keyof typeof en;
 
 const ru: Record<Key, string> = {
   'tab.create': 'Создать',
-  'tab.generations': 'Мои работы',
-  'tab.tools': 'Инструменты',
+  'tab.generations': 'Работы',
+  'tab.tools': 'Фото',
   'tab.balance': 'Баланс',
   'tab.invite': 'Друзья',
   'tab.bonus': 'Бонус',
@@ -76,7 +79,6 @@ const ru: Record<Key, string> = {
   'auth.text': 'Эта страница работает внутри Telegram: откройте её кнопкой в боте, чтобы она знала, кто вы.',
   loading: 'Загрузка…',
   retry: 'Повторить',
-  credits: 'кредитов',
   'create.model': 'Модель',
   'create.prompt': 'Запрос',
   'create.promptHint': 'Опишите картинку, которую хотите',
@@ -108,8 +110,12 @@ const ru: Record<Key, string> = {
   'balance.reserved': 'зарезервировано под текущие генерации',
   'balance.buy': 'Купить кредиты за Telegram Stars',
   'balance.paid': 'Оплата получена: кредиты зачисляются.',
+  'balance.credited': 'Готово: на баланс зачислено {n}.',
   'balance.cancelled': 'Оплата отменена.',
   'balance.short': 'Не хватает кредитов: пополните баланс, чтобы продолжить.',
+  'balance.stars': '{n} Stars',
+  'badge.popular': 'Популярный',
+  'badge.best_value': 'Выгоднее всего',
   'invite.title': 'Пригласите друзей',
   'invite.text': 'Поделитесь ссылкой: вы получаете кредиты, когда приглашённые друзья покупают кредиты.',
   'invite.link': 'Ваша ссылка',
@@ -123,7 +129,7 @@ const ru: Record<Key, string> = {
   'bonus.title': 'Ежедневный бонус',
   'bonus.text': 'Забирайте бесплатные кредиты каждый день: серия увеличивает бонус.',
   'bonus.claim': 'Забрать',
-  'bonus.granted': 'Вы получили {n} кредитов. Серия: {s} дн.',
+  'bonus.granted': 'Вы получили {n}. Серия: {s} дн.',
   'bonus.already': 'Сегодня уже получено. Возвращайтесь {when}.',
   'error.generic': 'Что-то пошло не так: {m}',
 };
@@ -139,7 +145,6 @@ const uz: Record<Key, string> = {
   'auth.text': 'Bu sahifa Telegram ichida ishlaydi: kimligingizni bilishi uchun uni botdagi tugma orqali oching.',
   loading: 'Yuklanmoqda…',
   retry: 'Qayta urinish',
-  credits: 'kredit',
   'create.model': 'Model',
   'create.prompt': 'So‘rov',
   'create.promptHint': 'Qanday rasm kerakligini yozing',
@@ -171,8 +176,12 @@ const uz: Record<Key, string> = {
   'balance.reserved': 'joriy generatsiyalar uchun band qilingan',
   'balance.buy': 'Telegram Stars bilan kredit sotib olish',
   'balance.paid': 'To‘lov qabul qilindi: kreditlar hisobingizga tushmoqda.',
+  'balance.credited': 'Tayyor: balansingizga {n} qo‘shildi.',
   'balance.cancelled': 'To‘lov bekor qilindi.',
   'balance.short': 'Kredit yetarli emas: davom etish uchun balansni to‘ldiring.',
+  'balance.stars': '{n} Stars',
+  'badge.popular': 'Ommabop',
+  'badge.best_value': 'Eng foydali',
   'invite.title': 'Do‘stlarni taklif qiling',
   'invite.text': 'Havolangizni ulashing: taklif qilgan do‘stlaringiz kredit sotib olganda siz ham kredit olasiz.',
   'invite.link': 'Havolangiz',
@@ -186,7 +195,7 @@ const uz: Record<Key, string> = {
   'bonus.title': 'Kunlik bonus',
   'bonus.text': 'Har kuni bepul kredit oling: ketma-ketlik bonusni oshiradi.',
   'bonus.claim': 'Olish',
-  'bonus.granted': 'Siz {n} kredit oldingiz. Ketma-ketlik: {s} kun.',
+  'bonus.granted': 'Siz {n} oldingiz. Ketma-ketlik: {s} kun.',
   'bonus.already': 'Bugun allaqachon olingan. {when} qayting.',
   'error.generic': 'Nimadir xato ketdi: {m}',
 };
@@ -202,4 +211,20 @@ export type T = (key: Key, params?: Record<string, string | number>) => string;
 
 export function translator(language: Language): T {
   return (key, params) => TEXTS[language][key].replace(/\{(\w+)\}/g, (_, name: string) => String(params?.[name] ?? ''));
+}
+
+const CREDIT_WORDS: Record<Language, Partial<Record<Intl.LDMLPluralRule, string>> & { other: string }> = {
+  en: { one: 'credit', other: 'credits' },
+  ru: { one: 'кредит', few: 'кредита', many: 'кредитов', other: 'кредита' },
+  uz: { other: 'kredit' },
+};
+
+/** "1 credit", "5 кредитов": the count with the word in its plural form for the language. */
+export function creditsText(language: Language, n: number): string {
+  return `${n} ${creditWord(language, n)}`;
+}
+
+export function creditWord(language: Language, n: number): string {
+  const words = CREDIT_WORDS[language];
+  return words[new Intl.PluralRules(language).select(n)] ?? words.other;
 }

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { Balance, StarsOption } from '../api';
 import { useSession } from '../context';
+import { creditWord } from '../i18n';
 import { haptic, payInvoice } from '../telegram';
 
 /** After `paid`, the credits arrive with the bot's successful_payment update: a few seconds at most. */
@@ -8,7 +9,7 @@ const SETTLE_POLLS = 20;
 const SETTLE_POLL_MS = 1000;
 
 export function BalanceScreen() {
-  const { api, t } = useSession();
+  const { api, t, language, credits } = useSession();
   const [balance, setBalance] = useState<Balance | null>(null);
   const [options, setOptions] = useState<StarsOption[]>([]);
   const [buying, setBuying] = useState<string | null>(null);
@@ -38,7 +39,10 @@ export function BalanceScreen() {
       for (let i = 0; i < SETTLE_POLLS; i++) {
         const now = await api.balance();
         setBalance(now);
-        if (now.balance > before) break;
+        if (now.balance > before) {
+          setMessage(t('balance.credited', { n: credits(now.balance - before) }));
+          break;
+        }
         await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
       }
     } catch (e) {
@@ -49,11 +53,12 @@ export function BalanceScreen() {
     }
   }
 
+  const badge = (name: string) => (name === 'popular' || name === 'best_value' ? t(`badge.${name}`) : name.replace(/_/g, ' '));
   return (
     <section>
       <h1>{t('balance.title')}</h1>
       <p class="balance" aria-live="polite">
-        <strong data-testid="balance">{balance ? balance.balance : '…'}</strong> {t('credits')}
+        <strong data-testid="balance">{balance ? balance.balance : '…'}</strong> {creditWord(language, balance?.balance ?? 0)}
       </p>
       {balance && balance.reserved > 0 && (
         <p class="hint">
@@ -69,11 +74,9 @@ export function BalanceScreen() {
       <div class="cards">
         {options.map((option) => (
           <button key={option.slug} type="button" class="card" data-tariff={option.slug} disabled={buying !== null} onClick={() => void buy(option)}>
-            <strong>{option.title}</strong>
-            {option.badge && <span class="badge">{option.badge}</span>}
-            <span class="price">
-              {option.credits} {t('credits')} · {option.stars} ⭐
-            </span>
+            <strong>{credits(option.credits)}</strong>
+            {option.badge && <span class="badge">{badge(option.badge)}</span>}
+            <span class="price">{t('balance.stars', { n: option.stars })}</span>
           </button>
         ))}
       </div>

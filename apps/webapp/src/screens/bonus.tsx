@@ -5,7 +5,7 @@ import { haptic } from '../telegram';
 
 /** Shown only when the server has the daily bonus (App probes the endpoint). */
 export function BonusScreen() {
-  const { api, t, language } = useSession();
+  const { api, t, language, credits } = useSession();
   const [message, setMessage] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -14,7 +14,7 @@ export function BonusScreen() {
     try {
       const result = await api.claimBonus();
       haptic.success();
-      setMessage(t('bonus.granted', { n: result.granted, s: result.streak }));
+      setMessage(t('bonus.granted', { n: credits(result.granted), s: result.streak }));
     } catch (e) {
       haptic.error();
       const next = e instanceof ApiError && e.status === 409 ? (e.details?.nextClaimAt as string | undefined) : undefined;

@@ -13,8 +13,14 @@ function optionsFor(model: Model, mode: string): [string, OptionSpec][] {
   return Object.entries(model.options).filter(([, spec]) => spec.type !== 'string' && (!spec.modes || spec.modes.includes(mode)));
 }
 
+/** `output_format` → "Output format". */
+function optionLabel(option: string): string {
+  const words = option.replace(/_/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
 export function CreateScreen() {
-  const { api, t, language, go } = useSession();
+  const { api, t, language, go, credits } = useSession();
   const [models, setModels] = useState<Model[] | null>(null);
   const [modelId, setModelId] = useState<string | null>(null);
   const [chosen, setChosen] = useState<Record<string, string | number>>({});
@@ -26,7 +32,8 @@ export function CreateScreen() {
 
   useEffect(() => {
     void api.models().then((all) => {
-      const creative = all.filter((model) => model.kind !== 'tool' && model.kind !== 'audio');
+      // What can run now first; the rest stay visible (greyed) so users know they exist.
+      const creative = all.filter((model) => model.kind !== 'tool' && model.kind !== 'audio').sort((a, b) => Number(b.available) - Number(a.available));
       setModels(creative);
       setModelId(creative.find((model) => model.available)?.id ?? null);
     });
@@ -68,7 +75,7 @@ export function CreateScreen() {
     }
   }
 
-  const label = `${t('create.submit')}${quote ? ` · ${quote.trial ? t('create.free') : `${quote.price} ${t('credits')}`}` : ''}`;
+  const label = `${t('create.submit')}${quote ? ` · ${quote.trial ? t('create.free') : credits(quote.price)}` : ''}`;
   const native = mainButtonAvailable();
   useEffect(() => (native ? showMainButton(label, () => void submit(), canSubmit) : undefined), [native, label, canSubmit, prompt, images]);
 
@@ -96,14 +103,14 @@ export function CreateScreen() {
           >
             <strong>{m.name}</strong>
             {m.description && <span class="hint">{m.description}</span>}
-            <span class="price">{m.available ? `${m.price} ${t('credits')}` : t('create.unavailable')}</span>
+            <span class="price">{m.available ? credits(m.price) : t('create.unavailable')}</span>
           </button>
         ))}
       </div>
       {options.length > 0 && <h2>{t('create.options')}</h2>}
       {options.map(([name, spec]) => (
         <label key={name} class="field">
-          <span>{name.replace(/_/g, ' ')}</span>
+          <span>{optionLabel(name)}</span>
           {spec.type === 'enum' ? (
             <select value={String(chosen[name] ?? spec.default ?? spec.values[0])} onChange={(e) => setChosen({ ...chosen, [name]: e.currentTarget.value })}>
               {spec.values.map((value) => (
@@ -131,7 +138,7 @@ export function CreateScreen() {
         <ImagePicker label={t('create.images')} max={model.maxInputImages} images={images} onChange={setImages} />
       )}
       <p class="quote" aria-live="polite">
-        {t('create.price')}: <strong data-testid="price">{quote ? (quote.trial ? t('create.free') : `${quote.price} ${t('credits')}`) : '…'}</strong>
+        {t('create.price')}: <strong data-testid="price">{quote ? (quote.trial ? t('create.free') : credits(quote.price)) : '…'}</strong>
       </p>
       {error && (
         <p class="error" role="alert">

@@ -7,6 +7,7 @@ const POLL_MS = 2000;
 
 export function GenerationsScreen() {
   const { api, t } = useSession();
+  const [names, setNames] = useState<Record<string, string>>({});
   const [active, setActive] = useState<Generation[] | null>(null);
   const [history, setHistory] = useState<Generation[]>([]);
 
@@ -22,6 +23,10 @@ export function GenerationsScreen() {
       if (running.length > 0) timer = setTimeout(() => void load(), POLL_MS);
     };
     void load();
+    void api.models().then(
+      (models) => setNames(Object.fromEntries(models.map((m) => [m.id, m.name]))),
+      () => undefined,
+    );
     return () => {
       stopped = true;
       clearTimeout(timer);
@@ -38,7 +43,7 @@ export function GenerationsScreen() {
           {active.map((g) => (
             <article key={g.id} class="item" data-generation={g.id} data-status={g.status}>
               <header>
-                <strong>{g.modelId}</strong>
+                <strong>{names[g.modelId] ?? g.modelId}</strong>
                 <span class="hint">{t(`status.${g.status}`)}</span>
               </header>
               {g.prompt && <p class="prompt">{g.prompt}</p>}
@@ -50,14 +55,14 @@ export function GenerationsScreen() {
       <h2>{t('generations.history')}</h2>
       {history.length === 0 && <p class="hint">{t('generations.empty')}</p>}
       {history.map((g) => (
-        <HistoryItem key={g.id} generation={g} />
+        <HistoryItem key={g.id} generation={g} name={names[g.modelId] ?? g.modelId} />
       ))}
     </section>
   );
 }
 
-function HistoryItem({ generation: g }: { generation: Generation }) {
-  const { api, t } = useSession();
+function HistoryItem({ generation: g, name }: { generation: Generation; name: string }) {
+  const { api, t, credits } = useSession();
   const [results, setResults] = useState<Result[]>([]);
   useEffect(() => {
     if (g.status === 'succeeded')
@@ -69,9 +74,9 @@ function HistoryItem({ generation: g }: { generation: Generation }) {
   return (
     <article class="item" data-generation={g.id} data-status={g.status}>
       <header>
-        <strong>{g.modelId}</strong>
+        <strong>{name}</strong>
         <span class={g.status === 'failed' ? 'error' : 'hint'}>
-          {t(`status.${g.status}`)} · {g.trial ? t('create.free') : `${g.price} ${t('credits')}`}
+          {t(`status.${g.status}`)} · {g.trial ? t('create.free') : credits(g.price)}
         </span>
       </header>
       {g.prompt && <p class="prompt">{g.prompt}</p>}

@@ -5,7 +5,7 @@ import { haptic } from '../telegram';
 import { ImagePicker, Picked } from './image-picker';
 
 export function ToolsScreen() {
-  const { api, t, language, go } = useSession();
+  const { api, t, language, go, credits } = useSession();
   const [tools, setTools] = useState<Model[] | null>(null);
   const [toolId, setToolId] = useState<string | null>(null);
   const [images, setImages] = useState<Picked[]>([]);
@@ -44,7 +44,7 @@ export function ToolsScreen() {
             onClick={() => setToolId(tool.id)}
           >
             <strong>{tool.name}</strong>
-            <span class="price">{tool.available ? `${tool.price} ${t('credits')}` : t('create.unavailable')}</span>
+            <span class="price">{tool.available ? credits(tool.price) : t('create.unavailable')}</span>
           </button>
         ))}
       </div>
