@@ -6,6 +6,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
+import sharp from 'sharp';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@genbot/core';
@@ -42,6 +43,11 @@ const DARK = {
   accent_text_color: '#6ab3f3',
   destructive_text_color: '#ff8a80',
 };
+
+/** A small photo for the tools (sharp draws it, as the local provider would read it). */
+const PHOTO = sharp({ create: { width: 96, height: 64, channels: 3, background: { r: 200, g: 120, b: 40 } } })
+  .png()
+  .toBuffer();
 
 type BridgeEvent = { type: string; data?: Record<string, unknown> };
 
@@ -130,6 +136,20 @@ describe('webapp: the Mini App in Chromium', () => {
   /** What the page shows in `testId`, once it is not `not` any more. */
   const shown = (page: Page, testId: string, done: (text: string | null) => boolean) => eventually(() => page.getByTestId(testId).textContent(), done, 15_000);
 
+  /**
+   * Waits until `count` result images have loaded (read with page.evaluate: the page's CSP, rightly,
+   * refuses the string evaluation that waitForFunction would need).
+   */
+  const loadedImages = (page: Page, count: number) =>
+    eventually(
+      () =>
+        page.evaluate<number>(
+          `[...document.querySelectorAll('article[data-status="succeeded"] figure.result img')].filter((img) => img.complete && img.naturalWidth > 0).length`,
+        ),
+      (loaded) => loaded === count,
+      30_000,
+    );
+
   async function shoot(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
   }
@@ -176,18 +196,13 @@ describe('webapp: the Mini App in Chromium', () => {
       await page.locator('[data-screen="generations"]').waitFor();
       const image = page.locator('article[data-status="succeeded"] figure.result img');
       await image.waitFor({ timeout: 30_000 });
-      await page.waitForFunction(`document.querySelector('article[data-status="succeeded"] figure.result img').naturalWidth > 0`);
+      await loadedImages(page, 1);
       await shoot(page, '2-generations');
-      await expectAccessible(page);
-
-      await tab(page, 'Tools');
-      await page.locator('[data-screen="tools"] .card').first().waitFor();
-      await shoot(page, '3-tools');
       await expectAccessible(page);
 
       await tab(page, 'Invite');
       expect(await shown(page, 'referral-link', (text) => !!text)).toMatch(/^https:\/\/t\.me\/genbot_test_bot\?start=ref_/);
-      await shoot(page, '4-invite');
+      await shoot(page, '3-invite');
       await expectAccessible(page);
 
       // Balance and buy: confirm → invoice link (fake Bot API) → openInvoice → paid → settled → new balance.
@@ -206,8 +221,25 @@ describe('webapp: the Mini App in Chromium', () => {
       });
       await emit(page, 'invoice_closed', { slug: opened.data!.slug, status: 'paid' });
       await shown(page, 'balance', (text) => text === String(before + 1000));
-      await shoot(page, '5-balance');
+      await shoot(page, '4-balance');
       await expectAccessible(page);
+
+      // Tools: a photo uploaded through /media/upload, run by the local fallback of a tool, paid from the new credits.
+      await tab(page, 'Tools');
+      await page.locator('input[type="file"]').setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: await PHOTO });
+      await page.locator('.thumb:not(.uploading)').waitFor();
+      await page.locator('[data-tool="denoise"]').click();
+      await shoot(page, '5-tools');
+      await expectAccessible(page);
+      await page.getByRole('button', { name: 'Run' }).click();
+      await page.locator('[data-screen="generations"]').waitFor();
+      await loadedImages(page, 2);
+      const balance = await request(api.getHttpServer())
+        .get(`/api/v1/users/${telegramId}/balance`)
+        .set('X-Telegram-Init-Data', initDataFor(telegramId))
+        .expect(200);
+      expect(balance.body).toEqual({ balance: before + 1000 - 20, available: before + 1000 - 20, reserved: 0 });
+      await shoot(page, '7-generations-tool');
     } finally {
       await context.close();
     }
@@ -239,7 +271,7 @@ describe('webapp: the Mini App in Chromium', () => {
       await page.locator('[data-screen="balance"]').waitFor();
       expect(await page.getByRole('status').first().textContent()).toBe('Не хватает кредитов: пополните баланс, чтобы продолжить.');
       await page.locator('[data-tariff="credits-1000"]').waitFor();
-      await shoot(page, '7-balance-402-dark-ru');
+      await shoot(page, '8-balance-402-dark-ru');
       await expectAccessible(page);
     } finally {
       await context.close();
@@ -251,7 +283,7 @@ describe('webapp: the Mini App in Chromium', () => {
     try {
       await bare.page.locator('[data-screen="unauthorized"]').waitFor();
       expect(await bare.page.locator('h1').textContent()).toBe('Open this from the bot');
-      await shoot(bare.page, '8-unauthorized');
+      await shoot(bare.page, '9-unauthorized');
       await expectAccessible(bare.page);
     } finally {
       await bare.context.close();

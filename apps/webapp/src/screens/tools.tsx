@@ -41,9 +41,11 @@ export function ToolsScreen() {
             aria-checked={tool.id === toolId}
             class={tool.id === toolId ? 'card selected' : 'card'}
             disabled={!tool.available}
+            data-tool={tool.id}
             onClick={() => setToolId(tool.id)}
           >
             <strong>{tool.name}</strong>
+            {tool.description && <span class="hint">{tool.description}</span>}
             <span class="price">{tool.available ? credits(tool.price) : t('create.unavailable')}</span>
           </button>
         ))}
