@@ -91,6 +91,8 @@ describe('webapp: the Mini App in Chromium', () => {
       PUBLIC_BASE_URL: base,
       FILE_URL_SECRET: 'w'.repeat(40),
       WEBAPP_DIR: webappDir,
+      // The Mini App served by another host (its dev server, a CDN) still calls this API.
+      MINI_APP_URL: 'https://webapp.example.com/app/',
     });
     api = await bootstrapPublicApi(config, { port });
     worker = await bootstrapWorker(config, { port: 0 });
@@ -173,6 +175,16 @@ describe('webapp: the Mini App in Chromium', () => {
     await http.get('/app/assets/gone-1234.js').expect(404);
     expect((await http.get('/app').expect(301)).headers.location).toBe('/app/');
     expect((await http.get('/api/v1/health').expect(200)).body.status).toBe('ok');
+    // CORS for MINI_APP_URL's origin, and none for others, as before the app was mounted.
+    const preflight = await http
+      .options('/api/v1/users/sync')
+      .set('Origin', 'https://webapp.example.com')
+      .set('Access-Control-Request-Method', 'POST')
+      .set('Access-Control-Request-Headers', 'x-telegram-init-data,content-type')
+      .expect(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe('https://webapp.example.com');
+    const foreign = await http.get('/api/v1/models').set('Origin', 'https://evil.example.com').expect(200);
+    expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
     expect((await http.get('/api/v1/nope').expect(404)).body.code).toBeDefined();
   });
 
@@ -186,6 +198,13 @@ describe('webapp: the Mini App in Chromium', () => {
       await shown(page, 'price', (text) => text !== '…');
       await shoot(page, '1-create');
       await expectAccessible(page);
+
+      // The daily bonus tab exists exactly when the server has the claim route (it is being built apart).
+      const bonusRoute = (await request(api.getHttpServer()).post('/api/v1/bonus/daily/claim')).status !== 404;
+      await eventually(
+        () => page.locator('nav.tabs button', { hasText: 'Bonus' }).count(),
+        (tabs) => tabs === (bonusRoute ? 1 : 0),
+      );
 
       // Telegram's main button submits (the page asked the client to show it, with the price).
       const button = (await events()).filter((e) => e.type === 'web_app_setup_main_button').at(-1)!;
