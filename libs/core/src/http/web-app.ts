@@ -13,14 +13,16 @@ export interface WebAppMount {
 
 /**
  * The page's own policy: scripts only from this origin (the bundle; nothing fetched from outside
- * at run time), images also from object storage (https:) and uploads' previews (blob:). No
- * frame-ancestors: Telegram's web and desktop clients show a Mini App in an iframe.
+ * at run time); images, video and audio also from object storage (S3 public or presigned URLs)
+ * and uploads' previews (blob:). No frame-ancestors: Telegram's web and desktop clients show a
+ * Mini App in an iframe.
  */
 const PAGE_CSP = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: https:",
+  "img-src 'self' data: blob: https: http:",
+  "media-src 'self' blob: https: http:",
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
