@@ -81,6 +81,11 @@ export interface BonusClaim {
 
 export const ACTIVE = ['waiting_payment', 'queued', 'running'];
 
+/** An Idempotency-Key or a list key; crypto.randomUUID exists only on https (and localhost) pages. */
+export function newKey(): string {
+  return globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}-${Math.random().toString(36).slice(2)}`;
+}
+
 /** The Mini App's view of public-api: every call carries the raw initData (DESIGN.md, "Who uses it"). */
 export class Api {
   constructor(

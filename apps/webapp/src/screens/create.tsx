@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
-import type { Model, OptionSpec, Quote } from '../api';
+import { Model, OptionSpec, Quote, newKey } from '../api';
 import { useSession } from '../context';
 import { haptic, mainButtonAvailable, showMainButton } from '../telegram';
 import { ImagePicker, Picked } from './image-picker';
@@ -63,7 +63,7 @@ export function CreateScreen() {
       const mediaIds = images.map((image) => image.id!);
       await api.submit(
         { ...body, prompt: prompt.trim() || undefined, media_ids: mediaIds.length ? mediaIds : undefined, language, image_count: undefined },
-        crypto.randomUUID(),
+        newKey(),
       );
       haptic.success();
       go('generations');

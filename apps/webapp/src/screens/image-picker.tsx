@@ -1,3 +1,4 @@
+import { newKey } from '../api';
 import { useSession } from '../context';
 
 /** A chosen image: its preview at once, its upload id once POST /media/upload answers. */
@@ -12,7 +13,7 @@ export function ImagePicker({ label, max, images, onChange }: { label: string; m
 
   function add(files: FileList | null) {
     const chosen = Array.from(files ?? []).slice(0, max - images.length);
-    let current = [...images, ...chosen.map((file) => ({ key: crypto.randomUUID(), preview: URL.createObjectURL(file) }))];
+    let current = [...images, ...chosen.map((file) => ({ key: newKey(), preview: URL.createObjectURL(file) }))];
     onChange(current);
     chosen.forEach((file, i) => {
       const key = current[images.length + i].key;

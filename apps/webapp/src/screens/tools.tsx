@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'preact/hooks';
-import type { Model } from '../api';
+import { Model, newKey } from '../api';
 import { useSession } from '../context';
 import { haptic } from '../telegram';
 import { ImagePicker, Picked } from './image-picker';
@@ -19,7 +19,7 @@ export function ToolsScreen() {
     const mediaId = images[0]?.id;
     if (!toolId || !mediaId) return;
     try {
-      await api.tool(toolId, { media_id: mediaId, language }, crypto.randomUUID());
+      await api.tool(toolId, { media_id: mediaId, language }, newKey());
       haptic.success();
       go('generations');
     } catch (e) {
