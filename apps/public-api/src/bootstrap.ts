@@ -28,6 +28,8 @@ export function bootstrapPublicApi(config: AppConfig, options: { port?: number }
       PUBLIC_API_ERROR_STATUSES,
       AUTH_ERROR_STATUSES,
     ],
+    // The Mini App: MINI_APP_URL=https://<this host>/app/ needs no other server.
+    webApp: { prefix: '/app/', root: config.env.WEBAPP_DIR },
     docs: {
       title: 'genbot public API',
       description: 'Mini App endpoints (Telegram initData) and server-to-server endpoints (X-API-Key).',

@@ -122,6 +122,25 @@ describe('generations: Mini App submit → worker → provider → storage → c
     expect(sizes.find((s) => s.model === 'seedream-v4')!.sizes).toContain('2048*2048');
   });
 
+  it('lists the caller’s own generations, newest first (the Mini App’s history)', async () => {
+    const me = await newUser(100);
+    const other = await newUser(100);
+    const first = (await submit(me.telegramId, { model_id: 'local-text-to-image', prompt: 'first' }).expect(201)).body;
+    const second = (await submit(me.telegramId, { model_id: 'local-text-to-image', prompt: 'second' }).expect(201)).body;
+    await submit(other.telegramId, { model_id: 'local-text-to-image', prompt: 'not mine' }).expect(201);
+    const list = (await http.get('/api/v1/generations').set(asUser(me.telegramId)).expect(200)).body as { id: string; prompt: string }[];
+    expect(list.map((g) => [g.id, g.prompt])).toEqual([
+      [second.id, 'second'],
+      [first.id, 'first'],
+    ]);
+    await http
+      .get('/api/v1/generations')
+      .query({ telegram_id: String(other.telegramId) })
+      .set(asUser(me.telegramId))
+      .expect(403);
+    await http.get('/api/v1/generations').expect(401);
+  });
+
   it.each([
     [{ model_id: 'seedream-v4' }, 27],
     [{ model_id: 'nano-banana', aspect_ratio: '16:9' }, 38],

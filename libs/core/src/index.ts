@@ -12,6 +12,7 @@ export * from './http/input-safety';
 export * from './http/canonical-json';
 /** Building, documenting and stopping the HTTP apps. */
 export * from './http/create-http-app';
+export * from './http/web-app';
 export * from './http/idempotency.interceptor';
 export * from './http/principal';
 export * from './lifecycle';

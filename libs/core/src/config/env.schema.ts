@@ -107,6 +107,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   HOST: z.string().default('0.0.0.0'),
   DATA_DIR: z.string().default('.data'),
+  /** The built Mini App (`npm run build` writes it there); public-api serves it at /app/ when it exists. */
+  WEBAPP_DIR: z.string().default('dist/webapp'),
 
   DATABASE_URL: z
     .string()

@@ -14,6 +14,7 @@ import { ErrorBodyFilter } from './error-body.filter';
 import type { ErrorStatusMap } from './error-status';
 import { MAX_JSON_DEPTH, jsonDepthExceeds } from './input-safety';
 import { createValidationPipe } from './validation.pipe';
+import { WebAppMount, serveWebApp } from './web-app';
 
 export interface HttpAppOptions {
   /** Port to listen on; 0 picks a free one (tests). Omit to use the app's configured port. */
@@ -28,6 +29,8 @@ export interface HttpAppOptions {
   errorStatuses?: ErrorStatusMap[];
   /** Mounts what is not a Nest controller (a Fastify plugin) once the app is built; routes cannot be added after listening. */
   beforeListen?: (nest: NestFastifyApplication) => Promise<void>;
+  /** A built single-page app served beside the API (public-api's Mini App at /app/). */
+  webApp?: WebAppMount;
 }
 
 /**
@@ -76,6 +79,8 @@ export async function createHttpApp(
   boundShutdown(nest);
   if (options.docs) setupDocs(nest, options.docs);
   await options.beforeListen?.(nest);
+  if (options.webApp && !(await serveWebApp(nest, options.webApp)))
+    nest.get(Logger).warn(`No web app built in ${options.webApp.root}: ${options.webApp.prefix} is not served (npm run build builds it)`);
   await nest.listen(options.port ?? config.port(app), config.env.HOST);
   return nest;
 }

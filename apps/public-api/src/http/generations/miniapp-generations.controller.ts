@@ -97,6 +97,14 @@ export class MiniAppGenerationsController {
     return Promise.all((await this.generations.active(user.id)).map((g) => this.view(g)));
   }
 
+  @Get('generations')
+  @ApiOperation({ summary: 'The caller’s last 30 generations, newest first (the Mini App’s history)' })
+  @ApiOkResponse({ type: [GenerationDto] })
+  async history(@CurrentPrincipal() principal: Principal, @Query() query: TelegramIdQueryDto): Promise<GenerationDto[]> {
+    const user = await this.caller(principal, query.telegram_id);
+    return Promise.all((await this.generations.list(user.id, 30)).map((g) => this.view(g)));
+  }
+
   @Get('generations/:id')
   @ApiOkResponse({ type: GenerationDto })
   async get(
