@@ -7,5 +7,3 @@ export * from './jobs/job-map';
 export * from './domain/broadcasts.errors';
 /** Operator-tunable values (system_settings) and their defaults. */
 export * from './domain/broadcasts.settings';
-/** Send lanes one broadcast runs at once (each has at most one send in flight). */
-export { LANES } from './infrastructure/broadcasts.queue';
