@@ -5,6 +5,7 @@ import { AppConfig, CoreModule } from '@genbot/core';
 import { AdminAuthService } from './auth/admin-auth.service';
 import { AdminGuard } from './auth/admin.guard';
 import { AdminsController } from './http/admins/admins.controller';
+import { AudienceController } from './http/broadcasts/audience.controller';
 import { AdminBroadcastsController } from './http/broadcasts/admin-broadcasts.controller';
 import { AuditController } from './http/audit/audit.controller';
 import { AdminAuthController } from './http/auth/admin-auth.controller';
@@ -42,6 +43,7 @@ export class AdminApiModule {
         AdminUsersController,
         AdminCreditsController,
         AdminBroadcastsController,
+        AudienceController,
         ...OPERATIONS,
       ],
       providers: [AdminAuthService, AdminGuard],

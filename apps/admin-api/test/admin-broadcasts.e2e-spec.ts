@@ -1,7 +1,9 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { FakeTelegramApi, signLoginWidget, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { UsersService } from '@genbot/users';
 import { bootstrapAdminApi } from '../src/bootstrap';
 
 /** Seed 002's broadcast endpoints on admin-api: roles from issue 11, each change audited. Delivery itself is the worker's (apps/worker/test). */
@@ -32,6 +34,25 @@ describe('admin-api: broadcasts', () => {
   });
 
   const auth = () => ({ Authorization: `Bearer ${token}` });
+
+  it('counts the users a filter reaches (seed 002 users/count), leaving out who blocked the bot', async () => {
+    const users = app.get(UsersService);
+    const source = `count-${randomUUID().slice(0, 8)}`;
+    const made = [];
+    for (let i = 0; i < 3; i++) made.push((await users.register({ telegramId: String(uniqueTelegramId()), source })).user);
+    await users.setBlocked({ id: made[0].id }, true);
+
+    const count = await http.get(`/api/v1/admin/users/count?filter_type=source&source=${source}`).set(auth()).expect(200);
+    expect(count.body).toEqual({ count: 2, filter: { kind: 'source', source } });
+    const all = (await http.get('/api/v1/admin/users/count').set(auth()).expect(200)).body;
+    expect(all.filter).toEqual({ kind: 'all' });
+    expect(all.count).toBeGreaterThanOrEqual(2);
+
+    expect((await http.get('/api/v1/admin/users/count?filter_type=active&days=0').set(auth()).expect(400)).body.code).toBe('VALIDATION_FAILED');
+    expect((await http.get('/api/v1/admin/users/count?filter_type=language').set(auth()).expect(400)).body.code).toBe('BROADCAST_INVALID');
+    expect((await http.get('/api/v1/admin/users/count?filter_type=everyone').set(auth()).expect(400)).body.code).toBe('VALIDATION_FAILED');
+    await http.get('/api/v1/admin/users/count').expect(401);
+  });
 
   it('creates, lists, shows, test-sends to the admin and cancels; create is audited', async () => {
     const created = await http

@@ -85,6 +85,11 @@ export class BroadcastsService {
     return this.view(broadcast);
   }
 
+  /** Users a filter would reach if a broadcast started now (blocked and banned users excluded, as in delivery). */
+  async audienceSize(filter: BroadcastFilter): Promise<number> {
+    return this.repository.audienceCount(checkFilter(filter));
+  }
+
   async list(limit: number, offset: number): Promise<{ items: BroadcastView[]; total: number; limit: number; offset: number }> {
     const { items, total } = await this.repository.list(limit, offset);
     return { items: await Promise.all(items.map((b) => this.view(b))), total, limit, offset };

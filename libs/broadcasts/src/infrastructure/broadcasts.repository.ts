@@ -236,6 +236,13 @@ export class BroadcastsRepository {
   }
 
   /** Running broadcasts, for the tick that makes sure each has lanes. */
+  /** How many users a filter reaches now (the admin's live recipient count; seed 002's users/count). */
+  async audienceCount(filter: BroadcastFilter): Promise<number> {
+    const audience = audienceSql(filter, 1);
+    const [row] = await this.dataSource.query(`SELECT count(*)::int AS count FROM users u WHERE ${audience.where}`, audience.params);
+    return row.count;
+  }
+
   async running(): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM broadcasts WHERE status = 'running' ORDER BY started_at LIMIT 100`);
     return rows.map((r) => r.id);

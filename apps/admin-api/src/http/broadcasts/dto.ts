@@ -23,6 +23,16 @@ export class BroadcastFilterDto {
   @ApiPropertyOptional() @IsOptional() @IsDateString() to?: string;
 }
 
+/** The filter as query parameters (seed 002: `filter_type`, default all). */
+export class AudienceCountQueryDto {
+  @ApiPropertyOptional({ enum: FILTER_KINDS, default: 'all' }) @IsOptional() @IsIn([...FILTER_KINDS]) filter_type?: (typeof FILTER_KINDS)[number];
+  @ApiPropertyOptional({ description: 'active: days since the last activity' }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(3650) days?: number;
+  @ApiPropertyOptional({ example: 'uz' }) @IsOptional() @IsString() @Length(1, 16) language?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 64) source?: string;
+  @ApiPropertyOptional() @IsOptional() @IsDateString() from?: string;
+  @ApiPropertyOptional() @IsOptional() @IsDateString() to?: string;
+}
+
 export class CreateBroadcastDto {
   @ApiProperty({ example: '<b>Sale</b> today', description: 'HTML; the caption when media is given' }) @IsString() @Length(0, 8192) text: string;
   @ApiPropertyOptional({ enum: ['HTML'] }) @IsOptional() @IsIn(['HTML']) parseMode?: 'HTML';
