@@ -81,8 +81,10 @@ export class TelegramSender {
   private readonly telegram?: Telegram;
   private readonly token: string;
   private readonly apiRoot: string;
-  private readonly httpAgent = new http.Agent({ keepAlive: true });
-  private readonly httpsAgent = new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000 });
+  // A broadcast worker keeps hundreds of sends in flight; the default 256 idle sockets would close
+  // and reopen the rest on every round.
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxFreeSockets: 1024 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 1024 });
 
   constructor(
     config: AppConfig,

@@ -12,7 +12,7 @@ import { RateClass, SendRateLimiter } from '../infrastructure/send-rate.limiter'
 /** Users per keyset page when expanding the audience. */
 const EXPAND_PAGE = 5000;
 /** Most sends one lane has in flight at once. */
-const MAX_BATCH = 50;
+const MAX_BATCH = 100;
 /** Attempts of a send that failed without delivering before the recipient is failed with the reason. */
 export const MAX_ATTEMPTS = 4;
 /** A lane run's lease: outlives the longest send (SEND_TIMEOUT_MS) between two renewals. */
