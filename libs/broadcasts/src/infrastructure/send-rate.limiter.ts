@@ -19,28 +19,26 @@ export interface Grant {
 // A lane's lease renewal, then a token bucket that hands out up to `want` tokens at once: one round
 // trip per lane round. Time is Redis's own (TIME), so every worker process, whatever its clock,
 // refills one bucket at one rate. A live 429 pause wins over any token: no process sends until
-// Telegram's retry_after has passed. Fewer than `least` tokens are not handed out (the wait for
-// them is answered instead), so lanes do not spin through rounds of one send each.
+// Telegram's retry_after has passed.
 const TAKE = `
 local holder = redis.call('GET', KEYS[3])
-if holder and holder ~= ARGV[5] then return {0, 0, 0, redis.call('PTTL', KEYS[3])} end
-redis.call('SET', KEYS[3], ARGV[5], 'PX', ARGV[6])
+if holder and holder ~= ARGV[4] then return {0, 0, 0, redis.call('PTTL', KEYS[3])} end
+redis.call('SET', KEYS[3], ARGV[4], 'PX', ARGV[5])
 local pause = redis.call('PTTL', KEYS[2])
 if pause > 0 then return {0, pause, 1, 0} end
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local rate, burst, want, least = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4])
+local rate, burst, want = tonumber(ARGV[1]), tonumber(ARGV[2]), tonumber(ARGV[3])
 local state = redis.call('HMGET', KEYS[1], 'tokens', 'at')
 local tokens, at = tonumber(state[1]), tonumber(state[2])
 if tokens == nil or at == nil then tokens, at = burst, now end
 tokens = math.min(burst, tokens + math.max(0, now - at) * rate / 1000)
 local granted = math.min(want, math.floor(tokens))
-if granted < least then granted = 0 end
 tokens = tokens - granted
 redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(now))
 redis.call('PEXPIRE', KEYS[1], 60000)
 if granted > 0 then return {granted, 0, 0, 0} end
-return {0, math.max(1, math.ceil((least - tokens) * 1000 / rate)), 0, 0}`;
+return {0, math.max(1, math.ceil((1 - tokens) * 1000 / rate)), 0, 0}`;
 
 // Telegram's one message per second per chat, checked after the claim together with the 429 pause
 // (one round trip): while paused nothing is reserved and the pause's length is answered as {-ms}.
@@ -68,17 +66,7 @@ return 0`;
 
 type Scripts = Redis & {
   genbotBroadcastLease(key: string, token: string, ms: number): Promise<number>;
-  genbotBroadcastTake(
-    bucket: string,
-    pause: string,
-    lease: string,
-    rate: number,
-    burst: number,
-    want: number,
-    least: number,
-    token: string,
-    ms: number,
-  ): Promise<number[]>;
+  genbotBroadcastTake(bucket: string, pause: string, lease: string, rate: number, burst: number, want: number, token: string, ms: number): Promise<number[]>;
   genbotBroadcastReserve(numberOfKeys: number, ...keysAndArgs: (string | number)[]): Promise<number[]>;
   genbotBroadcastPause(pause: string, ms: number): Promise<number>;
 };
@@ -121,12 +109,10 @@ export class SendRateLimiter {
   /**
    * Renews lane `lane`'s lease for `token` and takes up to `want` tokens at `perSecond`. The burst
    * is a fifth of a second's worth: enough that lanes polling in turn keep the rate full, too
-   * little to overshoot a second noticeably. A grant is at least a fiftieth of a second's worth
-   * (or `want`), so at high rates a round carries tens of sends, not one.
+   * little to overshoot a second noticeably.
    */
   async take(rateClass: RateClass, perSecond: number, want: number, lane: { broadcastId: string; lane: number; token: string; ms: number }): Promise<Grant> {
     const burst = Math.max(1, Math.ceil(perSecond / 5));
-    const least = Math.min(want, Math.max(1, Math.floor(perSecond / 50)));
     const [granted, waitMs, paused, leaseHeldFor] = await this.redis.genbotBroadcastTake(
       `genbot:broadcast:bucket:${rateClass}`,
       PAUSE_KEY,
@@ -134,7 +120,6 @@ export class SendRateLimiter {
       perSecond,
       burst,
       want,
-      least,
       lane.token,
       lane.ms,
     );
