@@ -110,7 +110,7 @@ async function workersCpuSeconds(workers: AppProcess[]): Promise<number> {
   let total = 0;
   for (const worker of workers) {
     const text = await (await fetch(`${worker.baseUrl}/metrics`)).text();
-    total += Number(/^genbot_process_cpu_seconds_total (\S+)$/m.exec(text)?.[1] ?? NaN);
+    total += Number(/^genbot_process_cpu_seconds_total(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1] ?? NaN);
   }
   return total;
 }
