@@ -68,6 +68,7 @@ async function main(): Promise<void> {
          ON CONFLICT DO NOTHING`,
         [scenario.users, source],
       );
+      const cpuBefore = await workersCpuSeconds(workers);
       const { publicId } = await broadcasts.create({ text: `bench ${scenario.name}`, filter: { kind: 'source', source }, allowPaidBroadcast: scenario.paid });
       await broadcasts.start(publicId);
       const final = await eventually(
@@ -76,6 +77,7 @@ async function main(): Promise<void> {
         600_000,
         250,
       );
+      const cpuMsPerThousand = (((await workersCpuSeconds(workers)) - cpuBefore) * 1000 * 1000) / final.total;
       const times = telegram
         .calls('sendMessage')
         .filter((c) => c.response.ok)
@@ -90,7 +92,7 @@ async function main(): Promise<void> {
       const ofRate = scenario.rate ? ` = ${((sustained / scenario.rate) * 100).toFixed(1)} % of ${scenario.rate}/s` : '';
       console.log(
         `${scenario.name.padEnd(32)} recipients ${final.total}, sent ${final.sent}, failed ${final.failed}; sustained ${sustained.toFixed(0)} msg/s${ofRate}; ` +
-          `whole run ${whole.toFixed(0)} msg/s; chats messaged twice: ${duplicates}`,
+          `whole run ${whole.toFixed(0)} msg/s; worker CPU ${cpuMsPerThousand.toFixed(0)} ms per 1000 messages; chats messaged twice: ${duplicates}`,
       );
     }
   } finally {
@@ -98,6 +100,19 @@ async function main(): Promise<void> {
     await app.close();
     await telegram.close();
   }
+}
+
+/**
+ * CPU seconds (user + system) the worker processes have used, from their own /metrics: per message,
+ * a figure that depends far less on what else the shared machine runs than a rate does.
+ */
+async function workersCpuSeconds(workers: AppProcess[]): Promise<number> {
+  let total = 0;
+  for (const worker of workers) {
+    const text = await (await fetch(`${worker.baseUrl}/metrics`)).text();
+    total += Number(/^genbot_process_cpu_seconds_total(?:\{[^}]*\})? (\S+)$/m.exec(text)?.[1] ?? NaN);
+  }
+  return total;
 }
 
 main().catch((error: unknown) => {

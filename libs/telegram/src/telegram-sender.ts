@@ -1,4 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
+import http from 'node:http';
+import https from 'node:https';
 import { Input, Telegram, TelegramError } from 'telegraf';
 import type { InputMediaPhoto } from 'telegraf/types';
 import { AppConfig, DomainError, Metrics } from '@genbot/core';
@@ -77,11 +79,19 @@ const PHOTO_MAX_BYTES = 10 * 1024 * 1024;
 export class TelegramSender {
   private readonly logger = new Logger(TelegramSender.name);
   private readonly telegram?: Telegram;
+  private readonly token: string;
+  private readonly apiRoot: string;
+  // A broadcast worker keeps hundreds of sends in flight; the default 256 idle sockets would close
+  // and reopen the rest on every round.
+  private readonly httpAgent = new http.Agent({ keepAlive: true, maxFreeSockets: 1024 });
+  private readonly httpsAgent = new https.Agent({ keepAlive: true, keepAliveMsecs: 10_000, maxFreeSockets: 1024 });
 
   constructor(
     config: AppConfig,
     private readonly metrics: Metrics,
   ) {
+    this.token = config.env.BOT_TOKEN ?? '';
+    this.apiRoot = config.env.TELEGRAM_API_ROOT;
     if (config.env.BOT_TOKEN) this.telegram = new Telegram(config.env.BOT_TOKEN, { apiRoot: config.env.TELEGRAM_API_ROOT });
   }
 
@@ -147,10 +157,7 @@ export class TelegramSender {
           { ...common, [message.media.type]: message.media.file, caption: message.text },
         ] as const)
       : (['sendMessage', { ...common, text: message.text }] as const);
-    const sent = (await this.call((tg) =>
-      // Through callApi: the typed helpers take no abort signal, and telegraf's own timeout is minutes.
-      tg.callApi(method as never, payload as never, { signal: AbortSignal.timeout(timeoutMs) } as never),
-    )) as unknown as BroadcastReply | undefined;
+    const sent = await this.call(() => this.post<BroadcastReply>(method, payload, timeoutMs));
     if (!sent) return undefined;
     const media = sent.photo?.at(-1) ?? sent.video ?? sent.document;
     return { messageId: sent.message_id, ...(media ? { fileId: media.file_id } : {}) };
@@ -194,6 +201,44 @@ export class TelegramSender {
         return { status: 'left' };
       throw error;
     }
+  }
+
+  /**
+   * One JSON Bot API call straight over a keep-alive agent: a broadcast makes thousands a second,
+   * and telegraf's callApi (node-fetch, a Request and Headers per call) cost most of a worker's
+   * CPU. Answers and errors are telegraf's (a TelegramError for `ok: false` or a 5xx), so callers
+   * and classifySendError see no difference; a timeout destroys the request (outcome unknown).
+   */
+  private post<T>(method: string, payload: object, timeoutMs: number): Promise<T> {
+    const url = new URL(`./bot${this.token}/${method}`, this.apiRoot);
+    const body = JSON.stringify(payload);
+    const agent = url.protocol === 'http:' ? this.httpAgent : this.httpsAgent;
+    const request = url.protocol === 'http:' ? http.request : https.request;
+    return new Promise<T>((resolve, reject) => {
+      const req = request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('close', () => {
+          if (!res.complete) reject(new Error(`${method}: the connection closed before the answer`));
+        });
+        res.on('end', () => {
+          const status = res.statusCode ?? 0;
+          if (status >= 500) return reject(new TelegramError({ error_code: status, description: res.statusMessage ?? '' }, { method, payload }));
+          try {
+            const data = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { ok: boolean; result: T; error_code: number; description: string };
+            if (!data.ok) return reject(new TelegramError(data, { method, payload }));
+            resolve(data.result);
+          } catch (error) {
+            reject(error);
+          }
+        });
+      });
+      const timer = setTimeout(() => req.destroy(new Error(`${method} timed out after ${timeoutMs} ms`)), timeoutMs);
+      req.on('close', () => clearTimeout(timer));
+      req.on('error', reject);
+      req.end(body);
+    });
   }
 
   private async call<T>(send: (telegram: Telegram) => Promise<T>): Promise<T | undefined> {

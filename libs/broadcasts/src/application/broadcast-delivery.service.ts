@@ -12,7 +12,7 @@ import { RateClass, SendRateLimiter } from '../infrastructure/send-rate.limiter'
 /** Users per keyset page when expanding the audience. */
 const EXPAND_PAGE = 5000;
 /** Most sends one lane has in flight at once. */
-const MAX_BATCH = 50;
+const MAX_BATCH = 100;
 /** Attempts of a send that failed without delivering before the recipient is failed with the reason. */
 export const MAX_ATTEMPTS = 4;
 /** A lane run's lease: outlives the longest send (SEND_TIMEOUT_MS) between two renewals. */
@@ -56,7 +56,7 @@ export class BroadcastDelivery {
     // The prime sends as lane 0 (a crash leaves its claim for lane 0's recovery), so it must hold lane 0's lease.
     while (broadcast.content.media?.url && !broadcast.mediaFileId && (await this.limiter.lease(broadcastId, 0, token, LEASE_MS)) === 0) {
       const step = await this.sendBatch(broadcast, 0, token, 1);
-      if (step === 'empty') break;
+      if (step === 'empty' || step === 'lost') break;
       if (typeof step === 'object') await sleep(Math.min(step.waitMs, HAND_OVER_MS));
     }
     await this.limiter.releaseLease(broadcastId, 0, token);
@@ -86,10 +86,10 @@ export class BroadcastDelivery {
   private async loop(broadcast: Broadcast, lane: number, token: string): Promise<LaneResult> {
     const broadcastId = broadcast.id;
     for (;;) {
-      // Lost to another run (this process stalled past the lease): stop before touching its rows.
-      if ((await this.limiter.lease(broadcastId, lane, token, LEASE_MS)) > 0) return 'stopped';
       const step = await this.sendBatch(broadcast, lane, token, MAX_BATCH);
       if (step === 'sent') continue;
+      // Lost to another run (this process stalled past the lease): stop before touching its rows.
+      if (step === 'lost') return 'stopped';
       if (typeof step === 'object') {
         if (step.waitMs > HAND_OVER_MS) return { resumeInMs: step.waitMs };
         await sleep(step.waitMs);
@@ -104,38 +104,40 @@ export class BroadcastDelivery {
     }
   }
 
-  /** One round: tokens, claims, sends, outcomes. `empty` when nothing was claimable. */
-  private async sendBatch(broadcast: Broadcast, lane: number, token: string, want: number): Promise<'sent' | 'empty' | { waitMs: number }> {
+  /**
+   * One round: the lease renewed with the tokens, claims, the chats' second reserved with the pause
+   * checked, sends, outcomes. `empty` when nothing was claimable, `lost` when another run holds the lane.
+   */
+  private async sendBatch(broadcast: Broadcast, lane: number, token: string, want: number): Promise<'sent' | 'empty' | 'lost' | { waitMs: number }> {
     const rateClass: RateClass = broadcast.allowPaidBroadcast ? 'paid' : 'free';
-    const grant = await this.limiter.take(rateClass, await this.rate(rateClass), want);
+    const grant = await this.limiter.take(rateClass, await this.rate(rateClass), want, { broadcastId: broadcast.id, lane, token, ms: LEASE_MS });
+    if (grant.leaseHeldFor > 0) return 'lost';
     if (grant.granted === 0) return { waitMs: grant.waitMs };
     const claimed = await this.repository.claim(broadcast.id, lane, token, grant.granted);
     if (claimed.length === 0) return 'empty';
-    const free = await this.limiter.reserveChats(claimed.map((r) => r.chatId));
+    const { pausedMs, free } = await this.limiter.reserveChats(claimed.map((r) => r.chatId));
+    // A 429 seen by any sender since this lane took its tokens: these go back unsent.
+    if (pausedMs > 0) {
+      await this.repository.release(
+        broadcast.id,
+        token,
+        claimed.map((r) => r.id),
+        pausedMs,
+        null,
+        true,
+      );
+      return { waitMs: pausedMs };
+    }
     // A chat that had a message this second (another broadcast, a retry) waits its second out, unsent.
-    const busy = claimed.filter((_, i) => !free[i]);
     await this.repository.release(
       broadcast.id,
       token,
-      busy.map((r) => r.id),
+      claimed.filter((_, i) => !free[i]).map((r) => r.id),
       1000,
       null,
       true,
     );
     const ready = claimed.filter((_, i) => free[i]);
-    // A 429 seen by any sender since this lane took its tokens: these go back unsent.
-    const paused = await this.limiter.pausedForMs();
-    if (paused > 0) {
-      await this.repository.release(
-        broadcast.id,
-        token,
-        ready.map((r) => r.id),
-        paused,
-        null,
-        true,
-      );
-      return { waitMs: paused };
-    }
     const message = this.messageOf(broadcast);
     const results = await Promise.all(ready.map(async (r) => ({ r, result: await this.sendOne(r, message) })));
 
@@ -178,9 +180,12 @@ export class BroadcastDelivery {
       }
     }
     if (pauseSeconds > 0) this.logger.warn({ broadcastId: broadcast.id, retryAfter: pauseSeconds }, 'Telegram said 429: every sender paused');
-    await this.repository.finish(broadcast.id, token, outcomes);
-    for (const r of retry) await this.repository.release(broadcast.id, token, r.ids, r.delayMs, r.reason, r.reason.startsWith('429'));
-    await this.limiter.countSent(broadcast.id, outcomes.filter((o) => o.status === 'sent').length);
+    // Disjoint rows each: no order between them to keep, so they go together rather than one after another.
+    await Promise.all([
+      this.repository.finish(broadcast.id, token, outcomes),
+      ...retry.map((r) => this.repository.release(broadcast.id, token, r.ids, r.delayMs, r.reason, r.reason.startsWith('429'))),
+      this.limiter.countSent(broadcast.id, outcomes.filter((o) => o.status === 'sent').length),
+    ]);
     return 'sent';
   }
 
