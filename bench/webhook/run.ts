@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { ChildProcess, fork } from 'node:child_process';
-import { cpus } from 'node:os';
+import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
 import Redis from 'ioredis';
@@ -34,6 +34,9 @@ function botConfig(apiRoot: string, token: string): Record<string, string> {
     TELEGRAM_API_ROOT: apiRoot,
     TELEGRAM_WEBHOOK_SECRET: TEST_WEBHOOK_SECRET,
     BOT_MODE: 'webhook',
+    // The bot stores photos users send (it has storage since the chat generates); production wants the secret set.
+    FILE_URL_SECRET: 'bench-file-url-secret-0123456789abcdef',
+    DATA_DIR: join(tmpdir(), 'genbot-bench-webhook'),
     ...(process.env.BOT_UPDATE_CONCURRENCY ? { BOT_UPDATE_CONCURRENCY: process.env.BOT_UPDATE_CONCURRENCY } : {}),
   };
 }
