@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig, InjectRedis } from '@genbot/core';
+import { botIdOf } from '../telegram/bot-identity';
 
 /** Seed 000: at most one admin command per 2 s; one more inside that window blocks the admin for 10 s. */
 const WINDOW_MS = 2_000;
@@ -26,7 +27,7 @@ export class AdminRateLimit {
     @InjectRedis() private readonly redis: Redis,
     config: AppConfig,
   ) {
-    this.prefix = `bot:${(config.env.BOT_TOKEN ?? '').split(':')[0]}:admin-rate:`;
+    this.prefix = `bot:${botIdOf(config)}:admin-rate:`;
   }
 
   /** 0 when the admin may run a command now, else the seconds they stay blocked (rounded up). */

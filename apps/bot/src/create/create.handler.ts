@@ -10,6 +10,7 @@ import { FlowRouter } from '../flows/flow-router';
 import { FlowState } from '../flows/flow-state.store';
 import { MainMenu } from '../menu/main-menu';
 import type { BotContext } from '../telegram/bot-context';
+import { botIdOf } from '../telegram/bot-identity';
 import {
   CREATE_FLOW,
   EnumOption,
@@ -73,7 +74,7 @@ export class CreateHandler {
     private readonly photos: TelegramPhotos,
     config: AppConfig,
   ) {
-    this.botId = (config.env.BOT_TOKEN ?? '').split(':')[0];
+    this.botId = botIdOf(config);
     router.register(CREATE_FLOW, { text: this.onText, photo: this.onPhoto });
     router.registerDefaultPhoto(this.onDefaultPhoto);
   }
@@ -101,13 +102,7 @@ export class CreateHandler {
 
   @Command('tools')
   async tools(@Ctx() ctx: BotContext): Promise<void> {
-    const state = await this.router.store.start<CreateData>(ctx.state.user.id, CREATE_FLOW, 'photo', {
-      kind: 'tool',
-      page: 0,
-      options: {},
-      ask: [],
-      photos: [],
-    });
+    const state = await this.startToolFlow(ctx.state.user.id);
     await ctx.reply(textsOf(ctx).sendToolPhoto, cancelKeyboard(state.version, textsOf(ctx)));
   }
 
@@ -206,15 +201,14 @@ export class CreateHandler {
     if (action === 'drawing' && drawing && this.providers.route(drawing, 'i2i')) return this.drawing(ctx, drawing, sizes);
     const input = await this.store(ctx, sizes);
     if (!input) return;
-    const state = await this.router.store.start<CreateData>(ctx.state.user.id, CREATE_FLOW, 'photo', {
-      kind: 'tool',
-      page: 0,
-      options: {},
-      ask: [],
-      photos: [],
-    });
+    const state = await this.startToolFlow(ctx.state.user.id);
     await this.offerTools(ctx, state, input, true);
   };
+
+  /** /tools, or a photo with no flow: the tool flow waits at its photo step. */
+  private startToolFlow(userId: string): Promise<FlowState<CreateData>> {
+    return this.router.store.start<CreateData>(userId, CREATE_FLOW, 'photo', { kind: 'tool', page: 0, options: {}, ask: [], photos: [] });
+  }
 
   private async drawing(ctx: BotContext, model: CatalogModel, sizes: PhotoSize[]): Promise<void> {
     const t = textsOf(ctx);

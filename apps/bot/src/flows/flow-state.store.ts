@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { AppConfig, InjectRedis } from '@genbot/core';
+import { botIdOf } from '../telegram/bot-identity';
 
 /**
  * Where a user is in a multi-step chat flow (the video wizard, model → options → prompt → confirm).
@@ -46,8 +47,7 @@ export class FlowStateStore {
     @InjectRedis() private readonly redis: Redis,
     config: AppConfig,
   ) {
-    // The token's numeric part is the bot's id: two bots on one Redis keep separate flows.
-    this.prefix = `bot:${(config.env.BOT_TOKEN ?? '').split(':')[0]}:flow:`;
+    this.prefix = `bot:${botIdOf(config)}:flow:`;
   }
 
   async get<D extends object>(userId: string): Promise<FlowState<D> | undefined> {

@@ -7,6 +7,7 @@ import { LedgerService } from '@genbot/ledger';
 import { StarsPaymentsService } from '@genbot/payments';
 import { TariffsService, starsPrice } from '@genbot/tariffs';
 import type { BotContext } from '../telegram/bot-context';
+import { botIdOf } from '../telegram/bot-identity';
 import { BUY_TEXTS } from './buy.texts';
 
 /** A receipt marker outlives any redelivery of the same successful_payment by Telegram. */
@@ -30,7 +31,7 @@ export class BuyHandler {
     @InjectRedis() private readonly redis: Redis,
     config: AppConfig,
   ) {
-    this.receiptPrefix = `bot:${(config.env.BOT_TOKEN ?? '').split(':')[0]}:receipt:`;
+    this.receiptPrefix = `bot:${botIdOf(config)}:receipt:`;
   }
 
   @Command('buy')

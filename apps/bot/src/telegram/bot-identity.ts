@@ -1,7 +1,16 @@
 import { Logger } from '@nestjs/common';
 import type { Telegraf } from 'telegraf';
-import { DomainError } from '@genbot/core';
+import { type AppConfig, DomainError } from '@genbot/core';
 import type { BotContext } from './bot-context';
+
+/**
+ * The bot's id: the numeric part of its token, known without asking Telegram (so keys exist even
+ * while getMe fails). Every Redis key of the bot starts `bot:<id>:`, so two bots on one Redis
+ * keep their queues, flows and markers apart.
+ */
+export function botIdOf(config: AppConfig): string {
+  return (config.env.BOT_TOKEN ?? '').split(':')[0];
+}
 
 /** 0.5 s doubling to 30 s: quick after a blip, gentle on a long outage. */
 export function backoffMs(attempt: number): number {

@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import type { Update } from 'telegraf/types';
 import { AppConfig, InjectRedis } from '@genbot/core';
 import { laneOf } from './update-lane';
+import { botIdOf } from '../telegram/bot-identity';
 
 /** An update_id is remembered this long after it was handled: Telegram redelivers within hours, not days. */
 const DONE_TTL_SECONDS = 24 * 3600;
@@ -84,10 +85,8 @@ export class UpdatesQueue implements OnApplicationShutdown {
     // one tick leave in one write, which is most of what lets acks keep up under load.
     const redis = shared.duplicate({ enableAutoPipelining: true });
     this.redis = redis as Redis & Scripts;
-    // The token's numeric part is the bot's id: known without asking Telegram, so the webhook
-    // queues even while getMe fails.
-    const botId = (config.env.BOT_TOKEN ?? 'bot:').split(':')[0];
-    this.prefix = `bot:${botId}`;
+    // Known without asking Telegram: the webhook queues even while getMe fails.
+    this.prefix = `bot:${botIdOf(config)}`;
     this.stream = `${this.prefix}:updates`;
     const define = (name: keyof Scripts, numberOfKeys: number, lua: string) => redis.defineCommand(name, { numberOfKeys, lua });
     define('enqueueUpdate', 3, ENQUEUE);
