@@ -136,8 +136,9 @@ export class GenerationsService {
     return this.repository.listForUser(userId, limit);
   }
 
+  /** The unfinished ones, newest first: cached, and current in every process after any change. */
   active(userId: string): Promise<Generation[]> {
-    return this.repository.listForUser(userId, 20, 'active');
+    return this.repository.activeFor(userId);
   }
 
   results(generationId: string): Promise<GenerationResult[]> {

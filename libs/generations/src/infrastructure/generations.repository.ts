@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
+import { CacheBus, LayeredCache, afterCommit } from '@genbot/core';
 import type { Generation, GenerationResult, GenerationStatus } from '../domain/generation';
 
 type Row = Record<string, unknown>;
@@ -12,7 +13,6 @@ export type NewGeneration = Omit<
   idempotencyKey: string | null;
 };
 
-/** The SQL of `generations`, `generation_results` and `trial_uses`. The connection stays in here. */
 export type GenerationList = 'all' | 'active' | 'waiting_payment';
 
 const LIST_FILTERS: Record<GenerationList, string> = {
@@ -21,9 +21,30 @@ const LIST_FILTERS: Record<GenerationList, string> = {
   waiting_payment: `AND status = 'waiting_payment'`,
 };
 
+/** The Mini App polls its active generations; a minute in memory is safe, as every change invalidates. */
+const ACTIVE_TTL_SECONDS = 60;
+const ACTIVE_LIMIT = 20;
+
+/**
+ * The SQL of `generations`, `generation_results` and `trial_uses`, and the cache of each user's
+ * active generations: every statement that changes a generation goes through here and drops its
+ * user's cached list once committed, so no writer can forget to.
+ */
 @Injectable()
 export class GenerationsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  private readonly activeCache: LayeredCache<Generation[]>;
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    caches: CacheBus,
+  ) {
+    this.activeCache = caches.create<Generation[]>({
+      namespace: 'active-generations',
+      memoryTtlMs: ACTIVE_TTL_SECONDS * 1000,
+      redisTtlSeconds: ACTIVE_TTL_SECONDS,
+      decode: (raw) => (raw as Row[]).map(fromJson),
+    });
+  }
 
   /** Runs `work` in one transaction; the callers pass `em` to the methods that take one (and to the ledger). */
   transaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
@@ -60,6 +81,7 @@ export class GenerationsRepository {
         g.meta,
       ],
     );
+    await this.changed(em, g.userId);
     return toGeneration(row);
   }
 
@@ -109,6 +131,11 @@ export class GenerationsRepository {
    * The statuses are written into the SQL, not passed: only then can the planner use
    * `generations_user_active_idx` (partial on those statuses) instead of reading every generation.
    */
+  /** The user's unfinished generations (at most 20), newest first, through the cache. */
+  async activeFor(userId: string): Promise<Generation[]> {
+    return (await this.activeCache.get(userId, () => this.listForUser(userId, ACTIVE_LIMIT, 'active'))) ?? [];
+  }
+
   async listForUser(userId: string, limit: number, which: GenerationList = 'all'): Promise<Generation[]> {
     const rows: Row[] = await this.dataSource.query(
       `SELECT * FROM generations WHERE user_id = $1 ${LIST_FILTERS[which]} ORDER BY created_at DESC, id DESC LIMIT $2`,
@@ -133,18 +160,19 @@ export class GenerationsRepository {
       `UPDATE generations SET ${assignments}${assignments ? ', ' : ''}updated_at = now() WHERE id = $1 AND status = ANY($2) RETURNING *`,
       [id, from, ...keys.map((key) => set[key])],
     );
-    return rows[0] ? toGeneration(rows[0]) : undefined;
+    return this.changedRow(em, rows[0]);
   }
 
   /** Fails up to `limit` generations parked (waiting_payment) since before `before`; their ids. */
   async failParkedBefore(before: Date, reason: string, limit: number): Promise<string[]> {
-    const [rows]: [{ id: string }[], number] = await this.dataSource.query(
+    const [rows]: [{ id: string; user_id: string }[], number] = await this.dataSource.query(
       `UPDATE generations SET status = 'failed', error = $3, finished_at = now(), updated_at = now()
         WHERE id IN (SELECT id FROM generations WHERE status = 'waiting_payment' AND created_at < $1 ORDER BY created_at LIMIT $2)
           AND status = 'waiting_payment'
-        RETURNING id`,
+        RETURNING id, user_id`,
       [before, limit, reason],
     );
+    await Promise.all([...new Set(rows.map((row) => row.user_id))].map((userId) => this.changed(undefined, userId)));
     return rows.map((row) => row.id);
   }
 
@@ -154,7 +182,7 @@ export class GenerationsRepository {
       `UPDATE generations SET external_id = $2, updated_at = now() WHERE id = $1 AND status = 'running' AND external_id IS NULL RETURNING *`,
       [id, externalId],
     );
-    return rows[0] ? toGeneration(rows[0]) : undefined;
+    return this.changedRow(undefined, rows[0]);
   }
 
   /**
@@ -168,7 +196,7 @@ export class GenerationsRepository {
         WHERE id = $1 AND status = 'running' AND external_id = $2 RETURNING *`,
       [id, externalId],
     );
-    return rows[0] ? toGeneration(rows[0]) : undefined;
+    return this.changedRow(undefined, rows[0]);
   }
 
   /**
@@ -252,6 +280,18 @@ export class GenerationsRepository {
     await this.dataSource.query(`DELETE FROM generation_results WHERE id = $1`, [id]);
   }
 
+  /** A generation of `userId` changed in `em`: its user's cached active list goes once that commits. */
+  private changed(em: EntityManager | undefined, userId: string): Promise<void> {
+    return afterCommit(em, () => this.activeCache.invalidate(userId));
+  }
+
+  private async changedRow(em: EntityManager | undefined, row: Row | undefined): Promise<Generation | undefined> {
+    if (!row) return undefined;
+    const generation = toGeneration(row);
+    await this.changed(em, generation.userId);
+    return generation;
+  }
+
   private async ids(sql: string, params: unknown[]): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(sql, params);
     return rows.map((row) => row.id);
@@ -291,6 +331,15 @@ export function toGeneration(row: Row): Generation {
     createdAt: row.created_at as Date,
     updatedAt: row.updated_at as Date,
   };
+}
+
+const DATE_FIELDS = ['deliveredAt', 'startedAt', 'deadlineAt', 'finishedAt', 'createdAt', 'updatedAt'] as const;
+
+/** A generation back from its JSON form (the cache's): the dates were strings there. */
+function fromJson(raw: Row): Generation {
+  const generation = { ...raw } as unknown as Generation;
+  for (const field of DATE_FIELDS) if (raw[field] !== null && raw[field] !== undefined) generation[field] = new Date(raw[field] as string) as never;
+  return generation;
 }
 
 function toResult(row: Row): GenerationResult {
