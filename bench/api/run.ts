@@ -138,9 +138,9 @@ interface Server {
 async function startServer(server: ServerKind): Promise<Server> {
   const child: ChildProcess = fork(join(__dirname, 'server.ts'), [], {
     execArgv: [
-      // Not ts-node: see register.js (it would load `domain` into the server's process).
+      // Not ts-node: see bench/register.js (it would load `domain` into the server's process).
       '-r',
-      join(__dirname, 'register.js'),
+      join(__dirname, '..', 'register.js'),
       '-r',
       require.resolve('tsconfig-paths/register'),
       ...(CPU_PROF_DIR && server === 'genbot' ? ['--cpu-prof', `--cpu-prof-dir=${CPU_PROF_DIR}`] : []),

@@ -44,8 +44,9 @@ function botConfig(apiRoot: string, token: string): Record<string, string> {
 async function startServer(kind: 'reference' | 'genbot', config: Record<string, string>): Promise<{ port: number; stop: () => Promise<void> }> {
   const child: ChildProcess = fork(join(__dirname, 'server.ts'), [], {
     execArgv: [
+      // Not ts-node: it loads `domain`, which wraps every emit of the process (see bench/register.js).
       '-r',
-      require.resolve('ts-node/register/transpile-only'),
+      join(__dirname, '..', 'register.js'),
       '-r',
       require.resolve('tsconfig-paths/register'),
       ...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),

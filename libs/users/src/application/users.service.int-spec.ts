@@ -44,6 +44,34 @@ describe('UsersService against PostgreSQL', () => {
     expect(rows).toEqual([{ updates: 2 }]);
   });
 
+  it('writes nothing for a returning user seen within the minute with the same profile, and writes a change or a later visit', async () => {
+    const telegramId = String(uniqueTelegramId());
+    const profile = { telegramId, username: 'same', firstName: 'Sam', languageCode: 'en' };
+    const { user } = await users.register(profile);
+    const stamp = async () => (await db.query('SELECT updated_at FROM users WHERE id = $1', [user.id]))[0].updated_at as Date;
+    const first = await stamp();
+
+    // Every bot update registers its sender: the common one changes nothing and is not written.
+    expect(await users.register({ telegramId, firstName: 'Sam' })).toEqual({
+      user: expect.objectContaining({ id: user.id, username: 'same' }),
+      created: false,
+    });
+    expect(await users.register(profile)).toMatchObject({ created: false });
+    expect(await stamp()).toEqual(first);
+
+    const renamed = await users.register({ ...profile, username: 'renamed' });
+    expect(renamed.user.username).toBe('renamed');
+    expect((await db.query('SELECT username FROM users WHERE id = $1', [user.id]))[0].username).toBe('renamed');
+    const second = await stamp();
+    expect(second.getTime()).toBeGreaterThan(first.getTime());
+
+    // Last seen over a minute ago (as a cached copy from back then would say): this visit is written.
+    await db.query(`UPDATE users SET last_activity_at = now() - interval '61 seconds' WHERE id = $1`, [user.id]);
+    await users.setLanguage(user.id, 'en'); // a write through the service refreshes every cached copy
+    const visited = await users.register({ ...profile, username: 'renamed' });
+    expect(Date.now() - visited.user.lastActivityAt!.getTime()).toBeLessThan(10_000);
+  });
+
   it('refuses a self-referral in the database itself', async () => {
     const { user } = await users.register({ telegramId: String(uniqueTelegramId()) });
     await expect(db.query('UPDATE users SET referrer_id = id WHERE id = $1', [user.id])).rejects.toThrow(/users_not_own_referrer/);

@@ -28,6 +28,9 @@ export interface ReferralSummary {
 /** Seed 002 keeps user profiles 5 minutes; a minute of that in each process's memory. */
 const MEMORY_TTL_MS = 60_000;
 const REDIS_TTL_SECONDS = 300;
+/** How stale `last_activity_at` may be: a returning user seen more recently than this, with an unchanged profile, costs no write. */
+const ACTIVITY_RESOLUTION_MS = 60_000;
+const PROFILE_FIELDS = ['username', 'firstName', 'lastName', 'languageCode', 'anonUserId', 'avatarUrl'] as const;
 const DATE_FIELDS = ['consentPdAt', 'blockedAt', 'reviewedAt', 'lastActivityAt', 'createdAt', 'updatedAt'] as const;
 
 @Injectable()
@@ -48,6 +51,12 @@ export class UsersService {
    * unknown code is ignored rather than failing a login.
    */
   async register(input: RegisterInput): Promise<{ user: User; created: boolean }> {
+    // Every bot update registers its sender; the usual one (a known user, nothing new) is answered
+    // from the cache. A referral code or a source may still apply, so those always go to the database.
+    if (!input.refCode && !input.source) {
+      const known = await this.findByTelegramIdCached(input.telegramId);
+      if (known && unchangedProfile(known, input) && seenWithin(known, ACTIVITY_RESOLUTION_MS)) return { user: known, created: false };
+    }
     let referrerId: string | null = null;
     if (input.refCode) {
       const referrer = await this.users.findOne({ referralCode: input.refCode.toLowerCase() });
@@ -180,4 +189,13 @@ function reviveUser(raw: unknown): User {
 
 function throwNotFound(details: Record<string, unknown>): never {
   throw userNotFound(details);
+}
+
+/** Nothing `input` gives differs from what is stored (an omitted field keeps its value). */
+function unchangedProfile(user: User, input: RegisterInput): boolean {
+  return PROFILE_FIELDS.every((field) => input[field] === undefined || input[field] === user[field]);
+}
+
+function seenWithin(user: User, ms: number): boolean {
+  return user.lastActivityAt !== null && Date.now() - user.lastActivityAt.getTime() < ms;
 }

@@ -10,7 +10,7 @@ const { readFileSync } = require('node:fs');
 const { join } = require('node:path');
 const ts = require('typescript');
 
-const root = join(__dirname, '..', '..');
+const root = join(__dirname, '..');
 const { config } = ts.readConfigFile(join(root, 'tsconfig.json'), ts.sys.readFile);
 const { options } = ts.parseJsonConfigFileContent(config, ts.sys, root);
 const compilerOptions = { ...options, sourceMap: false, inlineSourceMap: false, declaration: false, noEmit: false };
