@@ -42,6 +42,8 @@ export class UpdatesProcessor implements OnApplicationBootstrap, OnModuleDestroy
   private wake?: () => void;
   private allowed = 1;
   private handling = 0;
+  /** Lanes waiting for a handler slot, first come first served: each is told whether it got one (false: stopping). */
+  private readonly waiting: ((granted: boolean) => void)[] = [];
 
   constructor(
     private readonly queue: UpdatesQueue,
@@ -66,6 +68,7 @@ export class UpdatesProcessor implements OnApplicationBootstrap, OnModuleDestroy
       const lagMs = now - last - LAG_PROBE_MS;
       last = now;
       this.allowed = lagMs > LAG_LIMIT_MS ? Math.max(1, this.allowed >> 1) : Math.min(this.concurrency, this.allowed + 1);
+      this.admit();
     }, LAG_PROBE_MS).unref();
     this.timers.push(probe);
     void this.reclaimDead();
@@ -76,6 +79,7 @@ export class UpdatesProcessor implements OnApplicationBootstrap, OnModuleDestroy
     this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
     this.wake?.();
+    for (const resume of this.waiting.splice(0)) resume(false);
     this.reader?.disconnect();
     await this.loop?.catch(() => undefined);
     const lanes = [...this.active.values()];
@@ -155,12 +159,23 @@ export class UpdatesProcessor implements OnApplicationBootstrap, OnModuleDestroy
 
   /** True when handled (or given up on); false when stopping, leaving the update queued. */
   private async handle(update: Update): Promise<boolean> {
-    while (this.handling >= this.allowed && !this.stopping) await delay(LAG_PROBE_MS);
-    this.handling++;
+    if (this.stopping) return false;
+    const free = this.handling < this.allowed && this.waiting.length === 0;
+    if (free) this.handling++;
+    else if (!(await new Promise<boolean>((resolve) => this.waiting.push(resolve)))) return false;
     try {
       return await this.handleWithRetries(update);
     } finally {
       this.handling--;
+      this.admit();
+    }
+  }
+
+  /** Hands free slots to waiting lanes, oldest first; the slot is taken here, on the lane's behalf. */
+  private admit(): void {
+    while (this.waiting.length > 0 && this.handling < this.allowed && !this.stopping) {
+      this.handling++;
+      this.waiting.shift()!(true);
     }
   }
 
