@@ -124,6 +124,11 @@ export class PaymentsService {
     return this.payments.findOneBy({ id });
   }
 
+  /** The user's payments at one provider, newest first (seed 003's `yookassa_payments`). */
+  async listForUser(userId: string, provider: PaymentProvider, limit = 100): Promise<Payment[]> {
+    return (await this.payments.find({ where: { userId, provider }, order: { createdAt: 'DESC' }, take: limit })) as Payment[];
+  }
+
   /** A gateway's notification; unknown payments and repeated events are answered and ignored. */
   async handleWebhook(provider: PaymentGatewayName, request: GatewayWebhookRequest): Promise<void> {
     const gateway = this.gateway(provider);
