@@ -123,6 +123,14 @@ describe('public-api: /compat/ozhivlyator (seed 003)', () => {
           [payment.body.payment_id]: { status: 'pending', amount: '100.00', currency: 'RUB', ozhivashki: 1000, created_at: expect.any(String) },
         },
       });
+      // Offered the one-time discount (as the worker's offer leaves it): seed 003's discount_offered.
+      await api
+        .get(DataSource)
+        .query(
+          `INSERT INTO discount_offers (user_id, tariff_id, percent, expires_at) SELECT $1, id, 30, now() + interval '1 day' FROM tariffs WHERE slug = 'credits-1000'`,
+          [await userIdOf(chatId)],
+        );
+      expect((await get(`/users/${chatId}`).expect(200)).body.discount_offered).toBe(true);
       const missing = await get(`/users/${uniqueTelegramId()}`).expect(404);
       expect(missing.body).toEqual({ code: 'USER_NOT_FOUND', message: expect.any(String), details: expect.anything() });
       expect((await get('/users/not-a-number').expect(400)).body.code).toBe('VALIDATION_FAILED');
