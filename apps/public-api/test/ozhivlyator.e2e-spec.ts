@@ -168,8 +168,13 @@ describe('public-api: /compat/ozhivlyator (seed 003)', () => {
       const chatId = uniqueTelegramId();
       await createUser({ chat_id: chatId, referral_code: undefined }).expect(200);
       await generate(chatId).expect(200); // the free first drawing
+      const stored = async () =>
+        Number((await api.get(DataSource).query(`SELECT count(*) FROM data_objects WHERE user_id = $1`, [await userIdOf(chatId)]))[0].count);
+      const before = await stored();
       const broke = await generate(chatId).expect(402);
-      expect(broke.body).toEqual({ code: 'LEDGER_INSUFFICIENT_CREDITS', message: expect.any(String), details: expect.anything() });
+      expect(broke.body).toEqual({ code: 'LEDGER_INSUFFICIENT_CREDITS', message: expect.any(String), details: { amount: 1, available: 0 } });
+      // Refused before the drawing was stored.
+      expect(await stored()).toBe(before);
       expect((await post('/generate').field('chat_id', String(chatId)).expect(400)).body.details.fields).toEqual([{ field: 'image', problems: ['required'] }]);
       expect((await post('/generate').attach('image', drawing, { filename: 'd.png', contentType: 'image/png' }).expect(400)).body.details.fields).toEqual([
         { field: 'chat_id', problems: ['required'] },

@@ -55,12 +55,15 @@ export class OzhivlyatorGenerateController {
       this.data.maxUploadBytes,
       async ({ file, contentType, fields }) => {
         const user = await this.userOf(fields.chat_id);
-        const drawing = await this.data.upload({ userId: user.id, type: 'image', data: file, declaredType: contentType });
         const [mainCount, bonusCount] = await this.imageCounts(user.id);
+        const options = { count: Math.min(MAX_IMAGES, mainCount + bonusCount) };
+        // A user who cannot pay is told before the drawing is stored (a retry by key may find its generation done).
+        if (!given) await this.assertCanPay(user.id, options);
+        const drawing = await this.data.upload({ userId: user.id, type: 'image', data: file, declaredType: contentType });
         const generation = await this.generations.submit({
           userId: user.id,
           model: DRAWING_MODEL,
-          options: { count: Math.min(MAX_IMAGES, mainCount + bonusCount) },
+          options,
           inputs: await this.data.asInputs([drawing.id], user.id),
           source: 'service',
           language: user.language,
@@ -90,6 +93,13 @@ export class OzhivlyatorGenerateController {
     const user = await this.users.getByTelegramId(chatId.trim());
     if (user.isBanned) throw userBanned();
     return user;
+  }
+
+  private async assertCanPay(userId: string, options: { count: number }): Promise<void> {
+    const quote = await this.generations.quote({ model: DRAWING_MODEL, options, imageCount: 1, userId });
+    if (quote.trial || quote.price <= 0) return;
+    const { available } = await this.ledger.balance(userId);
+    if (available < quote.price) throw new DomainError('LEDGER_INSUFFICIENT_CREDITS', 'Not enough ozhivashki', { amount: quote.price, available });
   }
 
   /** The operator's `drawing_images`, plus seed 003's bonus images on a user's first drawing. */
