@@ -21,6 +21,7 @@ import { Broadcasts1764002000000 } from './1764002000000-broadcasts';
 import { Growth1764002100000 } from './1764002100000-growth';
 import { DiscountOffers1764002100100 } from './1764002100100-discount-offers';
 import { AdminReportIndexes1764002200000 } from './1764002200000-admin-report-indexes';
+import { DiscountOfferPayment1764002300000 } from './1764002300000-discount-offer-payment';
 
 export const MIGRATIONS = [
   Users1764000000000,
@@ -44,4 +45,5 @@ export const MIGRATIONS = [
   Growth1764002100000,
   DiscountOffers1764002100100,
   AdminReportIndexes1764002200000,
+  DiscountOfferPayment1764002300000,
 ];

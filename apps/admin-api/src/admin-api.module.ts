@@ -13,6 +13,8 @@ import { AdminCreditsController } from './http/credits/admin-credits.controller'
 import { AdminUsersController } from './http/users/admin-users.controller';
 import { AdminHealthController } from './http/system/admin-health.controller';
 import { AdminGenerationsController } from './http/generations/admin-generations.controller';
+import { AdminLotteriesController } from './http/growth/admin-lotteries.controller';
+import { AdminSourcesController } from './http/growth/admin-sources.controller';
 import { AdminUserActivityController } from './http/generations/admin-user-activity.controller';
 import { AdminModelsController } from './http/models/admin-models.controller';
 import { AdminPaymentsController } from './http/payments/admin-payments.controller';
@@ -27,6 +29,9 @@ const OPERATIONS = [
   AdminModelsController,
   AdminPaymentsController,
   AdminSettingsController,
+  // Lotteries and ad-source figures.
+  AdminLotteriesController,
+  AdminSourcesController,
 ];
 
 @Module({})

@@ -4,6 +4,7 @@ import { ADMIN_ERROR_STATUSES, ADMIN_OPS_ERROR_STATUSES } from '@genbot/admin';
 import { AUTH_ERROR_STATUSES } from '@genbot/auth';
 import { AppConfig, createHttpApp } from '@genbot/core';
 import { GENERATIONS_ERROR_STATUSES } from '@genbot/generations';
+import { GROWTH_ERROR_STATUSES } from '@genbot/growth';
 import { LEDGER_ERROR_STATUSES } from '@genbot/ledger';
 import { PAYMENTS_ERROR_STATUSES } from '@genbot/payments';
 import { USERS_ERROR_STATUSES } from '@genbot/users';
@@ -24,6 +25,7 @@ export function bootstrapAdminApi(config: AppConfig, options: { port?: number } 
       PAYMENTS_ERROR_STATUSES,
       ADMIN_OPS_ERROR_STATUSES,
       BROADCASTS_ERROR_STATUSES,
+      GROWTH_ERROR_STATUSES,
     ],
     docs: {
       title: 'genbot admin API',

@@ -82,6 +82,32 @@ describe('bot: buying credits with Telegram Stars, /invite, /bonus', () => {
     expect(await verifyLedger(db)).toBeUndefined();
   });
 
+  it('shows and invoices the offered tariff at the one-time discount, once: the second invoice asks the full price', async () => {
+    const tariff = await createTariff(10, 100);
+    const buyer = { id: uniqueTelegramId(), language_code: 'en' };
+    await deliver(messageUpdate(buyer, '/start'));
+    // Offered 30 % off this tariff, as the worker's offer leaves it.
+    await db.query(`INSERT INTO discount_offers (user_id, tariff_id, percent, expires_at) VALUES ($1, $2, 30, now() + interval '1 day')`, [
+      await userIdOf(buyer.id),
+      tariff.id,
+    ]);
+    await deliver(messageUpdate(buyer, '/buy'));
+    const list = sent(buyer.id).at(-1)!;
+    expect(buttonsOf(list)).toContainEqual(expect.objectContaining({ text: `${tariff.slug} en · 10 credits · 70 ⭐`, callback_data: `buy:${tariff.id}` }));
+    expect(buttonsOf(list).map((b) => b.text)).toContain('1000 credits · 70 ⭐');
+
+    await deliver(callbackUpdate(buyer, `buy:${tariff.id}`));
+    await deliver(callbackUpdate(buyer, `buy:${tariff.id}`));
+    const invoices = sent(buyer.id, 'sendInvoice');
+    expect(invoices.map((call) => (call.params.prices as { amount: number }[])[0].amount)).toEqual([70, 100]);
+    const order = { payload: String(invoices[0].params.payload), currency: 'XTR', totalAmount: 70 };
+    await deliver(preCheckoutUpdate(buyer, order));
+    expect(answers('answerPreCheckoutQuery').at(-1)!.params).toMatchObject({ ok: true });
+    await deliver(successfulPaymentUpdate(buyer, { ...order, chargeId: `charge-${randomUUID()}` }));
+    const credits = await db.query(`SELECT amount FROM ledger_transfers WHERE credit_account_id = $1 AND kind = 'purchase'`, [await userIdOf(buyer.id)]);
+    expect(credits).toEqual([{ amount: '10' }]);
+  });
+
   it('refuses the pre-checkout of a tariff withdrawn after its invoice, with the reason in the user’s language', async () => {
     const tariff = await createTariff(5, 1);
     const buyer = { id: uniqueTelegramId(), language_code: 'en' };

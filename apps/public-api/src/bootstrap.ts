@@ -10,8 +10,13 @@ import { TARIFFS_ERROR_STATUSES } from '@genbot/tariffs';
 import { USERS_ERROR_STATUSES } from '@genbot/users';
 import { PublicApiModule } from './public-api.module';
 
-/** public-api's own codes: its multipart upload parser. */
-const PUBLIC_API_ERROR_STATUSES = { MULTIPART_MALFORMED: 400, MULTIPART_TOO_MANY_PARTS: 413 };
+/** public-api's own codes: its multipart upload parser, and seed 003's synchronous /generate. */
+const PUBLIC_API_ERROR_STATUSES = {
+  MULTIPART_MALFORMED: 400,
+  MULTIPART_TOO_MANY_PARTS: 413,
+  COMPAT_GENERATION_FAILED: 502,
+  COMPAT_GENERATION_TIMEOUT: 504,
+};
 
 /** Starts public-api; shared by `main.ts`, the all-in-one process and the e2e tests. */
 export function bootstrapPublicApi(config: AppConfig, options: { port?: number } = {}): Promise<NestFastifyApplication> {

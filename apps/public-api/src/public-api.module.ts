@@ -19,10 +19,12 @@ import { ChannelReviewsController } from './http/growth/channel-reviews.controll
 import { DailyBonusController } from './http/growth/daily-bonus.controller';
 import { LotteriesController } from './http/growth/lotteries.controller';
 import { ReferralsController } from './http/growth/referrals.controller';
+import { OzhivlyatorGenerateController } from './http/compat/ozhivlyator-generate.controller';
+import { OzhivlyatorPaymentsController } from './http/compat/ozhivlyator-payments.controller';
+import { OzhivlyatorUsersController } from './http/compat/ozhivlyator-users.controller';
 import { FilesController } from './http/files/files.controller';
 import { JobsController } from './http/jobs/jobs.controller';
 import { SystemController } from './http/system/system.controller';
-import { CompatPaymentsController } from './http/payments/compat-payments.controller';
 import { PaymentWebhooksController } from './http/payments/payment-webhooks.controller';
 import { PaymentsController } from './http/payments/payments.controller';
 import { TariffsController } from './http/tariffs/tariffs.controller';
@@ -58,7 +60,10 @@ export class PublicApiModule {
         TariffsController,
         PaymentsController,
         PaymentWebhooksController,
-        CompatPaymentsController,
+        // Seed 003's existing bot, in its own paths and field names.
+        OzhivlyatorUsersController,
+        OzhivlyatorGenerateController,
+        OzhivlyatorPaymentsController,
         UserAuthController,
         DailyBonusController,
         ReferralsController,

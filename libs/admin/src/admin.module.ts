@@ -3,12 +3,14 @@ import { Module } from '@nestjs/common';
 import { QUEUES, SettingDefaultsRegistry } from '@genbot/core';
 import { AuthModule } from '@genbot/auth';
 import { GenerationsModule } from '@genbot/generations';
+import { GrowthModule } from '@genbot/growth';
 import { LedgerModule } from '@genbot/ledger';
 import { PaymentsModule } from '@genbot/payments';
 import { TelegramModule } from '@genbot/telegram';
 import { UsersModule } from '@genbot/users';
 import { AdminAudit } from './application/admin-audit.service';
 import { AdminCreditsService } from './application/admin-credits.service';
+import { AdminGrowthService } from './application/admin-growth.service';
 import { AdminUsersService } from './application/admin-users.service';
 import { AdminGenerationsService } from './application/admin-generations.service';
 import { AdminModelsService } from './application/admin-models.service';
@@ -24,10 +26,18 @@ import { ADMIN_SETTING_DEFAULTS } from './domain/day-report';
 import { DailyReportProcessor, DailyReportScheduler } from './jobs/daily-report.processor';
 
 /** Seed 002's dashboards, generations, models, payments and settings. */
-const OPERATIONS = [AdminReportsRepository, AdminReportsService, AdminGenerationsService, AdminModelsService, AdminPaymentsService, AdminSettingsService];
+const OPERATIONS = [
+  AdminReportsRepository,
+  AdminReportsService,
+  AdminGenerationsService,
+  AdminModelsService,
+  AdminPaymentsService,
+  AdminSettingsService,
+  AdminGrowthService,
+];
 
 @Module({
-  imports: [AuthModule, UsersModule, LedgerModule, TelegramModule, GenerationsModule, PaymentsModule],
+  imports: [AuthModule, UsersModule, LedgerModule, TelegramModule, GenerationsModule, PaymentsModule, GrowthModule],
   providers: [AdminsRepository, AdminAuditRepository, AdminAudit, AdminsService, AdminUsersService, AdminCreditsService, ...OPERATIONS],
   exports: [AdminsService, AdminAudit, AdminUsersService, AdminCreditsService, AuthModule, ...OPERATIONS],
 })

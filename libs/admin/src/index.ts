@@ -20,5 +20,7 @@ export * from './application/admin-generations.service';
 export * from './application/admin-models.service';
 export * from './application/admin-payments.service';
 export * from './application/admin-settings.service';
+/** Lotteries and ad-source figures for operators. */
+export * from './application/admin-growth.service';
 export * from './domain/reports';
 export * from './domain/admin-ops.errors';

@@ -8,7 +8,7 @@ export * from './application/reviews.service';
 export * from './application/subscriptions.service';
 export * from './application/lotteries.service';
 export * from './domain/lottery';
-export type { LotteryEntry } from './infrastructure/lotteries.repository';
+export type { LotteryEntry, LotteryEntryWithUser } from './infrastructure/lotteries.repository';
 export * from './application/discount-offers.service';
 export * from './application/ad-sources.service';
 export type { DiscountOffer } from './infrastructure/discount-offers.repository';

@@ -23,3 +23,4 @@ export * from './loopback-server';
 /** User factories: funded, banned, with a language. */
 export * from './user-factories';
 export * from './app-process';
+export * from './contract/seed-003-examples';

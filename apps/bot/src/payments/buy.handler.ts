@@ -4,7 +4,7 @@ import { Action, Command, Ctx, On, Update } from 'nestjs-telegraf';
 import { Markup } from 'telegraf';
 import { AppConfig, DomainError, InjectRedis, SettingsService } from '@genbot/core';
 import { LedgerService } from '@genbot/ledger';
-import { StarsPaymentsService } from '@genbot/payments';
+import { StarsPaymentsService, TariffPricing } from '@genbot/payments';
 import { TariffsService, starsPrice } from '@genbot/tariffs';
 import type { BotContext } from '../telegram/bot-context';
 import { botIdOf } from '../telegram/bot-identity';
@@ -28,6 +28,7 @@ export class BuyHandler {
     private readonly tariffs: TariffsService,
     private readonly settings: SettingsService,
     private readonly ledger: LedgerService,
+    private readonly pricing: TariffPricing,
     @InjectRedis() private readonly redis: Redis,
     config: AppConfig,
   ) {
@@ -51,8 +52,13 @@ export class BuyHandler {
     const tariffs = await this.tariffs.listActive();
     if (tariffs.length === 0) return void (await ctx.reply(texts.noTariffs));
     const rate = Number(await this.settings.get('stars_per_1000_credits'));
-    const rows = tariffs.map((tariff) => [
-      Markup.button.callback(texts.tariffButton(tariff.title[ctx.state.lang] ?? tariff.title.en, tariff.credits, starsPrice(tariff, rate)), `buy:${tariff.id}`),
+    // A tariff under the user's one-time discount shows the price its invoice will ask.
+    const prices = await this.pricing.shown(
+      ctx.state.user.id,
+      tariffs.map((tariff) => ({ tariff, listMinor: starsPrice(tariff, rate) })),
+    );
+    const rows = tariffs.map((tariff, i) => [
+      Markup.button.callback(texts.tariffButton(tariff.title[ctx.state.lang] ?? tariff.title.en, tariff.credits, prices[i]), `buy:${tariff.id}`),
     ]);
     await ctx.reply(intro ? `${intro}\n\n${texts.chooseTariff}` : texts.chooseTariff, Markup.inlineKeyboard(rows));
   }

@@ -12,13 +12,13 @@ export interface UploadedFile {
 }
 
 /**
- * Reads a multipart request with one file (field `file`), streams the file to a temporary file
- * with `maxBytes` enforced as it arrives, and hands it to `use`; the temporary file is removed
- * afterwards, whatever happens. Broken multipart is the client's fault and answers 400 / 413,
- * never 500.
+ * Reads a multipart request with one file (field `file`, or `fileField`: seed 003 sends `image`),
+ * streams the file to a temporary file with `maxBytes` enforced as it arrives, and hands it to
+ * `use`; the temporary file is removed afterwards, whatever happens. Broken multipart is the
+ * client's fault and answers 400 / 413, never 500.
  */
-export async function withSingleFile<T>(request: FastifyRequest, maxBytes: number, use: (upload: UploadedFile) => Promise<T>): Promise<T> {
-  if (!request.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', 'Send multipart/form-data with a file field');
+export async function withSingleFile<T>(request: FastifyRequest, maxBytes: number, use: (upload: UploadedFile) => Promise<T>, fileField = 'file'): Promise<T> {
+  if (!request.isMultipart()) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Send multipart/form-data with a file field \`${fileField}\``);
   const fields: Record<string, string> = {};
   let file: { spooled: SpooledFile; contentType: string | undefined } | undefined;
   const parts = request.parts()[Symbol.asyncIterator]();
@@ -42,9 +42,9 @@ export async function withSingleFile<T>(request: FastifyRequest, maxBytes: numbe
         fields[part.fieldname] = String(part.value);
         continue;
       }
-      if (part.fieldname !== 'file' || file) {
+      if (part.fieldname !== fileField || file) {
         part.file.resume();
-        throw new DomainError('VALIDATION_FAILED', 'Send exactly one file, in the field `file`', {
+        throw new DomainError('VALIDATION_FAILED', `Send exactly one file, in the field \`${fileField}\``, {
           fields: [{ field: part.fieldname, problems: ['unexpected file'] }],
         });
       }
@@ -52,7 +52,7 @@ export async function withSingleFile<T>(request: FastifyRequest, maxBytes: numbe
       // spelling is no claim at all: the bytes decide, and a PNG stays a PNG.
       file = { spooled: await spoolPart(part, maxBytes, next), contentType: part.mimetype === 'text/plain' ? undefined : part.mimetype };
     }
-    if (!file) throw new DomainError('VALIDATION_FAILED', 'The field `file` is missing', { fields: [{ field: 'file', problems: ['required'] }] });
+    if (!file) throw new DomainError('VALIDATION_FAILED', `The field \`${fileField}\` is missing`, { fields: [{ field: fileField, problems: ['required'] }] });
   } catch (error) {
     await file?.spooled.dispose();
     // The plugin unpipes the request when a limit trips; left unread, the rest of the body would

@@ -145,6 +145,25 @@ export class GenerationsService {
     return this.repository.results(generationId);
   }
 
+  /** How many generations the user has finished well, and when the first and the last were made. */
+  succeededSummary(userId: string): Promise<{ count: number; firstAt: Date | null; lastAt: Date | null }> {
+    return this.repository.succeededSummary(userId);
+  }
+
+  /**
+   * The generation once it is final, read every `intervalMs` until `timeoutMs` passes (then as it
+   * stands). For callers that must answer with the result (seed 003's synchronous /generate); the
+   * worker does the work meanwhile, so the wait holds nothing but this request.
+   */
+  async waitFinal(id: string, options: { timeoutMs: number; intervalMs?: number }): Promise<Generation> {
+    const deadline = Date.now() + options.timeoutMs;
+    for (;;) {
+      const generation = await this.get(id);
+      if (isFinal(generation.status) || Date.now() >= deadline) return generation;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(options.intervalMs ?? 250, Math.max(0, deadline - Date.now()))));
+    }
+  }
+
   /**
    * Cancels a generation the provider has not started: the hold is released and the job becomes a
    * no-op. A running one is the provider's already and is refused with 409.

@@ -117,6 +117,15 @@ export class GenerationsRepository {
     return used !== undefined;
   }
 
+  /** The user's succeeded generations: how many, the first and the last (seed 003's profile). */
+  async succeededSummary(userId: string): Promise<{ count: number; firstAt: Date | null; lastAt: Date | null }> {
+    const [row]: { count: number; first_at: Date | null; last_at: Date | null }[] = await this.dataSource.query(
+      `SELECT count(*)::int AS count, min(created_at) AS first_at, max(created_at) AS last_at FROM generations WHERE user_id = $1 AND status = 'succeeded'`,
+      [userId],
+    );
+    return { count: row.count, firstAt: row.first_at, lastAt: row.last_at };
+  }
+
   /** True when this takes the user's trial. The primary key on user_id makes it single-use whatever the concurrency. */
   async takeTrial(em: EntityManager, trial: { userId: string; modelId: string; generationId: string }): Promise<boolean> {
     const taken: unknown[] = await em.query(

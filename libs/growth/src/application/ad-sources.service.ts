@@ -1,8 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { SettingsService } from '@genbot/core';
-import { addDays, isTimeZone, startOfLocalDay } from '../domain/daily-bonus';
+import { addDays, isTimeZone, localDay, startOfLocalDay } from '../domain/daily-bonus';
 import { invalidDayRange } from '../domain/growth.errors';
 import { AdSourcesRepository } from '../infrastructure/ad-sources.repository';
+import { GrowthClock } from './growth-clock';
 
 export interface SourceDayStats {
   /** The `src_` tag; null for users who came without one. */
@@ -19,6 +20,16 @@ export interface SourceDayStats {
 }
 
 const MAX_DAYS = 366;
+const DEFAULT_DAYS = 30;
+
+export interface SourceStatsReport {
+  /** The days reported, YYYY-MM-DD in `timeZone`, inclusive. */
+  from: string;
+  to: string;
+  timeZone: string;
+  /** Per source and day with at least one registration, by day then source. */
+  rows: SourceDayStats[];
+}
 
 /** Per ad source and registration day: registrations, users who generated, payers, revenue (for the admin API's `/admin/sources`). */
 @Injectable()
@@ -26,12 +37,26 @@ export class AdSourcesService {
   constructor(
     private readonly repository: AdSourcesRepository,
     private readonly settings: SettingsService,
+    private readonly clock: GrowthClock,
   ) {}
+
+  /**
+   * Days `from`..`to` inclusive (YYYY-MM-DD, local to the `timezone` setting; by default the 30
+   * days up to today), optionally one source.
+   */
+  async report(input: { from?: string; to?: string; source?: string }): Promise<SourceStatsReport> {
+    const zone = await this.settings.get('timezone');
+    const timeZone = typeof zone === 'string' && isTimeZone(zone) ? zone : 'UTC';
+    const to = input.to ?? localDay(this.clock.now(), timeZone);
+    const from = input.from ?? addDays(to, -(DEFAULT_DAYS - 1));
+    return { from, to, timeZone, rows: await this.stats({ from, to, source: input.source }) };
+  }
 
   /** Days `from`..`to` inclusive (YYYY-MM-DD, local to the `timezone` setting), optionally one source. */
   async stats(input: { from: string; to: string; source?: string }): Promise<SourceDayStats[]> {
     const day = /^\d{4}-\d{2}-\d{2}$/;
-    if (!day.test(input.from) || !day.test(input.to) || input.from > input.to) throw invalidRange(input);
+    if (!day.test(input.from) || !day.test(input.to) || input.from > input.to || Number.isNaN(Date.parse(input.from)) || Number.isNaN(Date.parse(input.to)))
+      throw invalidRange(input);
     if (Date.parse(input.to) - Date.parse(input.from) > MAX_DAYS * 86_400_000) throw invalidRange(input);
     const zone = await this.settings.get('timezone');
     const timeZone = typeof zone === 'string' && isTimeZone(zone) ? zone : 'UTC';

@@ -12,7 +12,8 @@ const BATCH = 200;
  * a tariff at `discount_offer_percent` off, once, `discount_offer_delay_hours` after generating.
  * The offer row and the message go together: the row is inserted in the transaction that sends,
  * so a failed send is retried by the next tick and a second worker waits, then finds the row.
- * Applying the discount to the price is the payments side's (`active`, `markUsed`).
+ * The payments side applies it: a payment for the offered tariff `claim`s it as it is created, and
+ * `release`s it when that payment is never paid.
  */
 @Injectable()
 export class DiscountOffersService {
@@ -67,8 +68,17 @@ export class DiscountOffersService {
     return offer && offer.usedAt === null && offer.expiresAt.getTime() > Date.now() ? offer : undefined;
   }
 
-  /** Called by the payment that used the offer; true once. */
-  markUsed(userId: string): Promise<boolean> {
-    return this.repository.markUsed(userId);
+  /**
+   * The percent off `paymentId` gets, when it is a payment for the offered tariff and the offer is
+   * unused and unexpired (or already this payment's); undefined otherwise. Once per offer, however
+   * many payments are made at once.
+   */
+  claim(input: { userId: string; tariffId: string; paymentId: string }): Promise<number | undefined> {
+    return this.repository.claim(input.userId, input.tariffId, input.paymentId);
+  }
+
+  /** These payments were never paid (expired, canceled, not created): their users may use the offer again while it lasts. */
+  release(paymentIds: string[]): Promise<number> {
+    return this.repository.release(paymentIds);
   }
 }

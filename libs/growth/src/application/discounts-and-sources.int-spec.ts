@@ -78,9 +78,18 @@ describe('discount offers and ad-source stats', () => {
     expect(await discounts.offered(due.id)).toBe(true);
     expect(await discounts.offered(early.id)).toBe(false);
     expect(await discounts.active(due.id)).toMatchObject({ percent: 30 });
-    expect(await discounts.markUsed(due.id)).toBe(true);
-    expect(await discounts.markUsed(due.id)).toBe(false);
+    const offered = (await discounts.active(due.id))!;
+    const [payment, other] = [randomUUID(), randomUUID()];
+    // Another tariff takes nothing; of two payments for the offered one, the first takes it, and again on its retry.
+    expect(await discounts.claim({ userId: due.id, tariffId: randomUUID(), paymentId: payment })).toBeUndefined();
+    expect(await discounts.claim({ userId: due.id, tariffId: offered.tariffId, paymentId: payment })).toBe(30);
+    expect(await discounts.claim({ userId: due.id, tariffId: offered.tariffId, paymentId: other })).toBeUndefined();
+    expect(await discounts.claim({ userId: due.id, tariffId: offered.tariffId, paymentId: payment })).toBe(30);
     expect(await discounts.active(due.id)).toBeUndefined();
+    // Never paid: given back, and the next payment may take it.
+    expect(await discounts.release([payment])).toBe(1);
+    expect(await discounts.active(due.id)).toMatchObject({ percent: 30, usedAt: null, paymentId: null });
+    expect(await discounts.claim({ userId: due.id, tariffId: offered.tariffId, paymentId: other })).toBe(30);
 
     // Never twice, even once it has been used.
     await discounts.offerDue();

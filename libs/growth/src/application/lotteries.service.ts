@@ -16,12 +16,13 @@ import {
   seedHashOf,
   ticketWeight,
 } from '../domain/lottery';
-import { LotteriesRepository, LotteryEntry } from '../infrastructure/lotteries.repository';
+import { LotteriesRepository, LotteryEntry, LotteryEntryWithUser } from '../infrastructure/lotteries.repository';
 import { ReferralsRepository } from '../infrastructure/referrals.repository';
 import { GrowthClock } from './growth-clock';
 import { LOTTERY_WIN_TEXTS } from './lottery.texts';
 
 const HISTORY_LIMIT = 50;
+const ADMIN_LIST_LIMIT = 200;
 const MAX_SOCIAL_LINKS = 10;
 
 export interface CreateLotteryInput {
@@ -35,6 +36,8 @@ export interface CreateLotteryInput {
 
 /** An entry with the referrals its user made during the lottery (so far, or over the whole period once drawn). */
 export type LotteryEntryView = LotteryEntry & { referralCount: number };
+/** The admin API's entry: with who made it. */
+export type AdminLotteryEntryView = LotteryEntryWithUser & { referralCount: number };
 
 /**
  * Seed 001's lotteries. A lottery commits to a random seed by its SHA-256 when created; at its end
@@ -102,14 +105,24 @@ export class LotteriesService {
     return { ...entry, referralCount: (await this.referralCounts(lottery)).get(userId) ?? 0 };
   }
 
-  /** For the admin API: every entry with its referrals. */
-  async entries(lotteryId: string): Promise<LotteryEntryView[]> {
-    const lottery = await this.get(lotteryId);
-    const counts = await this.referralCounts(lottery);
-    return (await this.repository.entries(lotteryId)).map((entry) => ({ ...entry, referralCount: counts.get(entry.userId) ?? 0 }));
+  /** For the admin API: every lottery, newest first (upcoming, running and ended). */
+  list(): Promise<Lottery[]> {
+    return this.repository.list(ADMIN_LIST_LIMIT);
   }
 
-  /** For the admin API: approves or rejects an entry's social links. */
+  /** For the admin API: every entry with its user and referrals; those who brought someone in during it are entered by that. */
+  async entries(lotteryId: string): Promise<AdminLotteryEntryView[]> {
+    const lottery = await this.get(lotteryId);
+    const counts = await this.referralCounts(lottery);
+    if (!lottery.drawnAt) await this.repository.ensureEntries(lottery.id, [...counts.keys()]);
+    return (await this.repository.entriesWithUsers(lotteryId)).map((entry) => ({ ...entry, referralCount: counts.get(entry.userId) ?? 0 }));
+  }
+
+  async entry(entryId: string): Promise<LotteryEntry> {
+    return (await this.repository.entryById(entryId)) ?? throwEntryNotFound();
+  }
+
+  /** For the admin API: approves or rejects an entry's social links (an entry without links cannot be judged: 404). */
   async reviewSocial(entryId: string, approved: boolean): Promise<LotteryEntry> {
     return (await this.repository.reviewSocial(entryId, approved)) ?? throwEntryNotFound();
   }

@@ -30,4 +30,9 @@ export class ReferralsService {
     await this.users.getById(userId);
     return this.repository.history(userId, HISTORY_LIMIT);
   }
+
+  /** True once the user's inviter has earned a reward from them. */
+  rewardedFor(inviteeId: string): Promise<boolean> {
+    return this.repository.rewardedFor(inviteeId);
+  }
 }

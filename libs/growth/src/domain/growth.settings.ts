@@ -16,6 +16,8 @@ export const GROWTH_SETTING_DEFAULTS = {
   discount_offer_delay_hours: 24,
   /** Hours the offer stays valid. */
   discount_offer_valid_hours: 48,
+  /** Seed 003's `bonus_images`: images a user's first drawing brings beyond `drawing_images` (0: none). */
+  first_drawing_bonus_images: 2,
   /** The tariff (slug) offered at a discount. */
   discount_offer_tariff: 'credits-1000',
 };

@@ -15,6 +15,8 @@ export interface DiscountOffer {
   offeredAt: Date;
   expiresAt: Date;
   usedAt: Date | null;
+  /** The payment that took the offer. */
+  paymentId: string | null;
 }
 
 @Injectable()
@@ -60,10 +62,8 @@ export class DiscountOffersRepository {
   }
 
   async find(userId: string): Promise<DiscountOffer | undefined> {
-    const rows: { tariff_id: string; percent: number; offered_at: Date; expires_at: Date; used_at: Date | null }[] = await this.dataSource.query(
-      `SELECT tariff_id, percent, offered_at, expires_at, used_at FROM discount_offers WHERE user_id = $1`,
-      [userId],
-    );
+    const rows: { tariff_id: string; percent: number; offered_at: Date; expires_at: Date; used_at: Date | null; payment_id: string | null }[] =
+      await this.dataSource.query(`SELECT tariff_id, percent, offered_at, expires_at, used_at, payment_id FROM discount_offers WHERE user_id = $1`, [userId]);
     return (
       rows[0] && {
         tariffId: rows[0].tariff_id,
@@ -71,16 +71,33 @@ export class DiscountOffersRepository {
         offeredAt: rows[0].offered_at,
         expiresAt: rows[0].expires_at,
         usedAt: rows[0].used_at,
+        paymentId: rows[0].payment_id,
       }
     );
   }
 
-  /** Once: the payment that used the offer. */
-  async markUsed(userId: string): Promise<boolean> {
-    const [, count]: [unknown[], number] = await this.dataSource.query(
-      `UPDATE discount_offers SET used_at = now() WHERE user_id = $1 AND used_at IS NULL AND expires_at > now()`,
-      [userId],
+  /**
+   * The offer's percent when `paymentId` takes it: unused, unexpired and for `tariffId`, in one
+   * statement, so of payments made at once only one gets it. The payment that holds it already gets
+   * it again (a retry of the same payment).
+   */
+  async claim(userId: string, tariffId: string, paymentId: string): Promise<number | undefined> {
+    const [rows]: [{ percent: number }[], number] = await this.dataSource.query(
+      `UPDATE discount_offers SET used_at = COALESCE(used_at, now()), payment_id = $3
+        WHERE user_id = $1 AND tariff_id = $2 AND ((used_at IS NULL AND expires_at > now()) OR payment_id = $3)
+       RETURNING percent`,
+      [userId, tariffId, paymentId],
     );
-    return count === 1;
+    return rows[0]?.percent;
+  }
+
+  /** Gives back offers these payments took (they were never paid); how many. */
+  async release(paymentIds: string[]): Promise<number> {
+    if (paymentIds.length === 0) return 0;
+    const [, count]: [unknown[], number] = await this.dataSource.query(
+      `UPDATE discount_offers SET used_at = NULL, payment_id = NULL WHERE payment_id = ANY($1::uuid[])`,
+      [paymentIds],
+    );
+    return count;
   }
 }

@@ -3,6 +3,9 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
 import type { Lottery, LotteryDraw, LotteryPrize, LotteryRules } from '../domain/lottery';
 
+/** An entry with who made it, for the admin API. */
+export type LotteryEntryWithUser = LotteryEntry & { telegramId: string; username: string | null };
+
 export interface LotteryEntry {
   id: string;
   lotteryId: string;
@@ -65,6 +68,12 @@ export class LotteriesRepository {
     return rows.map(toLottery);
   }
 
+  /** Every lottery, newest start first (the admin API's list). */
+  async list(limit: number): Promise<Lottery[]> {
+    const rows: LotteryRow[] = await this.dataSource.query(`SELECT ${LOTTERY_COLUMNS} FROM lotteries ORDER BY start_date DESC, id LIMIT $1`, [limit]);
+    return rows.map(toLottery);
+  }
+
   /** Ended and not drawn (lotteries_undrawn_idx). */
   async dueIds(at: Date): Promise<string[]> {
     const rows: { id: string }[] = await this.dataSource.query(`SELECT id FROM lotteries WHERE drawn_at IS NULL AND end_date <= $1 ORDER BY end_date`, [at]);
@@ -99,6 +108,23 @@ export class LotteriesRepository {
   async entries(lotteryId: string, db: Db = this.dataSource): Promise<LotteryEntry[]> {
     const rows: EntryRow[] = await db.query(`SELECT ${ENTRY_COLUMNS} FROM lottery_entries WHERE lottery_id = $1 ORDER BY created_at, id`, [lotteryId]);
     return rows.map(toEntry);
+  }
+
+  async entryById(id: string): Promise<LotteryEntry | undefined> {
+    const rows: EntryRow[] = await this.dataSource.query(`SELECT ${ENTRY_COLUMNS} FROM lottery_entries WHERE id = $1`, [id]);
+    return rows[0] && toEntry(rows[0]);
+  }
+
+  /** The entries with their users' Telegram ids and usernames, oldest first. */
+  async entriesWithUsers(lotteryId: string): Promise<LotteryEntryWithUser[]> {
+    const rows: (EntryRow & { telegram_id: string; username: string | null })[] = await this.dataSource.query(
+      `SELECT ${ENTRY_COLUMNS.split(', ')
+        .map((column) => `e.${column}`)
+        .join(', ')}, u.telegram_id, u.username
+         FROM lottery_entries e JOIN users u ON u.id = e.user_id WHERE e.lottery_id = $1 ORDER BY e.created_at, e.id`,
+      [lotteryId],
+    );
+    return rows.map((row) => ({ ...toEntry(row), telegramId: String(row.telegram_id), username: row.username }));
   }
 
   /** Only entries with links under review can be judged. */

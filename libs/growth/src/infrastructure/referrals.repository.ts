@@ -37,6 +37,14 @@ export class ReferralsRepository {
     return { invited: row.invited, paid: row.paid, earned: Number(row.earned) };
   }
 
+  /** Whether the user's inviter has been rewarded for them (seed 003's `referral_bonus_claimed`). */
+  async rewardedFor(inviteeId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(`SELECT 1 FROM payments WHERE user_id = $1 AND status = 'succeeded' AND referral_reward > 0 LIMIT 1`, [
+      inviteeId,
+    ]);
+    return rows.length > 0;
+  }
+
   /** Per referrer, the users they brought in during [from, to). */
   async countBetween(from: Date, to: Date): Promise<Map<string, number>> {
     const rows: { referrer_id: string; count: number }[] = await this.dataSource.query(

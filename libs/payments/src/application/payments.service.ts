@@ -12,6 +12,7 @@ import { PaymentEntity } from '../infrastructure/payment.entity';
 import { PaymentsRepository } from '../infrastructure/payments.repository';
 import { PAYMENT_GATEWAYS, GatewayWebhookRequest, PaymentGateway, PaymentGatewayName } from './ports/payment-gateway';
 import { PaymentSettlement } from './payment-settlement';
+import { TariffPricing } from './tariff-pricing';
 import { PreCheckoutQuery, StarsInvoice, StarsPaymentsService, SuccessfulPayment } from './stars-payments.service';
 
 export interface CreateIntentInput {
@@ -58,6 +59,7 @@ export class PaymentsService {
     private readonly stars: StarsPaymentsService,
     private readonly waiting: WaitingPaymentsService,
     private readonly metrics: Metrics,
+    private readonly pricing: TariffPricing,
   ) {}
 
   // Telegram Stars, for the bot's handlers (see StarsPaymentsService).
@@ -85,33 +87,39 @@ export class PaymentsService {
       const existing = await this.payments.findOneBy({ idempotencyKey: input.idempotencyKey });
       if (existing) return sameIntentOrConflict(existing, input);
     }
-    const { amountMinor, credits, tariffId, plan } = await this.price(input);
     const gateway = this.gateway(input.provider);
     const id = input.idempotencyKey ? uuidFromKey(input.idempotencyKey) : randomUUID();
-    const created = await gateway.createPayment({
-      paymentId: id,
-      amountMinor,
-      currency: 'RUB',
-      description: plan ? `${plan}: ${credits} credits` : `${credits} credits`,
-      returnUrl: this.returnUrl(),
-      metadata: { user_id: user.id },
-      idempotencyKey: `intent:${id}`,
-    });
-    const lifetime = Number(await this.settings.get('payment_lifetime_minutes'));
-    await this.repository.insertOnce({
-      id,
-      provider: input.provider,
-      externalId: created.externalId,
-      userId: user.id,
-      tariffId,
-      plan,
-      amountMinor,
-      currency: 'RUB',
-      credits,
-      idempotencyKey: input.idempotencyKey ?? null,
-      paymentUrl: created.confirmationUrl,
-      expiresAt: new Date(Date.now() + lifetime * 60_000),
-    });
+    const { amountMinor, credits, tariffId, plan } = await this.price(input, id);
+    try {
+      const created = await gateway.createPayment({
+        paymentId: id,
+        amountMinor,
+        currency: 'RUB',
+        description: plan ? `${plan}: ${credits} credits` : `${credits} credits`,
+        returnUrl: this.returnUrl(),
+        metadata: { user_id: user.id },
+        idempotencyKey: `intent:${id}`,
+      });
+      const lifetime = Number(await this.settings.get('payment_lifetime_minutes'));
+      await this.repository.insertOnce({
+        id,
+        provider: input.provider,
+        externalId: created.externalId,
+        userId: user.id,
+        tariffId,
+        plan,
+        amountMinor,
+        currency: 'RUB',
+        credits,
+        idempotencyKey: input.idempotencyKey ?? null,
+        paymentUrl: created.confirmationUrl,
+        expiresAt: new Date(Date.now() + lifetime * 60_000),
+      });
+    } catch (error) {
+      // No payment was made: a discount it took goes back (unless a same-key twin made it meanwhile).
+      if (!(await this.payments.existsBy({ id }))) await this.pricing.release([id]);
+      throw error;
+    }
     return (await this.payments.findOneByOrFail({ id })) as Payment;
   }
 
@@ -122,6 +130,11 @@ export class PaymentsService {
 
   async get(id: string): Promise<Payment | null> {
     return this.payments.findOneBy({ id });
+  }
+
+  /** The user's payments at one provider, newest first (seed 003's `yookassa_payments`). */
+  async listForUser(userId: string, provider: PaymentProvider, limit = 100): Promise<Payment[]> {
+    return (await this.payments.find({ where: { userId, provider }, order: { createdAt: 'DESC' }, take: limit })) as Payment[];
   }
 
   /** A gateway's notification; unknown payments and repeated events are answered and ignored. */
@@ -161,6 +174,8 @@ export class PaymentsService {
       }
     }
     report.expired = await this.repository.expirePendingBefore(now);
+    // Unpaid: the discounts they took go back to their users.
+    await this.pricing.release(report.expired);
     const wait = Number(await this.settings.get('waiting_payment_timeout_minutes'));
     report.waitingFailed = await this.waiting.failOverdue(new Date(now.getTime() - wait * 60_000));
     return report;
@@ -185,23 +200,36 @@ export class PaymentsService {
     if (remote.status === 'canceled') {
       const result = await this.payments.update({ id: payment.id, status: 'pending' }, { status: 'canceled' });
       if (!result.affected) return 'none';
+      await this.pricing.release([payment.id]);
       this.metrics.payment(payment.provider, 'canceled');
       return 'canceled';
     }
     return 'none';
   }
 
-  private async price(input: CreateIntentInput): Promise<{ amountMinor: number; credits: number; tariffId: string | null; plan: string | null }> {
+  /**
+   * The amount and credits of the payment `paymentId` is about to be. A plan is priced by
+   * TariffPricing, which applies (and takes) the user's one-time discount for it; a client's
+   * `amountRub` must then be the plan's price or its discounted one.
+   */
+  private async price(
+    input: CreateIntentInput,
+    paymentId: string,
+  ): Promise<{ amountMinor: number; credits: number; tariffId: string | null; plan: string | null }> {
     const given = input.amountRub === undefined ? undefined : Math.round(input.amountRub * 100);
     if (given !== undefined && (given <= 0 || Math.abs(given - input.amountRub! * 100) > 1e-6))
       throw paymentInvalid('amountRub must be positive with at most two decimals', 'amountRub');
     if (input.plan) {
       const tariff = await this.tariffs.get(input.plan);
       if (!tariff.active) throw tariffInactive(tariff.slug);
-      const price = tariff.prices.RUB;
-      if (price === undefined) throw tariffNoPrice(tariff.slug, 'RUB');
-      if (given !== undefined && given !== price) throw paymentInvalid(`amountRub must be the plan's price, ${price / 100}`, 'amountRub');
-      return { amountMinor: price, credits: tariff.credits, tariffId: tariff.id, plan: tariff.slug };
+      const list = tariff.prices.RUB;
+      if (list === undefined) throw tariffNoPrice(tariff.slug, 'RUB');
+      const wrongAmount = () => paymentInvalid(`amountRub must be the plan's price, ${list / 100}`, 'amountRub');
+      if (given !== undefined && given !== list && given !== (await this.pricing.offered(input.userId, tariff, list))) throw wrongAmount();
+      const { amountMinor } = await this.pricing.price({ userId: input.userId, tariff, listMinor: list, paymentId });
+      // The discounted amount was asked for, but another payment took the offer first.
+      if (given !== undefined && given !== amountMinor && given !== list) throw wrongAmount();
+      return { amountMinor, credits: tariff.credits, tariffId: tariff.id, plan: tariff.slug };
     }
     if (given === undefined) throw paymentInvalid('Give amountRub or plan', 'amountRub');
     const credits = Math.floor((given / 100) * Number(await this.settings.get('credits_per_rub')));
@@ -230,7 +258,9 @@ function uuidFromKey(key: string): string {
 }
 
 function sameIntentOrConflict(existing: Payment, input: CreateIntentInput): Payment {
-  const sameAmount = input.amountRub === undefined || Math.round(input.amountRub * 100) === existing.amountMinor;
+  // A plan's payment may be discounted below the price the client stated: the plan is what must match.
+  const sameAmount =
+    input.amountRub === undefined || Math.round(input.amountRub * 100) === existing.amountMinor || (existing.plan !== null && input.plan !== undefined);
   if (existing.userId === input.userId && existing.provider === input.provider && sameAmount) return existing;
   throw new DomainError('IDEMPOTENCY_KEY_REUSED', 'This Idempotency-Key was used for a different payment', { paymentId: existing.id });
 }

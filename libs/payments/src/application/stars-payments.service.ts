@@ -11,6 +11,7 @@ import { Payment } from '../domain/payment';
 import { paymentCreditsSpent, paymentNotFound, paymentNotRefundable, providerNotConfigured } from '../domain/payments.errors';
 import { PaymentEntity } from '../infrastructure/payment.entity';
 import { PaymentSettlement } from './payment-settlement';
+import { TariffPricing } from './tariff-pricing';
 
 /** Telegram's pre_checkout_query, as much of it as we read. */
 export interface PreCheckoutQuery {
@@ -63,25 +64,32 @@ export class StarsPaymentsService {
     private readonly settings: SettingsService,
     private readonly ledger: LedgerService,
     private readonly telegram: TelegramSender,
+    private readonly pricing: TariffPricing,
   ) {}
 
   async createInvoice(user: User, tariffRef: string): Promise<StarsInvoice> {
     const tariff = await this.tariffs.get(tariffRef);
     if (!tariff.active) throw tariffInactive(tariff.slug);
-    const stars = starsPrice(tariff, Number(await this.settings.get('stars_per_1000_credits')));
+    const listStars = starsPrice(tariff, Number(await this.settings.get('stars_per_1000_credits')));
     const lifetime = Number(await this.settings.get('payment_lifetime_minutes'));
     const id = randomUUID();
-    await this.payments.insert({
-      id,
-      provider: 'telegram',
-      userId: user.id,
-      tariffId: tariff.id,
-      plan: tariff.slug,
-      amountMinor: stars,
-      currency: 'XTR',
-      credits: tariff.credits,
-      expiresAt: new Date(Date.now() + lifetime * 60_000),
-    });
+    const { amountMinor: stars } = await this.pricing.price({ userId: user.id, tariff, listMinor: listStars, paymentId: id });
+    try {
+      await this.payments.insert({
+        id,
+        provider: 'telegram',
+        userId: user.id,
+        tariffId: tariff.id,
+        plan: tariff.slug,
+        amountMinor: stars,
+        currency: 'XTR',
+        credits: tariff.credits,
+        expiresAt: new Date(Date.now() + lifetime * 60_000),
+      });
+    } catch (error) {
+      await this.pricing.release([id]);
+      throw error;
+    }
     const language = user.language ?? 'en';
     const payment = (await this.payments.findOneByOrFail({ id })) as Payment;
     return { payment, payload: `${PAYLOAD_PREFIX}${id}`, title: titleOf(tariff, language), description: `${tariff.credits} credits`, stars };

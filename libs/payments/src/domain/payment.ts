@@ -35,3 +35,6 @@ export function refundedCreditsFor(payment: Pick<Payment, 'amountMinor' | 'credi
 
 /** Seed 002: the inviter's reward, rounded up. */
 export const referralReward = (credits: number, percent: number) => Math.ceil((credits * percent) / 100);
+
+/** A price `percent` off, in whole minor units (kopecks, Stars), never below one. */
+export const discountedPrice = (amountMinor: number, percent: number) => Math.max(1, Math.round((amountMinor * (100 - percent)) / 100));

@@ -1,11 +1,11 @@
-import { Body, CanActivate, Controller, ExecutionContext, HttpCode, Injectable, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
 import { ApiHeader, ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
 import { IsInt, IsNumber, IsString, Length, Max, Min } from 'class-validator';
-import type { FastifyRequest } from 'fastify';
 import { TelegramIdParam } from '@genbot/core';
 import { PaymentsService } from '@genbot/payments';
 import { UsersService } from '@genbot/users';
 import { Auth } from '../../auth/auth.guard';
+import { ApiKeyHeaderAlias } from './api-key-alias.guard';
 
 export class CompatCreatePaymentDto {
   @ApiProperty({ example: "Пакет '10 Оживашек'" })
@@ -30,21 +30,11 @@ export class CompatPaymentDto {
   @ApiProperty({ description: 'YooKassa’s payment id' }) payment_id: string;
 }
 
-/** Seed 003 sends its key as `api-key`; the service guard reads X-API-Key, so the alias is copied over first. */
-@Injectable()
-class ApiKeyHeaderAlias implements CanActivate {
-  canActivate(context: ExecutionContext): boolean {
-    const headers = context.switchToHttp().getRequest<FastifyRequest>().headers;
-    if (headers['x-api-key'] === undefined && headers['api-key'] !== undefined) headers['x-api-key'] = headers['api-key'];
-    return true;
-  }
-}
-
 /** Seed 003's create_payment: a YooKassa payment of price × quantity roubles for the user with this chat id. */
 @ApiTags('Compat: ozhivlyator')
 @UseGuards(ApiKeyHeaderAlias)
 @Controller('compat/ozhivlyator/users')
-export class CompatPaymentsController {
+export class OzhivlyatorPaymentsController {
   constructor(
     private readonly payments: PaymentsService,
     private readonly users: UsersService,
