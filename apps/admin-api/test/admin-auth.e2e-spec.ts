@@ -63,3 +63,54 @@ describe('admin-api: Telegram Login Widget -> session', () => {
     expect(doc.components.schemas.TelegramLoginDto.required).toEqual(expect.arrayContaining(['id', 'first_name', 'auth_date', 'hash']));
   });
 });
+
+/** The admin panel's sign-in on a developer's machine (README, "Admin panel"): an admin's id alone, never in production. */
+describe('admin-api: dev sign-in', () => {
+  const boot = (NODE_ENV: string) =>
+    bootstrapAdminApi(
+      testConfig({
+        NODE_ENV,
+        BOT_TOKEN,
+        BOT_USERNAME: 'genbot_panel_bot',
+        ADMIN_TELEGRAM_IDS: String(ADMIN_ID),
+        JWT_SECRET: 'd'.repeat(40),
+        FILE_URL_SECRET: 'f'.repeat(40),
+      }),
+      { port: 0 },
+    );
+
+  it('outside production: an admin signs in by Telegram id and gets a working session; a non-admin is refused', async () => {
+    const app = await boot('development');
+    try {
+      const http = request(app.getHttpServer());
+      expect((await http.get('/api/v1/admin/auth/options').expect(200)).body).toEqual({ botUsername: 'genbot_panel_bot', devLogin: true });
+      const login = await http
+        .post('/api/v1/admin/auth/dev-login')
+        .send({ telegramId: String(ADMIN_ID) })
+        .expect(200);
+      expect(login.body.admin).toMatchObject({ telegramId: String(ADMIN_ID), role: 'owner' });
+      await http.get('/api/v1/admin/admins').set('Authorization', `Bearer ${login.body.accessToken}`).expect(200);
+      await http.post('/api/v1/admin/auth/refresh').send({ refreshToken: login.body.refreshToken }).expect(200);
+      expect((await http.post('/api/v1/admin/auth/dev-login').send({ telegramId: '31337' }).expect(403)).body.code).toBe('ADMIN_NOT_ALLOWED');
+      expect((await http.post('/api/v1/admin/auth/dev-login').send({ telegramId: 'abc' }).expect(400)).body.code).toBe('VALIDATION_FAILED');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('in production: refused with 404 even for an owner, and the panel is told to use the Login Widget', async () => {
+    const app = await boot('production');
+    try {
+      const http = request(app.getHttpServer());
+      expect((await http.get('/api/v1/admin/auth/options').expect(200)).body).toEqual({ botUsername: 'genbot_panel_bot', devLogin: false });
+      const refused = await http
+        .post('/api/v1/admin/auth/dev-login')
+        .send({ telegramId: String(ADMIN_ID) })
+        .expect(404);
+      expect(refused.body).toMatchObject({ code: 'NOT_FOUND' });
+      expect(refused.body.accessToken).toBeUndefined();
+    } finally {
+      await app.close();
+    }
+  });
+});
