@@ -128,6 +128,7 @@ export const StatusBadge = ({ status }: { status: string }) => <Badge tone={TONE
 
 /** Previous / next for the offset-paged lists. */
 export function Pager({ offset, limit, hasMore, onPage }: { offset: number; limit: number; hasMore: boolean; onPage: (offset: number) => void }) {
+  if (offset === 0 && !hasMore) return null;
   return (
     <nav class="pager" aria-label="Pages">
       <button type="button" disabled={offset === 0} onClick={() => onPage(Math.max(0, offset - limit))}>

@@ -45,7 +45,7 @@ export function AuditPage() {
         }}
       >
         {field('actor', 'Admin (Telegram id)', '123456789')}
-        {field('action', 'Action', 'credits.adjust')}
+        {field('action', 'Action', 'credits.transfer')}
         {field('target', 'Target', 'user:123456789')}
         <button type="submit" class="primary">
           Filter

@@ -45,7 +45,8 @@ export function DashboardPage() {
   const configs = useMemo(() => {
     if (!users || !generations || !revenue || !models) return null;
     const currencies = [...new Set(revenue.map((r) => r.currency))];
-    const revenueDays = [...new Set(revenue.map((r) => r.day))].sort();
+    // Revenue rows exist only for days with payments; the users' series has every day of the period.
+    const revenueDays = [...new Set([...users.map((d) => d.day), ...revenue.map((r) => r.day)])].sort();
     return {
       users: line(
         users.map((d) => d.day),
@@ -60,7 +61,7 @@ export function DashboardPage() {
             { label: 'Failed', data: generations.map((d) => d.failed), backgroundColor: PALETTE[2] },
           ],
         },
-        options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true } } },
+        options: { scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, ticks: { precision: 0 } } } },
       } as ChartConfiguration,
       revenue: line(
         revenueDays,
@@ -73,7 +74,9 @@ export function DashboardPage() {
         type: 'doughnut',
         data: {
           labels: models.map((m) => m.name),
-          datasets: [{ label: 'Generations', data: models.map((m) => m.total), backgroundColor: models.map((_, i) => PALETTE[i % PALETTE.length]) }],
+          datasets: [
+            { label: 'Generations', data: models.map((m) => m.total), backgroundColor: models.map((_, i) => PALETTE[i % PALETTE.length]), borderWidth: 0 },
+          ],
         },
         options: { plugins: { legend: { position: 'right' } } },
       } as ChartConfiguration,
@@ -117,7 +120,7 @@ export function DashboardPage() {
         !stats.error && <Loading />
       )}
       {configs && (
-        <div class="grid-2">
+        <div class="charts">
           <Section title="New users per day">
             <ChartView config={configs.users} label={`New users per day, ${users!.reduce((a, d) => a + d.count, 0)} in ${days} days`} />
           </Section>
@@ -125,10 +128,18 @@ export function DashboardPage() {
             <ChartView config={configs.generations} label={`Generations per day, completed and failed, over ${days} days`} />
           </Section>
           <Section title="Revenue per day">
-            <ChartView config={configs.revenue} label={`Revenue per day by currency, in minor units, over ${days} days`} />
+            {revenue!.some((r) => r.amountMinor > 0) ? (
+              <ChartView config={configs.revenue} label={`Revenue per day by currency, in minor units, over ${days} days`} />
+            ) : (
+              <p class="hint empty-chart">No payments in these {days} days.</p>
+            )}
           </Section>
           <Section title="Generations by model">
-            <ChartView config={configs.models} label={`Generations by model: ${models!.map((m) => `${m.name} ${m.total}`).join(', ') || 'none'}`} />
+            {models!.some((m) => m.total > 0) ? (
+              <ChartView config={configs.models} label={`Generations by model: ${models!.map((m) => `${m.name} ${m.total}`).join(', ')}`} />
+            ) : (
+              <p class="hint empty-chart">No generations in these {days} days.</p>
+            )}
           </Section>
         </div>
       )}
@@ -155,6 +166,6 @@ function line(days: string[], series: { label: string; data: number[] }[]): Char
       labels: days.map((d) => d.slice(5)),
       datasets: series.map((s, i) => ({ ...s, borderColor: PALETTE[i % PALETTE.length], backgroundColor: PALETTE[i % PALETTE.length], tension: 0.25 })),
     },
-    options: { scales: { y: { beginAtZero: true } } },
+    options: { scales: { y: { beginAtZero: true, ticks: { precision: 0 } } } },
   };
 }

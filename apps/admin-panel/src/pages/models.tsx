@@ -39,7 +39,9 @@ export function ModelsPage({ rest }: { rest: string }) {
                 </td>
                 <td>{m.kind}</td>
                 <td>{m.provider}</td>
-                <td data-testid="prices">{m.prices.map(describeRule).join('; ')}</td>
+                <td data-testid="prices">
+                  <Prices rules={m.prices} />
+                </td>
                 <td>{m.generationCount === undefined ? '—' : number(m.generationCount)}</td>
                 <td>{m.isActive ? <Badge tone="ok">active</Badge> : <Badge tone="muted">inactive</Badge>}</td>
                 {can('admin') && (
@@ -60,6 +62,30 @@ export function ModelsPage({ rest }: { rest: string }) {
             ))}
           </tbody>
         </table>
+      )}
+    </>
+  );
+}
+
+/** One rule a line; a long table (per size and quality) folds after the first few. */
+function Prices({ rules }: { rules: PriceRule[] }) {
+  const shown = rules.slice(0, 3).map(describeRule);
+  return (
+    <>
+      <ul class="rules">
+        {shown.map((text, i) => (
+          <li key={i}>{text}</li>
+        ))}
+      </ul>
+      {rules.length > 3 && (
+        <details>
+          <summary>{rules.length - 3} more rules</summary>
+          <ul class="rules">
+            {rules.slice(3).map((rule, i) => (
+              <li key={i}>{describeRule(rule)}</li>
+            ))}
+          </ul>
+        </details>
       )}
     </>
   );
@@ -198,9 +224,11 @@ function ModelEditor({ model, onSaved, onClose }: { model: Model; onSaved: () =>
                 onInput={(e) => setRule(i, { value: e.currentTarget.value })}
               />
             </div>
-            <button type="button" class="link" disabled={rules.length === 1} onClick={() => setRules(rules.filter((_, j) => j !== i))}>
-              Remove rule {i + 1}
-            </button>
+            {rules.length > 1 && (
+              <button type="button" class="link" onClick={() => setRules(rules.filter((_, j) => j !== i))}>
+                Remove rule {i + 1}
+              </button>
+            )}
           </fieldset>
         ))}
         <div class="row">

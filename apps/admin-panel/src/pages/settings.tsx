@@ -57,62 +57,64 @@ function SettingsForm({ values, onSaved }: { values: Record<string, unknown>; on
   return (
     <form onSubmit={save} class="settings" aria-label="Settings">
       {!editable && <p class="hint">Your role may read the settings; changing them needs the admin role.</p>}
-      {keys.map((key) => {
-        const value = values[key];
-        const id = `setting-${key}`;
-        const label = key.replace(/_/g, ' ');
-        if (typeof value === 'boolean')
+      <div class="settings-grid">
+        {keys.map((key) => {
+          const value = values[key];
+          const id = `setting-${key}`;
+          const label = key.replace(/_/g, ' ');
+          if (typeof value === 'boolean')
+            return (
+              <div class="setting" key={key}>
+                <label class="inline" for={id}>
+                  <input
+                    id={id}
+                    type="checkbox"
+                    disabled={!editable}
+                    checked={draft[key] as boolean}
+                    onChange={(e) => setDraft({ ...draft, [key]: e.currentTarget.checked })}
+                  />{' '}
+                  {label}
+                </label>
+                <code class="hint">{key}</code>
+              </div>
+            );
+          const isJson = typeof value !== 'number' && typeof value !== 'string';
           return (
             <div class="setting" key={key}>
-              <label class="inline" for={id}>
+              <label for={id}>{label}</label>
+              {isJson ? (
+                <textarea
+                  id={id}
+                  rows={4}
+                  disabled={!editable}
+                  value={draft[key] as string}
+                  onInput={(e) => setDraft({ ...draft, [key]: e.currentTarget.value })}
+                />
+              ) : typeof value === 'number' ? (
                 <input
                   id={id}
-                  type="checkbox"
+                  type="number"
+                  step={Number.isInteger(value) ? 1 : 'any'}
                   disabled={!editable}
-                  checked={draft[key] as boolean}
-                  onChange={(e) => setDraft({ ...draft, [key]: e.currentTarget.checked })}
-                />{' '}
-                {label}
-              </label>
+                  value={draft[key] as string}
+                  onInput={(e) => setDraft({ ...draft, [key]: e.currentTarget.value })}
+                />
+              ) : (
+                <input
+                  id={id}
+                  type="text"
+                  disabled={!editable}
+                  value={draft[key] as string}
+                  onInput={(e) => setDraft({ ...draft, [key]: e.currentTarget.value })}
+                />
+              )}
               <code class="hint">{key}</code>
             </div>
           );
-        const isJson = typeof value !== 'number' && typeof value !== 'string';
-        return (
-          <div class="setting" key={key}>
-            <label for={id}>{label}</label>
-            {isJson ? (
-              <textarea
-                id={id}
-                rows={4}
-                disabled={!editable}
-                value={draft[key] as string}
-                onInput={(e) => setDraft({ ...draft, [key]: e.currentTarget.value })}
-              />
-            ) : typeof value === 'number' ? (
-              <input
-                id={id}
-                type="number"
-                step={Number.isInteger(value) ? 1 : 'any'}
-                disabled={!editable}
-                value={draft[key] as string}
-                onInput={(e) => setDraft({ ...draft, [key]: e.currentTarget.value })}
-              />
-            ) : (
-              <input
-                id={id}
-                type="text"
-                disabled={!editable}
-                value={draft[key] as string}
-                onInput={(e) => setDraft({ ...draft, [key]: e.currentTarget.value })}
-              />
-            )}
-            <code class="hint">{key}</code>
-          </div>
-        );
-      })}
+        })}
+      </div>
       {editable && (
-        <div class="sticky-actions">
+        <div class="save-actions">
           <button type="submit" class="primary" disabled={busy}>
             Save changes
           </button>
