@@ -70,7 +70,7 @@ export function GenerationsPage() {
             </thead>
             <tbody>
               {list.data.items.map((g) => (
-                <tr key={g.id}>
+                <tr key={g.id} data-generation={g.id}>
                   <td>{dateTime(g.createdAt)}</td>
                   <td>
                     <a
@@ -122,7 +122,8 @@ function Counts({ title, counts }: { title: string; counts: Record<string, numbe
   );
 }
 
-function Refund({ generation, onDone }: { generation: Generation; onDone: () => void }) {
+/** Gives a generation's credits back (admins); shown once it has a price to give back. */
+export function Refund({ generation, onDone }: { generation: Generation; onDone: () => void }) {
   const { api } = usePanel();
   const { busy, message, run } = useAction();
   if (generation.refundedCredits > 0) return <span class="hint">refunded {number(generation.refundedCredits)}</span>;

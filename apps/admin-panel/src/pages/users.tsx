@@ -1,5 +1,6 @@
 import { useState } from 'preact/hooks';
 import { newKey, UserDetails } from '../api';
+import { Refund } from './generations';
 import { Badge, Failure, Loading, Pager, Section, Status, StatusBadge, dateTime, number, useAction, useCan, useLoad, usePanel, userName } from '../ui';
 
 /** users: search and list; users/<telegram id>: one user's details, ban, credits, generations and payments. */
@@ -166,11 +167,12 @@ function UserPage({ telegramId }: { telegramId: string }) {
                 <th scope="col">Mode</th>
                 <th scope="col">Status</th>
                 <th scope="col">Price</th>
+                {can('admin') && <th scope="col">Refund</th>}
               </tr>
             </thead>
             <tbody>
               {generations.data.items.map((g) => (
-                <tr key={g.id}>
+                <tr key={g.id} data-generation={g.id}>
                   <td>{dateTime(g.createdAt)}</td>
                   <td>{g.model}</td>
                   <td>{g.mode}</td>
@@ -178,6 +180,17 @@ function UserPage({ telegramId }: { telegramId: string }) {
                     <StatusBadge status={g.status} />
                   </td>
                   <td>{g.isTrial ? 'trial' : number(g.priceCredits)}</td>
+                  {can('admin') && (
+                    <td>
+                      <Refund
+                        generation={g}
+                        onDone={() => {
+                          generations.reload();
+                          user.reload();
+                        }}
+                      />
+                    </td>
+                  )}
                 </tr>
               ))}
             </tbody>
