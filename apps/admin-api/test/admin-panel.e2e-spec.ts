@@ -10,7 +10,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@genbot/core';
 import { PaymentsService } from '@genbot/payments';
-import { FakeTelegramApi, createTestUser, eventually, freePort, signInitData, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { FakeTelegramApi, createTestUser, eventually, freePort, signInitData, signLoginWidget, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { UsersService } from '@genbot/users';
 import { bootstrapPublicApi } from '../../public-api/src/bootstrap';
 import { bootstrapWorker } from '../../worker/src/bootstrap';
@@ -45,11 +45,12 @@ describe('admin panel in Chromium', () => {
   let worker: NestFastifyApplication;
   let browser: Browser;
   let panelUrl: string;
+  let panelDir: string;
   let appUrl: string;
   const dirs: string[] = [];
 
   beforeAll(async () => {
-    const panelDir = mkdtempSync(join(tmpdir(), 'genbot-panel-'));
+    panelDir = mkdtempSync(join(tmpdir(), 'genbot-panel-'));
     const webappDir = mkdtempSync(join(tmpdir(), 'genbot-webapp-'));
     const dataDir = mkdtempSync(join(tmpdir(), 'genbot-panel-data-'));
     dirs.push(panelDir, webappDir, dataDir);
@@ -413,6 +414,55 @@ describe('admin panel in Chromium', () => {
       expect(errors).toEqual([]);
     } finally {
       await context.close();
+    }
+  }, 60_000);
+
+  it('in production shows Telegram’s Login Widget, not the dev sign-in, and signs in when the widget sends the browser back', async () => {
+    const production = await bootstrapAdminApi(
+      testConfig({
+        NODE_ENV: 'production',
+        BOT_TOKEN: telegram.token,
+        BOT_USERNAME: 'genbot_test_bot',
+        TELEGRAM_API_ROOT: telegram.apiRoot,
+        ADMIN_TELEGRAM_IDS: String(owner),
+        JWT_SECRET: 'p'.repeat(40),
+        FILE_URL_SECRET: 'q'.repeat(40),
+        ADMIN_PANEL_DIR: panelDir,
+      }),
+      { port: 0 },
+    );
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    try {
+      const url = `http://127.0.0.1:${(production.getHttpServer().address() as { port: number }).port}/panel/`;
+      const page = await context.newPage();
+      // Telegram's script is answered here with an empty one: nothing is fetched from outside in a test.
+      const widgetScripts: string[] = [];
+      await page.route(/^https:\/\/telegram\.org\//, (route) => {
+        widgetScripts.push(route.request().url());
+        return route.fulfill({ contentType: 'application/javascript', body: '' });
+      });
+      await page.goto(url);
+      await page.getByText('Sign in with the Telegram account of an administrator.').waitFor();
+      const script = page.locator('.widget script');
+      expect(await script.getAttribute('src')).toBe('https://telegram.org/js/telegram-widget.js?22');
+      expect(await script.getAttribute('data-telegram-login')).toBe('genbot_test_bot');
+      expect(await script.getAttribute('data-auth-url')).toBe(url);
+      await eventually(
+        async () => widgetScripts.length,
+        (n) => n === 1,
+      );
+      expect(await page.getByLabel('Telegram id').count()).toBe(0);
+      await expectAccessible(page);
+
+      // The widget's redirect: the signed fields in the query; the panel trades them for a session and drops them from the address.
+      const fields = signLoginWidget(telegram.token, { id: owner, first_name: 'Olga', username: 'olga_ops' });
+      await page.goto(`${url}?${new URLSearchParams(Object.entries(fields).map(([k, v]): [string, string] => [k, String(v)]))}`);
+      await page.locator('main[data-page=""]').waitFor();
+      expect(await page.locator('.who').textContent()).toBe('@olga_ops · owner');
+      expect(page.url()).toBe(url);
+    } finally {
+      await context.close();
+      await production.close();
     }
   }, 60_000);
 });
