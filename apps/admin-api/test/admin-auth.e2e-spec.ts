@@ -66,9 +66,10 @@ describe('admin-api: Telegram Login Widget -> session', () => {
 
 /** The admin panel's sign-in on a developer's machine (README, "Admin panel"): an admin's id alone, never in production. */
 describe('admin-api: dev sign-in', () => {
-  const boot = (NODE_ENV: string) =>
+  const boot = (NODE_ENV: string, extra: Record<string, string> = {}) =>
     bootstrapAdminApi(
       testConfig({
+        ...extra,
         NODE_ENV,
         BOT_TOKEN,
         BOT_USERNAME: 'genbot_panel_bot',
@@ -93,6 +94,32 @@ describe('admin-api: dev sign-in', () => {
       await http.post('/api/v1/admin/auth/refresh').send({ refreshToken: login.body.refreshToken }).expect(200);
       expect((await http.post('/api/v1/admin/auth/dev-login').send({ telegramId: '31337' }).expect(403)).body.code).toBe('ADMIN_NOT_ALLOWED');
       expect((await http.post('/api/v1/admin/auth/dev-login').send({ telegramId: 'abc' }).expect(400)).body.code).toBe('VALIDATION_FAILED');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('from another machine (its address as a trusted proxy reports it): refused with 404 outside production too', async () => {
+    const app = await boot('development', { TRUST_PROXY: '127.0.0.1' });
+    try {
+      const http = request(app.getHttpServer());
+      const remote = { 'X-Forwarded-For': '203.0.113.7' };
+      expect((await http.get('/api/v1/admin/auth/options').set(remote).expect(200)).body.devLogin).toBe(false);
+      expect(
+        (
+          await http
+            .post('/api/v1/admin/auth/dev-login')
+            .set(remote)
+            .send({ telegramId: String(ADMIN_ID) })
+            .expect(404)
+        ).body.code,
+      ).toBe('NOT_FOUND');
+      // The same server, asked from this machine through the proxy.
+      await http
+        .post('/api/v1/admin/auth/dev-login')
+        .set({ 'X-Forwarded-For': '127.0.0.1' })
+        .send({ telegramId: String(ADMIN_ID) })
+        .expect(200);
     } finally {
       await app.close();
     }

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { IssuedSession } from '@genbot/auth';
 import { AdminAuthService, AdminPrincipal } from '../../auth/admin-auth.service';
 import { AdminOnly, CurrentAdmin } from '../../auth/admin.guard';
@@ -17,8 +18,8 @@ export class AdminAuthController {
   @Get('options')
   @ApiOperation({ summary: 'How the admin panel may sign in: the Login Widget (with the bot it names) and, outside production, the dev sign-in' })
   @ApiOkResponse({ type: LoginOptionsDto })
-  options(): LoginOptionsDto {
-    return { botUsername: this.config.env.BOT_USERNAME ?? null, devLogin: this.auth.devLoginAllowed };
+  options(@Req() request: FastifyRequest): LoginOptionsDto {
+    return { botUsername: this.config.env.BOT_USERNAME ?? null, devLogin: this.auth.devLoginAllowed(request.ip) };
   }
 
   @Post('login')
@@ -33,10 +34,12 @@ export class AdminAuthController {
 
   @Post('dev-login')
   @HttpCode(200)
-  @ApiOperation({ summary: "Outside production only (404 in production): sign in as an admin by Telegram id, for the panel on a developer's machine" })
+  @ApiOperation({
+    summary: "Outside production and from this machine only (404 otherwise): sign in as an admin by Telegram id, for the panel on a developer's machine",
+  })
   @ApiOkResponse({ type: LoginResponseDto })
-  async devLogin(@Body() body: DevLoginDto): Promise<LoginResponseDto> {
-    const { session, admin } = await this.auth.devLogin(String(body.telegramId));
+  async devLogin(@Body() body: DevLoginDto, @Req() request: FastifyRequest): Promise<LoginResponseDto> {
+    const { session, admin } = await this.auth.devLogin(String(body.telegramId), request.ip);
     return toResponse(session, admin);
   }
 

@@ -21,7 +21,10 @@ export class DevLoginDto {
 export class LoginOptionsDto {
   @ApiPropertyOptional({ nullable: true, example: 'genbot_bot', description: 'The bot the Login Widget signs in with (BOT_USERNAME)' }) botUsername:
     string | null;
-  @ApiProperty({ description: 'Whether POST /api/v1/admin/auth/dev-login works here (NODE_ENV is not production)' }) devLogin: boolean;
+  @ApiProperty({
+    description: 'Whether POST /api/v1/admin/auth/dev-login works for this caller (NODE_ENV is not production, and the caller is on this machine)',
+  })
+  devLogin: boolean;
 }
 
 export class AdminDto {
