@@ -333,6 +333,9 @@ describe('admin panel in Chromium', () => {
       });
       await shoot(page, '6-broadcast-done');
       await expectAccessible(page);
+      // A reload keeps the session (the stored refresh token is rotated for a new pair) and the page's address.
+      await page.reload();
+      await page.getByTestId('broadcast-status').filter({ hasText: 'completed' }).waitFor();
 
       // The other pages, each looked at and checked.
       for (const [section, name, ready] of [
@@ -411,6 +414,12 @@ describe('admin panel in Chromium', () => {
       expect(await page.getByRole('form', { name: 'Compose a broadcast' }).count()).toBe(0);
       await page.goto(`${panelUrl}admins`);
       await page.getByRole('heading', { name: 'Not here' }).waitFor();
+
+      // Signing out forgets the session (and ends it on the server): a reload finds nothing to resume.
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await page.getByLabel('Telegram id').waitFor();
+      await page.reload();
+      await page.getByLabel('Telegram id').waitFor();
       expect(errors).toEqual([]);
     } finally {
       await context.close();

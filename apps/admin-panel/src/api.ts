@@ -297,7 +297,13 @@ export class Api {
     }
     if (response.status === 204) return undefined as T;
     const text = await response.text();
-    const json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    let json: Record<string, unknown> = {};
+    try {
+      json = text ? (JSON.parse(text) as Record<string, unknown>) : {};
+    } catch {
+      // Not the API's JSON (a proxy's error page): the status says what happened.
+      if (response.ok) throw new ApiError(response.status, 'BAD_RESPONSE', 'The server answered with something other than JSON');
+    }
     if (!response.ok)
       throw new ApiError(response.status, String(json.code ?? 'ERROR'), String(json.message ?? response.statusText), json.details as Record<string, unknown>);
     return json as T;
