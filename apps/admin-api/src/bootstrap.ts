@@ -27,6 +27,8 @@ export function bootstrapAdminApi(config: AppConfig, options: { port?: number } 
       BROADCASTS_ERROR_STATUSES,
       GROWTH_ERROR_STATUSES,
     ],
+    // The admin panel; its production sign-in is Telegram's Login Widget (a script and a frame of Telegram's).
+    webApp: { prefix: '/panel/', root: config.env.ADMIN_PANEL_DIR, allow: { scripts: ['https://telegram.org'], frames: ['https://oauth.telegram.org'] } },
     docs: {
       title: 'genbot admin API',
       description:

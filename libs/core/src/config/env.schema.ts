@@ -109,6 +109,8 @@ export const envSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   /** The built Mini App (`npm run build` writes it there); public-api serves it at /app/ when it exists. */
   WEBAPP_DIR: z.string().default('dist/webapp'),
+  /** The built admin panel; admin-api serves it at /panel/ when it exists. */
+  ADMIN_PANEL_DIR: z.string().default('dist/admin-panel'),
 
   DATABASE_URL: z
     .string()

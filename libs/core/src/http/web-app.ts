@@ -9,24 +9,29 @@ export interface WebAppMount {
   prefix: `/${string}/`;
   /** The build's folder (holds index.html and assets/). */
   root: string;
+  /** Outside origins the page may load scripts and frames from (the admin panel's Telegram Login Widget); none by default. */
+  allow?: { scripts?: string[]; frames?: string[] };
 }
 
 /**
  * The page's own policy: scripts only from this origin (the bundle; nothing fetched from outside
- * at run time); images, video and audio also from object storage (S3 public or presigned URLs)
+ * at run time, unless the mount allows an origin); images, video and audio also from object storage (S3 public or presigned URLs)
  * and uploads' previews (blob:). No frame-ancestors: Telegram's web and desktop clients show a
  * Mini App in an iframe.
  */
-const PAGE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob: https: http:",
-  "media-src 'self' blob: https: http:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-].join('; ');
+function pageCsp(allow: WebAppMount['allow'] = {}): string {
+  return [
+    "default-src 'self'",
+    ["script-src 'self'", ...(allow.scripts ?? [])].join(' '),
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob: https: http:",
+    "media-src 'self' blob: https: http:",
+    "connect-src 'self'",
+    ...(allow.frames?.length ? [`frame-src ${allow.frames.join(' ')}`] : []),
+    "object-src 'none'",
+    "base-uri 'self'",
+  ].join('; ');
+}
 
 /**
  * Serves a built web app: its hashed assets with a year's cache, index.html revalidated on every
@@ -38,9 +43,10 @@ export async function serveWebApp(nest: NestFastifyApplication, mount: WebAppMou
   const root = resolve(mount.root);
   if (!existsSync(join(root, 'index.html'))) return false;
   const fastify = nest.getHttpAdapter().getInstance();
+  const csp = pageCsp(mount.allow);
   const pageHeaders = (reply: FastifyReply) => {
     reply.header('cache-control', 'no-cache');
-    reply.header('content-security-policy', PAGE_CSP);
+    reply.header('content-security-policy', csp);
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
   };

@@ -1,14 +1,26 @@
-import { Body, Controller, Get, HttpCode, Post } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, Req } from '@nestjs/common';
 import { ApiNoContentResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyRequest } from 'fastify';
 import { IssuedSession } from '@genbot/auth';
 import { AdminAuthService, AdminPrincipal } from '../../auth/admin-auth.service';
 import { AdminOnly, CurrentAdmin } from '../../auth/admin.guard';
-import { AdminDto, LoginResponseDto, RefreshTokenDto, TelegramLoginDto } from './dto';
+import { AppConfig } from '@genbot/core';
+import { AdminDto, DevLoginDto, LoginOptionsDto, LoginResponseDto, RefreshTokenDto, TelegramLoginDto } from './dto';
 
 @ApiTags('Auth')
 @Controller('api/v1/admin/auth')
 export class AdminAuthController {
-  constructor(private readonly auth: AdminAuthService) {}
+  constructor(
+    private readonly auth: AdminAuthService,
+    private readonly config: AppConfig,
+  ) {}
+
+  @Get('options')
+  @ApiOperation({ summary: 'How the admin panel may sign in: the Login Widget (with the bot it names) and, outside production, the dev sign-in' })
+  @ApiOkResponse({ type: LoginOptionsDto })
+  options(@Req() request: FastifyRequest): LoginOptionsDto {
+    return { botUsername: this.config.env.BOT_USERNAME ?? null, devLogin: this.auth.devLoginAllowed(request.ip) };
+  }
 
   @Post('login')
   @HttpCode(200)
@@ -17,6 +29,17 @@ export class AdminAuthController {
   async login(@Body() body: TelegramLoginDto): Promise<LoginResponseDto> {
     const fields = Object.fromEntries(Object.entries(body).filter(([, value]) => value !== undefined)) as Record<string, string | number>;
     const { session, admin } = await this.auth.login(fields);
+    return toResponse(session, admin);
+  }
+
+  @Post('dev-login')
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Outside production and from this machine only (404 otherwise): sign in as an admin by Telegram id, for the panel on a developer's machine",
+  })
+  @ApiOkResponse({ type: LoginResponseDto })
+  async devLogin(@Body() body: DevLoginDto, @Req() request: FastifyRequest): Promise<LoginResponseDto> {
+    const { session, admin } = await this.auth.devLogin(String(body.telegramId), request.ip);
     return toResponse(session, admin);
   }
 

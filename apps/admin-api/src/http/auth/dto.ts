@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsPositive, IsString, IsUrl, Length, Matches, Max } from 'class-validator';
 import { ADMIN_ROLES, AdminRole } from '@genbot/admin';
-import { SAFE_INT_MAX } from '@genbot/core';
+import { IsTelegramId, SAFE_INT_MAX } from '@genbot/core';
 
 /** Exactly what the Telegram Login Widget hands the page after a login. */
 export class TelegramLoginDto {
@@ -12,6 +12,19 @@ export class TelegramLoginDto {
   @ApiPropertyOptional({ example: 'https://t.me/i/userpic/320/alice.jpg' }) @IsOptional() @IsUrl() photo_url?: string;
   @ApiProperty({ example: 1764000000, description: 'Unix time of the login' }) @IsInt() @IsPositive() @Max(SAFE_INT_MAX) auth_date: number;
   @ApiProperty({ example: 'c0ffee…', description: 'Hex HMAC-SHA256 signed with the bot token' }) @IsString() @Matches(/^[0-9a-f]{64}$/) hash: string;
+}
+
+export class DevLoginDto {
+  @ApiProperty({ example: '123456789', description: "An admin's Telegram id" }) @IsTelegramId() telegramId: string | number;
+}
+
+export class LoginOptionsDto {
+  @ApiPropertyOptional({ nullable: true, example: 'genbot_bot', description: 'The bot the Login Widget signs in with (BOT_USERNAME)' }) botUsername:
+    string | null;
+  @ApiProperty({
+    description: 'Whether POST /api/v1/admin/auth/dev-login works for this caller (NODE_ENV is not production, and the caller is on this machine)',
+  })
+  devLogin: boolean;
 }
 
 export class AdminDto {
