@@ -109,6 +109,8 @@ export const envSchema = z.object({
   DATA_DIR: z.string().default('.data'),
   /** The built Mini App (`npm run build` writes it there); public-api serves it at /app/ when it exists. */
   WEBAPP_DIR: z.string().default('dist/webapp'),
+  /** The built sandbox chat page; the bot app serves it at /sandbox/ when `npm start` runs with no BOT_TOKEN. */
+  SANDBOX_DIR: z.string().default('dist/sandbox'),
 
   DATABASE_URL: z
     .string()

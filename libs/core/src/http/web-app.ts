@@ -9,6 +9,8 @@ export interface WebAppMount {
   prefix: `/${string}/`;
   /** The build's folder (holds index.html and assets/). */
   root: string;
+  /** Sources the page may show in a frame (the sandbox shows the Mini App); otherwise `default-src` rules. */
+  frameSources?: string[];
 }
 
 /**
@@ -26,7 +28,8 @@ const PAGE_CSP = [
   "connect-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
-].join('; ');
+];
+const pageCsp = (mount: WebAppMount) => [...PAGE_CSP, ...(mount.frameSources ? [`frame-src ${mount.frameSources.join(' ')}`] : [])].join('; ');
 
 /**
  * Serves a built web app: its hashed assets with a year's cache, index.html revalidated on every
@@ -40,7 +43,7 @@ export async function serveWebApp(nest: NestFastifyApplication, mount: WebAppMou
   const fastify = nest.getHttpAdapter().getInstance();
   const pageHeaders = (reply: FastifyReply) => {
     reply.header('cache-control', 'no-cache');
-    reply.header('content-security-policy', PAGE_CSP);
+    reply.header('content-security-policy', pageCsp(mount));
     reply.header('x-content-type-options', 'nosniff');
     reply.header('referrer-policy', 'strict-origin-when-cross-origin');
   };

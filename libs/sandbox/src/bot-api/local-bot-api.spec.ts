@@ -1,9 +1,10 @@
 import { createHmac } from 'node:crypto';
 import { Telegram, TelegramError } from 'telegraf';
-import { FakeTelegramApi, signInitData } from './index';
+import { signInitData } from '@genbot/testing';
+import { LocalBotApi } from './local-bot-api';
 
-describe('FakeTelegramApi', () => {
-  let api: FakeTelegramApi;
+describe('LocalBotApi', () => {
+  let api: LocalBotApi;
   let telegram: Telegram;
 
   const call = async (method: string, body?: unknown, token = api.token) => {
@@ -25,7 +26,7 @@ describe('FakeTelegramApi', () => {
   };
 
   beforeAll(async () => {
-    api = await FakeTelegramApi.start();
+    api = await LocalBotApi.start();
     telegram = new Telegram(api.token, { apiRoot: api.apiRoot });
   });
   afterEach(() => api.reset());
@@ -253,9 +254,7 @@ describe('FakeTelegramApi', () => {
     it('rejects after the timeout, naming the calls it saw', async () => {
       await telegram.getMe();
 
-      await expect(api.waitForCall('sendPhoto', undefined, 50)).rejects.toThrow(
-        'FakeTelegramApi: no matching sendPhoto call within 50 ms; calls seen: getMe ×1',
-      );
+      await expect(api.waitForCall('sendPhoto', undefined, 50)).rejects.toThrow('LocalBotApi: no matching sendPhoto call within 50 ms; calls seen: getMe ×1');
     });
   });
 
