@@ -44,6 +44,10 @@ export interface LocalBotApiOptions {
   firstUpdateId?: number;
 }
 
+/** How long a webhook may take to answer, and the pause before a failed delivery is retried. */
+const WEBHOOK_TIMEOUT_MS = 10_000;
+const WEBHOOK_RETRY_MS = 1_000;
+
 /** An invoice's order: what pre_checkout_query and successful_payment carry. */
 export interface InvoiceOrder {
   payload: string;
@@ -93,6 +97,7 @@ export class LocalBotApi {
   private readonly updateWaiters = new Set<() => void>();
 
   private webhookState?: { url: string; secretToken?: string };
+  private delivering = false;
   private readonly commands = new Map<string, unknown>();
   private readonly invoices = new Map<string, InvoiceOrder>();
   private readonly menuButtons = new Map<string, unknown>();
@@ -242,7 +247,41 @@ export class LocalBotApi {
     this.nextUpdateId = Math.max(this.nextUpdateId, updateId + 1);
     this.updates.push({ ...update, update_id: updateId });
     for (const wake of [...this.updateWaiters]) wake();
+    void this.deliverToWebhook();
     return updateId;
+  }
+
+  /**
+   * With a webhook set, updates are POSTed to it one at a time and in order, with the secret
+   * token header, as Telegram does; an update leaves the queue once the bot answered 2xx, and a
+   * failure is retried a second later (pending_update_count shows how many wait).
+   */
+  private async deliverToWebhook(): Promise<void> {
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      while (this.webhookState && this.updates.length > 0 && !this.closed) {
+        const { url, secretToken } = this.webhookState;
+        const [update] = this.updates;
+        const reply = await fetch(url, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(secretToken ? { 'x-telegram-bot-api-secret-token': secretToken } : {}) },
+          body: JSON.stringify(update),
+          signal: AbortSignal.timeout(WEBHOOK_TIMEOUT_MS),
+        }).then(
+          async (response) => (response.ok ? await response.text() : undefined),
+          () => undefined,
+        );
+        if (reply === undefined) {
+          await new Promise((resolve) => setTimeout(resolve, WEBHOOK_RETRY_MS).unref());
+          continue;
+        }
+        this.updates = this.updates.filter((queued) => queued !== update);
+        await this.webhookReply(reply);
+      }
+    } finally {
+      this.delivering = false;
+    }
   }
 
   /**
@@ -308,6 +347,21 @@ export class LocalBotApi {
     const files = request.files.map(({ data: _bytes, ...file }) => file);
     this.record({ method: method ?? route[2], params: request.params, files, at, response });
     respond(res, response);
+  }
+
+  /** A bot may answer an update with one method call in the webhook's response body; Telegram performs it, unanswered. */
+  private async webhookReply(body: string): Promise<void> {
+    let call: unknown;
+    try {
+      call = JSON.parse(body);
+    } catch {
+      return;
+    }
+    if (typeof call !== 'object' || call === null || typeof (call as Json).method !== 'string') return;
+    const { method: name, ...params } = call as Json;
+    const method = KNOWN_METHODS.get(String(name).toLowerCase());
+    if (!method) return;
+    this.record({ method, params, files: [], at: new Date(), response: await this.answer(method, params, []) });
   }
 
   private record(call: RecordedCall): void {
@@ -475,6 +529,8 @@ export class LocalBotApi {
     }
     const alreadySet = this.webhookState?.url === url;
     this.webhookState = { url, secretToken };
+    if (isTrue(params.drop_pending_updates)) this.updates = [];
+    void this.deliverToWebhook();
     return ok(true, alreadySet ? 'Webhook is already set' : 'Webhook was set');
   }
 
