@@ -3,7 +3,6 @@ import { api, Button, ChatEvent, Message, ReplyKeyboard, Session, User } from '.
 import { Composer } from './composer';
 import { MessageView } from './message-view';
 
-const FLAGS: Record<string, string> = { en: '🇬🇧', ru: '🇷🇺', uz: '🇺🇿' };
 const THEME = {
   bg_color: '#ffffff',
   text_color: '#000000',
@@ -53,7 +52,7 @@ export function App() {
           <button type="button" key={u.id} class={`user ${u.id === userId ? 'active' : ''}`} onClick={() => choose(u.id)} data-testid={`user-${u.id}`}>
             <span class="avatar">{u.first_name.slice(0, 1)}</span>
             <span class="user-name">
-              {u.first_name} <span class="flag">{FLAGS[u.language_code] ?? u.language_code}</span>
+              {u.first_name} <span class="language">{u.language_code}</span>
             </span>
           </button>
         ))}
@@ -147,7 +146,7 @@ function Chat({ session, user }: { session: Session; user: User }) {
           <div>
             <div class="chat-title">@{session.bot.username}</div>
             <div class="chat-subtitle">
-              as {user.first_name} · {user.language_code} · id {user.id}
+              you are {user.first_name} (id {user.id}, app language {user.language_code})
             </div>
           </div>
           <button type="button" class="open-app" onClick={() => void openMiniApp()} data-testid="open-mini-app">
@@ -179,15 +178,21 @@ function Chat({ session, user }: { session: Session; user: User }) {
             <h2>{paying.invoice.title}</h2>
             <p>{paying.invoice.description}</p>
             <p class="total">
-              {paying.invoice.total_amount} {paying.invoice.currency === 'XTR' ? '⭐ Telegram Stars' : paying.invoice.currency}
+              {paying.invoice.total_amount} {paying.invoice.currency === 'XTR' ? 'Telegram Stars' : paying.invoice.currency}
             </p>
             <p class="hint">The sandbox plays Telegram: the bot gets pre_checkout_query, then successful_payment. Nothing is charged.</p>
             <div class="dialog-buttons">
               <button type="button" onClick={() => void pay(false)} data-testid="confirm-payment">
                 Pay
               </button>
-              <button type="button" class="secondary" onClick={() => void pay(true)} data-testid="decline-payment">
-                Decline
+              <button
+                type="button"
+                class="secondary"
+                onClick={() => void pay(true)}
+                data-testid="decline-payment"
+                title="The bot confirms the order, then the payment fails"
+              >
+                Decline payment
               </button>
               <button type="button" class="secondary" onClick={() => setPaying(undefined)}>
                 Cancel

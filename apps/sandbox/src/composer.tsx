@@ -1,5 +1,6 @@
 import { useRef, useState } from 'preact/hooks';
 import { api, ReplyKeyboard } from './api';
+import { AttachIcon, MicIcon, SendIcon, StopIcon } from './icons';
 
 /** What a chosen file is sent as: photos as photos (Telegram compresses them), the rest by type. */
 function kindOf(file: File): string {
@@ -84,7 +85,7 @@ export function Composer({ userId, keyboard, onError }: { userId: number; keyboa
         }}
       >
         <button type="button" class="icon" title="Send a photo or a file" aria-label="Attach" onClick={() => fileInput.current?.click()}>
-          📎
+          <AttachIcon />
         </button>
         <input
           ref={fileInput}
@@ -106,7 +107,7 @@ export function Composer({ userId, keyboard, onError }: { userId: number; keyboa
         />
         {text.trim() ? (
           <button type="submit" class="icon send" aria-label="Send">
-            ➤
+            <SendIcon />
           </button>
         ) : (
           <button
@@ -116,7 +117,7 @@ export function Composer({ userId, keyboard, onError }: { userId: number; keyboa
             data-testid="record"
             onClick={() => void record()}
           >
-            {recording ? '■' : '🎤'}
+            {recording ? <StopIcon /> : <MicIcon />}
           </button>
         )}
       </form>

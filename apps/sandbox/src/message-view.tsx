@@ -7,7 +7,7 @@ export interface MessageActions {
 }
 
 const time = (unix: number) => new Date(unix * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-const stars = (currency: string, amount: number) => (currency === 'XTR' ? `${amount} ⭐` : `${(amount / 100).toFixed(2)} ${currency}`);
+const stars = (currency: string, amount: number) => (currency === 'XTR' ? `${amount} Stars` : `${(amount / 100).toFixed(2)} ${currency}`);
 
 /** One message, or an album (messages sharing a media_group_id), drawn as a chat bubble. */
 export function MessageView({ messages, mine, actions }: { messages: Message[]; mine: boolean; actions: MessageActions }) {
@@ -77,14 +77,14 @@ function Media({ message }: { message: Message }) {
   if (sound)
     return (
       <div class="sound" data-testid={message.voice ? 'voice' : 'audio'}>
-        <span>{message.voice ? '🎤 voice' : `🎵 ${message.audio?.file_name ?? 'audio'}`}</span>
+        <span class="sound-label">{message.voice ? `Voice message · ${message.voice.duration ?? 0} s` : (message.audio?.file_name ?? 'Audio')}</span>
         <audio src={api.fileUrl(sound.file_id)} controls preload="none" />
       </div>
     );
   if (message.document)
     return (
       <a class="document" href={api.fileUrl(message.document.file_id)} download={message.document.file_name} data-testid="document">
-        📄 {message.document.file_name ?? 'file'}
+        {message.document.file_name ?? 'file'}
       </a>
     );
   return null;
