@@ -162,6 +162,24 @@ describe('sandbox: npm start with no BOT_TOKEN, used from a browser', () => {
     );
     await shoot('5-mini-app-balance');
 
+    // Stars from inside the Mini App: its openInvoice reaches the sandbox's payment sheet, the bot
+    // settles the payment, and the Mini App hears invoice_closed and shows the new balance.
+    await miniApp.locator('[data-tariff="credits-1000"]').click();
+    await page.getByTestId('payment-dialog').waitFor();
+    await page.getByTestId('confirm-payment').click();
+    await eventually(
+      () => miniApp.getByTestId('balance').textContent(),
+      (text) => text === String(Number(balance) + 1000),
+      15_000,
+    );
+    // The receipt comes to the chat, as Telegram delivers successful_payment there.
+    await eventually(
+      () => botMessages().filter({ hasText: 'Оплата получена: +1000 кредитов' }).count(),
+      (receipts) => receipts === 2,
+      15_000,
+    );
+    await shoot('5b-mini-app-paid');
+
     // A voice message recorded with the (fake) microphone reaches the bot, which answers it.
     const answered = await botMessages().count();
     await page.getByTestId('record').click();

@@ -18,6 +18,12 @@ export interface Button {
   url?: string;
   web_app?: { url: string };
 }
+export interface Invoice {
+  title: string;
+  description: string;
+  currency: string;
+  total_amount: number;
+}
 export interface Message {
   message_id: number;
   from?: { id: number; is_bot: boolean; first_name: string };
@@ -34,7 +40,7 @@ export interface Message {
   voice?: FileRef;
   document?: FileRef;
   media_group_id?: string;
-  invoice?: { title: string; description: string; currency: string; total_amount: number };
+  invoice?: Invoice;
   successful_payment?: { currency: string; total_amount: number };
   reply_markup?: { inline_keyboard?: Button[][] };
 }
@@ -89,6 +95,7 @@ export const api = {
     post<{ answer: { text?: string; showAlert?: boolean } | null }>(`/chats/${userId}/callbacks`, { messageId, data }),
   pay: (userId: number, invoice: { messageId: number } | { slug: string }, decline: boolean) =>
     post<PaymentOutcome>(`/chats/${userId}/payments`, { ...invoice, decline }),
+  invoiceLink: (slug: string) => call<Invoice>(`/invoices/${encodeURIComponent(slug)}`),
   miniApp: (userId: number) => call<{ initData: string }>(`/chats/${userId}/mini-app`),
   fileUrl: (fileId: string) => `${BASE}/files/${encodeURIComponent(fileId)}`,
 };

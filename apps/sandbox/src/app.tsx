@@ -2,16 +2,8 @@ import { useEffect, useMemo, useRef, useState } from 'preact/hooks';
 import { api, Button, ChatEvent, Message, ReplyKeyboard, Session, User } from './api';
 import { Composer } from './composer';
 import { MessageView } from './message-view';
-
-const THEME = {
-  bg_color: '#ffffff',
-  text_color: '#000000',
-  hint_color: '#707579',
-  link_color: '#3390ec',
-  button_color: '#3390ec',
-  button_text_color: '#ffffff',
-  secondary_bg_color: '#f4f4f5',
-};
+import { MiniAppPanel, THEME } from './mini-app-panel';
+import { PaymentChoice, PaymentDialog } from './payment-dialog';
 
 /** The sandbox: a Telegram-like chat with the bot for each sandbox user, and the Mini App beside it. */
 export function App() {
@@ -117,7 +109,14 @@ function Chat({ session, user }: { session: Session; user: User }) {
   const openMiniApp = async () => {
     const { initData } = await api.miniApp(user.id);
     const base = 'url' in session.miniApp ? session.miniApp.url : `${location.protocol}//${location.hostname}:${session.miniApp.port}${session.miniApp.path}`;
-    const launch = new URLSearchParams({ tgWebAppData: initData, tgWebAppVersion: '8.0', tgWebAppPlatform: 'web', tgWebAppThemeParams: JSON.stringify(THEME) });
+    const launch = new URLSearchParams({
+      tgWebAppData: initData,
+      tgWebAppVersion: '8.0',
+      tgWebAppPlatform: 'web',
+      tgWebAppThemeParams: JSON.stringify(THEME),
+      // Where the frame's bridge events go (the Mini App tells its SDK; Telegram's clients never send it).
+      genbotSandboxOrigin: location.origin,
+    });
     setMiniApp(`${base}#${launch.toString()}`);
   };
   const press = async (message: Message, button: Button) => {
@@ -130,10 +129,13 @@ function Chat({ session, user }: { session: Session; user: User }) {
     if (answer?.showAlert && answer.text) alert(answer.text);
     else if (answer?.text) setToast(answer.text);
   };
-  const pay = async (decline: boolean) => {
+  const pay = async (choice: PaymentChoice) => {
     const invoice = paying!;
     setPaying(undefined);
-    const outcome = await api.pay(user.id, { messageId: invoice.message_id }, decline).catch((e: Error) => ({ status: 'refused' as const, reason: e.message }));
+    if (choice === 'cancel') return;
+    const outcome = await api
+      .pay(user.id, { messageId: invoice.message_id }, choice === 'decline')
+      .catch((e: Error) => ({ status: 'refused' as const, reason: e.message }));
     if (outcome.status === 'refused') setToast(`Payment refused by the bot: ${outcome.reason}`);
     else if (outcome.status === 'declined') setToast('Payment declined: no Stars were taken');
     else if (outcome.status === 'unanswered') setToast('The bot did not confirm the order within 10 s');
@@ -172,46 +174,8 @@ function Chat({ session, user }: { session: Session; user: User }) {
         )}
         <Composer userId={user.id} keyboard={keyboard} onError={setToast} />
       </main>
-      {paying?.invoice && (
-        <div class="dialog-backdrop">
-          <div class="dialog" role="dialog" aria-label="Payment" data-testid="payment-dialog">
-            <h2>{paying.invoice.title}</h2>
-            <p>{paying.invoice.description}</p>
-            <p class="total">
-              {paying.invoice.total_amount} {paying.invoice.currency === 'XTR' ? 'Telegram Stars' : paying.invoice.currency}
-            </p>
-            <p class="hint">The sandbox plays Telegram: the bot gets pre_checkout_query, then successful_payment. Nothing is charged.</p>
-            <div class="dialog-buttons">
-              <button type="button" onClick={() => void pay(false)} data-testid="confirm-payment">
-                Pay
-              </button>
-              <button
-                type="button"
-                class="secondary"
-                onClick={() => void pay(true)}
-                data-testid="decline-payment"
-                title="The bot confirms the order, then the payment fails"
-              >
-                Decline payment
-              </button>
-              <button type="button" class="secondary" onClick={() => setPaying(undefined)}>
-                Cancel
-              </button>
-            </div>
-          </div>
-        </div>
-      )}
-      {miniApp && (
-        <aside class="mini-app" aria-label="Mini App">
-          <div class="mini-app-header">
-            <span>Mini App</span>
-            <button type="button" onClick={() => setMiniApp(undefined)} aria-label="Close the Mini App">
-              ✕
-            </button>
-          </div>
-          <iframe src={miniApp} title="Mini App" data-testid="mini-app-frame" allow="clipboard-write" />
-        </aside>
-      )}
+      {paying?.invoice && <PaymentDialog invoice={paying.invoice} onChoice={(choice) => void pay(choice)} />}
+      {miniApp && <MiniAppPanel key={miniApp} url={miniApp} userId={user.id} onClose={() => setMiniApp(undefined)} />}
     </>
   );
 }

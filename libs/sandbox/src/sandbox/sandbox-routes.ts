@@ -136,6 +136,12 @@ export function registerSandboxRoutes(fastify: FastifyInstance, options: Sandbox
     return chat.pay(user, invoice, { decline: body.decline === true });
   });
 
+  route('GET', '/invoices/:slug', (request) => {
+    const order = api.invoice({ slug: (request.params as { slug: string }).slug });
+    if (!order) throw new SandboxError('SANDBOX_INVOICE_NOT_FOUND', 'No such invoice link');
+    return { title: order.title, description: order.description, currency: order.currency, total_amount: order.totalAmount };
+  });
+
   route('GET', '/chats/:userId/mini-app', (request) => ({ initData: signMiniAppInitData(api.token, userOf(request)) }));
 
   route('GET', '/files/:fileId', (request, reply) => {
