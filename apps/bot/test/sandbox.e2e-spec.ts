@@ -180,6 +180,28 @@ describe('sandbox: npm start with no BOT_TOKEN, used from a browser', () => {
     );
     await shoot('5b-mini-app-paid');
 
+    // Create in the Mini App: Telegram's main button is drawn by the sandbox under the frame; the
+    // Mini App then shows the result in its works.
+    await miniApp.locator('nav.tabs button', { hasText: 'Создать' }).click();
+    await miniApp.locator('[data-model="local-text-to-image"]').click();
+    await miniApp.getByRole('textbox').fill('a red bicycle');
+    const mainButton = page.getByTestId('mini-app-main-button');
+    await eventually(
+      () => mainButton.isEnabled(),
+      (enabled) => enabled,
+      15_000,
+    );
+    await shoot('5c-mini-app-create');
+    await mainButton.click();
+    await miniApp.getByText('a red bicycle').first().waitFor({ timeout: 15_000 });
+    // Done: its picture joins the lighthouse's in the history.
+    await eventually(
+      () => miniApp.locator('img').count(),
+      (pictures) => pictures >= 2,
+      60_000,
+    );
+    await shoot('5d-mini-app-works');
+
     // A voice message recorded with the (fake) microphone reaches the bot, which answers it.
     const answered = await botMessages().count();
     await page.getByTestId('record').click();
