@@ -39,6 +39,8 @@ export class ChatStore {
   private readonly messages = new Map<string, Map<number, Json>>();
   private readonly lastMessageId = new Map<string, number>();
   private readonly replyKeyboards = new Map<string, Json>();
+  /** A private chat as its user's own messages describe it, so the bot's messages there carry the same. */
+  private readonly chatInfo = new Map<string, Json>();
   private readonly files = new Map<string, StoredFile>();
   private storedBytes = 0;
   private fileCounter = 0;
@@ -82,10 +84,12 @@ export class ChatStore {
   /** A message the user sent (the sandbox page, a test): numbered in the chat's own sequence. */
   userMessage(from: Json, content: Json): Json {
     const chatId = String(from.id);
+    const chat: Json = { id: from.id, type: 'private', first_name: from.first_name, ...(from.username ? { username: from.username } : {}) };
+    this.chatInfo.set(chatId, chat);
     const message: Json = {
       message_id: this.nextId(chatId),
       from,
-      chat: { id: from.id, type: 'private', first_name: from.first_name, ...(from.username ? { username: from.username } : {}) },
+      chat,
       date: unixNow(),
       ...content,
     };
@@ -211,7 +215,7 @@ export class ChatStore {
 
   private baseMessage(chatId: unknown, messageId: number): Json {
     const { id, is_bot, first_name, username } = this.botUser();
-    return { message_id: messageId, from: { id, is_bot, first_name, username }, chat: chatOf(chatId), date: unixNow() };
+    return { message_id: messageId, from: { id, is_bot, first_name, username }, chat: this.chatInfo.get(String(chatId)) ?? chatOf(chatId), date: unixNow() };
   }
 
   private emit(event: ChatEvent): void {

@@ -75,6 +75,12 @@ describe('the sandbox page’s API', () => {
     expect(users.list()).toHaveLength(3);
   });
 
+  it('answers this machine only', async () => {
+    const remote = await http.inject({ method: 'GET', url: '/sandbox/api/session', remoteAddress: '192.168.1.20' });
+    expect([remote.statusCode, remote.json().code]).toEqual([403, 'SANDBOX_LOCAL_ONLY']);
+    expect((await http.inject({ method: 'GET', url: '/sandbox/api/session', remoteAddress: '::1' })).statusCode).toBe(200);
+  });
+
   it('takes a file as a photo and serves its bytes back; refuses one over the cap', async () => {
     const boundary = 'sandbox-boundary';
     const form = (size: number) =>

@@ -39,6 +39,15 @@ export function registerSandboxRoutes(fastify: FastifyInstance, options: Sandbox
       method,
       url: `/sandbox/api${url}`,
       handler: async (request, reply) => {
+        // Sandbox credits are free, and with provider keys set a generation costs real money: the
+        // page answers this machine only (an SSH tunnel counts; a LAN neighbour does not).
+        if (!isLoopback(request.socket.remoteAddress))
+          return reply
+            .code(403)
+            .send({
+              code: 'SANDBOX_LOCAL_ONLY',
+              message: 'The sandbox answers requests from this machine only (open it on localhost, or through an SSH tunnel)',
+            });
         try {
           return await handler(request, reply);
         } catch (error) {
@@ -159,4 +168,8 @@ export function registerSandboxRoutes(fastify: FastifyInstance, options: Sandbox
       for (const stream of streams) stream.raw.end();
     },
   };
+}
+
+function isLoopback(address: string | undefined): boolean {
+  return address !== undefined && /^(127\.|::1$|::ffff:127\.)/.test(address);
 }
