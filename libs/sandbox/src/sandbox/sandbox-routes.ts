@@ -42,12 +42,10 @@ export function registerSandboxRoutes(fastify: FastifyInstance, options: Sandbox
         // Sandbox credits are free, and with provider keys set a generation costs real money: the
         // page answers this machine only (an SSH tunnel counts; a LAN neighbour does not).
         if (!isLoopback(request.socket.remoteAddress))
-          return reply
-            .code(403)
-            .send({
-              code: 'SANDBOX_LOCAL_ONLY',
-              message: 'The sandbox answers requests from this machine only (open it on localhost, or through an SSH tunnel)',
-            });
+          return reply.code(403).send({
+            code: 'SANDBOX_LOCAL_ONLY',
+            message: 'The sandbox answers requests from this machine only (open it on localhost, or through an SSH tunnel)',
+          });
         try {
           return await handler(request, reply);
         } catch (error) {
