@@ -50,6 +50,14 @@ module.exports = {
       to: { path: '^libs/', pathNot: '^libs/[^/]+/src/index\\.ts$' },
     },
     {
+      name: 'sandbox-on-demand',
+      comment:
+        'libs/sandbox (the local Telegram of `npm start` with no bot token) is loaded only by a dynamic import, so that a real bot loads none of it; tests and type-only imports aside.',
+      severity: 'error',
+      from: { path: '^(apps|libs)/', pathNot: ['^libs/(sandbox|testing)/', '\\.(spec|int-spec|e2e-spec)\\.ts$', '/test/'] },
+      to: { path: '^libs/sandbox/', dependencyTypesNot: ['dynamic-import', 'type-only'] },
+    },
+    {
       name: 'no-circular',
       comment: 'No import cycles (type-only imports aside: they vanish at compile time).',
       severity: 'error',

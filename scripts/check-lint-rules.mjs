@@ -21,6 +21,7 @@ const CASES = [
   ['core-knows-nobody', { [`libs/core/src/${PROBE}.ts`]: "export { MIGRATIONS } from '@genbot/migrations';\n" }],
   ['core-code-knows-nobody', { [`libs/core/src/${PROBE}.ts`]: "export { testConfig } from '@genbot/testing';\n" }],
   ['apps-through-index', { [`apps/worker/src/${PROBE}.ts`]: "export { LedgerService } from '../../../libs/ledger/src/application/ledger.service';\n" }],
+  ['sandbox-on-demand', { [`apps/bot/src/${PROBE}.ts`]: "export { startSandbox } from '@genbot/sandbox';\n" }],
   [
     'no-circular',
     {
@@ -31,6 +32,7 @@ const CASES = [
   // Allowed: a lib using another through its door, and core's own tests using @genbot/testing.
   [null, { [`libs/growth/src/${PROBE}.ts`]: "export { LedgerService } from '@genbot/ledger';\n" }],
   [null, { [`libs/core/src/${PROBE}.spec.ts`]: "export { TEST_REDIS_URL } from '@genbot/testing';\n" }],
+  [null, { [`apps/bot/src/${PROBE}.ts`]: "export const sandbox = () => import('@genbot/sandbox');\n" }],
 ];
 
 function remove(files) {

@@ -8,6 +8,7 @@ import {
   miniApp,
   retrieveRawInitData,
   shareURL,
+  targetOrigin,
   themeParams,
   viewport,
 } from '@telegram-apps/sdk';
@@ -42,6 +43,10 @@ export function startTelegram(): Launch | null {
     () => JSON.parse(new URLSearchParams(initData).get('user') ?? 'null') as { id: number; first_name?: string; language_code?: string } | null,
   );
   if (!user) return null;
+  // genbot's sandbox (`npm start` without a bot token) shows the Mini App in a frame of its own page
+  // and plays Telegram's side of the bridge; it says where it is, as Telegram's clients never do.
+  const sandbox = new URLSearchParams(location.hash.slice(1)).get('genbotSandboxOrigin');
+  if (sandbox && /^https?:\/\/[\w.-]+(:\d+)?$/.test(sandbox)) safely(() => targetOrigin.set(sandbox));
   safely(() => init());
   safely(() => {
     themeParams.mountSync();

@@ -19,7 +19,7 @@ export * from './fake-image-host';
 export * from './malformed-input-sweep';
 export * from './clock';
 export * from './fake-payments';
-export * from './loopback-server';
+export { LoopbackServer, readBody, sendJson } from '@genbot/sandbox';
 /** User factories: funded, banned, with a language. */
 export * from './user-factories';
 export * from './app-process';

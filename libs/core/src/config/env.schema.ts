@@ -111,6 +111,8 @@ export const envSchema = z.object({
   WEBAPP_DIR: z.string().default('dist/webapp'),
   /** The built admin panel; admin-api serves it at /panel/ when it exists. */
   ADMIN_PANEL_DIR: z.string().default('dist/admin-panel'),
+  /** The built sandbox chat page; the bot app serves it at /sandbox/ when `npm start` runs with no BOT_TOKEN. */
+  SANDBOX_DIR: z.string().default('dist/sandbox'),
 
   DATABASE_URL: z
     .string()

@@ -9,7 +9,7 @@ export interface WebAppMount {
   prefix: `/${string}/`;
   /** The build's folder (holds index.html and assets/). */
   root: string;
-  /** Outside origins the page may load scripts and frames from (the admin panel's Telegram Login Widget); none by default. */
+  /** Outside origins the page may load scripts and frames from (the admin panel's Telegram Login Widget, the sandbox's Mini App); none by default. */
   allow?: { scripts?: string[]; frames?: string[] };
 }
 

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import Stripe from 'stripe';
-import { LoopbackServer, readBody, sendJson } from '../loopback-server';
+import { LoopbackServer, readBody, sendJson } from '@genbot/sandbox';
 import { parseStripeForm } from './stripe-form';
 
 type Json = Record<string, unknown>;

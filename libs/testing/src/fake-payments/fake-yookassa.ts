@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { LoopbackServer, readBody, sendJson } from '../loopback-server';
+import { LoopbackServer, readBody, sendJson } from '@genbot/sandbox';
 
 type Json = Record<string, unknown>;
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LoopbackServer } from '../loopback-server';
+import { LoopbackServer } from '@genbot/sandbox';
 
 /**
  * What every AI provider fake shares: a loopback HTTP server, the calls it answered (for tests to

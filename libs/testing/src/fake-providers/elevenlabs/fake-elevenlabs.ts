@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson } from '../../loopback-server';
+import { readBody, sendJson } from '@genbot/sandbox';
 import { FakeProviderServer } from '../fake-provider-server';
 import { FAKE_VOICES, FakeElevenLabsVoice } from './fake-voices';
 import { mp3FormatOf, silentMp3 } from './silent-mp3';

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { readBody, sendJson } from '../../loopback-server';
+import { readBody, sendJson } from '@genbot/sandbox';
 import { FakeTranscriber } from '../elevenlabs/speech-to-text';
 import { FakeProviderServer } from '../fake-provider-server';
 import { tinyPng } from '../wavespeed/tiny-png';

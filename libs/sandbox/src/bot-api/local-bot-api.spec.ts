@@ -1,9 +1,11 @@
 import { createHmac } from 'node:crypto';
+import { createServer } from 'node:http';
 import { Telegram, TelegramError } from 'telegraf';
-import { FakeTelegramApi, signInitData } from './index';
+import { signInitData } from '@genbot/testing';
+import { LocalBotApi } from './local-bot-api';
 
-describe('FakeTelegramApi', () => {
-  let api: FakeTelegramApi;
+describe('LocalBotApi', () => {
+  let api: LocalBotApi;
   let telegram: Telegram;
 
   const call = async (method: string, body?: unknown, token = api.token) => {
@@ -25,7 +27,7 @@ describe('FakeTelegramApi', () => {
   };
 
   beforeAll(async () => {
-    api = await FakeTelegramApi.start();
+    api = await LocalBotApi.start();
     telegram = new Telegram(api.token, { apiRoot: api.apiRoot });
   });
   afterEach(() => api.reset());
@@ -253,9 +255,7 @@ describe('FakeTelegramApi', () => {
     it('rejects after the timeout, naming the calls it saw', async () => {
       await telegram.getMe();
 
-      await expect(api.waitForCall('sendPhoto', undefined, 50)).rejects.toThrow(
-        'FakeTelegramApi: no matching sendPhoto call within 50 ms; calls seen: getMe ×1',
-      );
+      await expect(api.waitForCall('sendPhoto', undefined, 50)).rejects.toThrow('LocalBotApi: no matching sendPhoto call within 50 ms; calls seen: getMe ×1');
     });
   });
 
@@ -295,6 +295,90 @@ describe('FakeTelegramApi', () => {
 
       await telegram.deleteWebhook();
       expect(api.webhook).toBeUndefined();
+    });
+
+    it('POSTs updates to the webhook in order with its secret, retries a failure, and performs a method given in the reply', async () => {
+      const received: { secret?: string; update: Record<string, unknown> }[] = [];
+      let failOnce = true;
+      const hook = createServer((req, res) => {
+        let body = '';
+        req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        req.on('end', () => {
+          if (failOnce) {
+            failOnce = false;
+            return void res.writeHead(502).end();
+          }
+          received.push({ secret: req.headers['x-telegram-bot-api-secret-token'] as string, update: JSON.parse(body) });
+          res.writeHead(200, { 'content-type': 'application/json' });
+          // Telegram's "webhook reply": one method call in the response body.
+          res.end(JSON.stringify({ method: 'sendMessage', chat_id: 1045, text: `got ${received.length}` }));
+        });
+      });
+      await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+      try {
+        await telegram.setWebhook(`http://127.0.0.1:${(hook.address() as { port: number }).port}/hook`, { secret_token: 'hook-secret' });
+        const first = api.pushUpdate({ message: { message_id: 1, date: 0, chat: { id: 1045, type: 'private' }, text: 'one' } });
+        const second = api.pushUpdate({ message: { message_id: 2, date: 0, chat: { id: 1045, type: 'private' }, text: 'two' } });
+
+        await api.waitForCall('sendMessage', (call) => call.params.text === 'got 2', 5_000);
+        expect(received.map((r) => [r.secret, r.update.update_id])).toEqual([
+          ['hook-secret', first],
+          ['hook-secret', second],
+        ]);
+        expect(api.chats.list(1045).map((m) => m.text)).toEqual(['got 1', 'got 2']);
+        await expect(telegram.getWebhookInfo()).resolves.toMatchObject({ pending_update_count: 0 });
+      } finally {
+        await telegram.deleteWebhook();
+        await new Promise((resolve) => hook.close(resolve));
+      }
+    });
+  });
+
+  describe('chats as a Telegram app shows them', () => {
+    it('keeps parse_mode HTML as text and entities, and an edit replaces both', async () => {
+      const sent = await telegram.sendMessage(1070, '<b>Bold</b> &amp; <a href="https://t.me/x">link</a> <i>it<u>al</u></i>', { parse_mode: 'HTML' });
+
+      expect(sent).toMatchObject({
+        text: 'Bold & link ital',
+        entities: [
+          { type: 'bold', offset: 0, length: 4 },
+          { type: 'text_link', offset: 7, length: 4, url: 'https://t.me/x' },
+          { type: 'italic', offset: 12, length: 4 },
+          { type: 'underline', offset: 14, length: 2 },
+        ],
+      });
+      await telegram.editMessageText(1070, sent.message_id, undefined, 'plain now');
+      expect(api.chats.get(1070, sent.message_id)).toMatchObject({ text: 'plain now', edit_date: expect.any(Number) });
+      expect(api.chats.get(1070, sent.message_id)?.entities).toBeUndefined();
+    });
+
+    it('keeps the bytes a bot uploads, for getFile and the page; an album shares one media_group_id', async () => {
+      const bytes = Buffer.from('a png, as far as this test cares');
+      const photo = await telegram.sendPhoto(1071, { source: bytes, filename: 'result.png' });
+      const largest = photo.photo.at(-1)!;
+
+      expect(api.chats.file(largest.file_id)).toMatchObject({ data: bytes, contentType: 'image/png' });
+      const link = await telegram.getFileLink(largest.file_id);
+      expect(Buffer.from(await (await fetch(link)).arrayBuffer())).toEqual(bytes);
+
+      const album = await telegram.sendMediaGroup(1071, [
+        { type: 'photo', media: { source: bytes } },
+        { type: 'video', media: 'https://cdn.example.com/clip.mp4' },
+      ]);
+      expect(new Set(album.map((m) => m.media_group_id)).size).toBe(1);
+      expect(api.chats.file((album[1] as { video: { file_id: string } }).video.file_id)).toMatchObject({ url: 'https://cdn.example.com/clip.mp4' });
+    });
+
+    it('tells subscribers about new and edited messages and the reply keyboard', async () => {
+      const events: string[] = [];
+      const stop = api.chats.subscribe((event) => events.push(`${event.type}:${event.chatId}`));
+      const sent = await telegram.sendMessage(1072, 'pick', { reply_markup: { keyboard: [[{ text: 'A' }]], resize_keyboard: true } });
+      await telegram.editMessageText(1072, sent.message_id, undefined, 'picked');
+      await telegram.sendMessage(1072, 'bye', { reply_markup: { remove_keyboard: true } });
+      stop();
+
+      expect(events).toEqual(['message:1072', 'keyboard:1072', 'edit:1072', 'message:1072', 'keyboard:1072']);
+      expect(api.chats.replyKeyboard(1072)).toBeUndefined();
     });
   });
 
