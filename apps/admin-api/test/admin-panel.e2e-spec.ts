@@ -9,6 +9,7 @@ import { Browser, BrowserContext, Page, chromium } from 'playwright-core';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { AppConfig } from '@genbot/core';
+import { CatalogService } from '@genbot/generations';
 import { PaymentsService } from '@genbot/payments';
 import { FakeTelegramApi, createTestUser, eventually, freePort, signInitData, signLoginWidget, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { UsersService } from '@genbot/users';
@@ -86,6 +87,8 @@ describe('admin panel in Chromium', () => {
        INSERT INTO model_prices (model_id, credits) SELECT id, 5 FROM copy`,
       [slug],
     );
+    // Written around the catalog's service: every process (and Redis, shared with the other suites) must drop its copy.
+    await admin.get(CatalogService).invalidate();
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
   }, 120_000);
   afterAll(async () => {
@@ -93,6 +96,10 @@ describe('admin panel in Chromium', () => {
     await admin
       ?.get(DataSource)
       .query(`DELETE FROM models WHERE slug = $1`, [slug])
+      .catch(() => undefined);
+    await admin
+      ?.get(CatalogService)
+      .invalidate()
       .catch(() => undefined);
     await worker?.close();
     await api?.close();
