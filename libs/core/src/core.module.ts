@@ -11,7 +11,7 @@ import { CallerRateLimitGuard, GlobalIpRateLimitGuard, GlobalRateLimitIntercepto
 import { HealthController } from './http/health.controller';
 import { RateLimitGuard, RateLimiter } from './http/rate-limit.guard';
 import { RateLimitStorage } from './http/rate-limit.storage';
-import { loggingModule } from './logging/logging.module';
+import { ACCESS_LOG, loggingModule } from './logging/logging.module';
 import { Metrics } from './metrics/metrics';
 import { RedisCloser, REDIS, redisProvider } from './redis/redis.provider';
 import { SettingDefaultsRegistry } from './settings/setting-defaults.registry';
@@ -26,16 +26,18 @@ import { SettingsService } from './settings/settings.service';
 @Module({})
 export class CoreModule {
   static forRoot(config: AppConfig, app: AppName): DynamicModule {
+    const logging = loggingModule(config, app);
     return {
       module: CoreModule,
       imports: [
-        loggingModule(config, app),
+        logging.module,
         TypeOrmModule.forRoot({ ...typeormOptions(config.databaseUrl, config.env.DATABASE_POOL_SIZE), autoLoadEntities: true }),
         BullModule.forRoot({ connection: { url: config.redisUrl }, prefix: 'genbot' }),
       ],
       controllers: [HealthController],
       providers: [
         { provide: AppConfig, useValue: config },
+        { provide: ACCESS_LOG, useValue: logging.accessLog },
         DatabaseHealthRepository,
         redisProvider,
         RedisCloser,
@@ -64,6 +66,7 @@ export class CoreModule {
       ],
       exports: [
         AppConfig,
+        ACCESS_LOG,
         REDIS,
         CacheBus,
         SettingsService,

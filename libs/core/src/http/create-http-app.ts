@@ -6,7 +6,7 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, AppName } from '../config/app-config';
 import { DomainError } from '../errors/domain-error';
-import { requestIdFrom } from '../logging/logging.module';
+import { ACCESS_LOG, registerAccessLog, requestIdFrom } from '../logging/logging.module';
 import { Metrics } from '../metrics/metrics';
 import { registerMetricsRoutes } from '../metrics/metrics-http';
 import { registerCors } from './cors';
@@ -75,6 +75,7 @@ export async function createHttpApp(
       void reply.header('x-request-id', request.id);
       done();
     });
+  registerAccessLog(nest.getHttpAdapter().getInstance(), nest.get(ACCESS_LOG));
   registerMetricsRoutes(nest.getHttpAdapter().getInstance(), nest.get(Metrics), config.env.METRICS_TOKEN);
   boundShutdown(nest);
   if (options.docs) setupDocs(nest, options.docs);

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { RequestMethod } from '@nestjs/common';
+import type { FastifyInstance } from 'fastify';
 import { LoggerModule } from 'nestjs-pino';
+import { HttpLogger, pinoHttp } from 'pino-http';
 import pretty from 'pino-pretty';
 import pino from 'pino';
 import { AppConfig, AppName } from '../config/app-config';
@@ -36,9 +37,12 @@ export function prettyLogStream(destination: NodeJS.WritableStream | number = 1)
   });
 }
 
+/** The access logger (pino-http) the HTTP apps hook into Fastify (`registerAccessLog`). */
+export const ACCESS_LOG = Symbol('ACCESS_LOG');
+
 /**
- * Logs through pino: JSON, or pretty lines on a terminal (`logFormat`). The request id is Fastify's (see `createHttpApp`), which middie copies
- * onto the raw request, so pino-http's default id lookup finds the same value.
+ * Logs through pino: JSON, or pretty lines on a terminal (`logFormat`). The access line's request
+ * id is Fastify's (see `createHttpApp` and `registerAccessLog`).
  */
 export function loggingModule(config: AppConfig, app: AppName) {
   const options = {
@@ -72,15 +76,32 @@ export function loggingModule(config: AppConfig, app: AppName) {
       log: (object: Record<string, unknown>) => (typeof object.url === 'string' ? { ...object, url: redactUrl(object.url) } : object),
     },
   };
-  return LoggerModule.forRoot({
-    // Probes hit /health every few seconds; logging them would drown everything else. Telegram
-    // posts an update per user action, thousands a second at peak: the access line (pino-http
-    // runs even when info is off) cost a third of an ack's CPU; 5xx answers are still logged.
-    exclude: [
-      { method: RequestMethod.GET, path: 'health' },
-      { method: RequestMethod.GET, path: 'health/ready' },
-      { method: RequestMethod.POST, path: 'telegram/webhook' },
-    ],
-    pinoHttp: config.logStream ? [options, config.logStream] : logFormat(config) === 'pretty' ? [options, prettyLogStream()] : options,
+  const httpLogger = config.logStream
+    ? pinoHttp(options, config.logStream)
+    : logFormat(config) === 'pretty'
+      ? pinoHttp(options, prettyLogStream())
+      : pinoHttp(options);
+  return {
+    // Nest's Logger writes through the same pino. nestjs-pino binds no middleware (no routes): its
+    // middleware runs every request inside an AsyncLocalStorage, which turns on Node's promise
+    // hooks for the whole process: a third of a cached Mini App read's CPU (bench/api/README.md).
+    // Service lines go without the request id; the access line and the error filter's carry it.
+    module: LoggerModule.forRoot({ pinoHttp: { logger: httpLogger.logger }, useExisting: true, forRoutes: [] }),
+    accessLog: httpLogger,
+  };
+}
+
+/** Requests with no access line: probes hit /health every few seconds, and Telegram posts an update per user action, thousands a second at peak (the line cost a third of an ack's CPU); 5xx answers are still logged by the error filter. */
+const UNLOGGED = new Set(['GET /health', 'GET /health/ready', 'POST /telegram/webhook']);
+
+/** Writes pino-http's access line for every request but the unlogged ones, from Fastify's own hook (no middleware layer). */
+export function registerAccessLog(fastify: FastifyInstance, accessLog: HttpLogger): void {
+  fastify.addHook('onRequest', (request, reply, done) => {
+    if (!UNLOGGED.has(`${request.method} ${request.url.split('?', 1)[0]}`)) {
+      // pino-http names the line by the raw request's id: Fastify's, so it matches X-Request-ID.
+      (request.raw as IncomingMessage & { id?: string }).id = request.id;
+      accessLog(request.raw, reply.raw);
+    }
+    done();
   });
 }
