@@ -3,8 +3,9 @@ import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { GrowthClock, LotteriesService, OnboardingService } from '@genbot/growth';
-import { FakeTelegramApi, signLoginWidget, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { FakeTelegramApi, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { bootstrapAdminApi } from '../src/bootstrap';
+import { signInTeam } from './admin-team';
 
 /** Issue 13: lotteries (create, list, entries, social review) and ad-source figures for operators; support reads, admin changes, changes audited. */
 describe('admin-api: lotteries and ad sources', () => {
@@ -28,25 +29,7 @@ describe('admin-api: lotteries and ad sources', () => {
     );
     jest.spyOn(app.get(GrowthClock), 'now').mockImplementation(() => new Date(clock));
     http = request(app.getHttpServer());
-    const login = async (id: number) =>
-      (
-        await http
-          .post('/api/v1/admin/auth/login')
-          .send(signLoginWidget(telegram.token, { id, first_name: 'Ops' }))
-          .expect(200)
-      ).body.accessToken as string;
-    tokens.owner = await login(owner);
-    for (const [id, role] of [
-      [support, 'support'],
-      [admin, 'admin'],
-    ] as const) {
-      await http
-        .post('/api/v1/admin/admins')
-        .set('Authorization', `Bearer ${tokens.owner}`)
-        .send({ telegramId: String(id), role })
-        .expect(201);
-      tokens[role] = await login(id);
-    }
+    Object.assign(tokens, await signInTeam(http, telegram.token, { owner, support, admin }));
   });
   afterAll(async () => {
     jest.restoreAllMocks();

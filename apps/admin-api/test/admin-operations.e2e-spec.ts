@@ -6,9 +6,10 @@ import { CacheBus } from '@genbot/core';
 import { CatalogService } from '@genbot/generations';
 import { LedgerService } from '@genbot/ledger';
 import { StarsPaymentsService } from '@genbot/payments';
-import { FakeTelegramApi, createTestUser, fundedUser, signLoginWidget, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { FakeTelegramApi, createTestUser, fundedUser, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { User, UsersService } from '@genbot/users';
 import { bootstrapAdminApi } from '../src/bootstrap';
+import { signInTeam } from './admin-team';
 
 /**
  * Issue 11 / seed 002: dashboards, a user's generations and payments, generation refunds, the
@@ -33,25 +34,7 @@ describe('admin-api: dashboards, generations, models, payments, settings', () =>
     // A second process of the same deployment: a catalog change must reach it at once.
     replica = await bootstrapAdminApi(config(), { port: 0 });
     http = request(app.getHttpServer());
-    const login = async (id: number) =>
-      (
-        await http
-          .post('/api/v1/admin/auth/login')
-          .send(signLoginWidget(telegram.token, { id, first_name: 'Ops' }))
-          .expect(200)
-      ).body.accessToken as string;
-    tokens.owner = await login(owner);
-    for (const [id, role] of [
-      [support, 'support'],
-      [admin, 'admin'],
-    ] as const) {
-      await http
-        .post('/api/v1/admin/admins')
-        .set('Authorization', `Bearer ${tokens.owner}`)
-        .send({ telegramId: String(id), role })
-        .expect(201);
-      tokens[role] = await login(id);
-    }
+    Object.assign(tokens, await signInTeam(http, telegram.token, { owner, support, admin }));
   });
   afterAll(async () => {
     await replica?.close();
