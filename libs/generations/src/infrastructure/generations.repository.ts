@@ -135,16 +135,16 @@ export class GenerationsRepository {
     return taken.length > 0;
   }
 
-  /**
-   * Newest first: all of the user's generations, the unfinished ones, or those parked for payment.
-   * The statuses are written into the SQL, not passed: only then can the planner use
-   * `generations_user_active_idx` (partial on those statuses) instead of reading every generation.
-   */
   /** The user's unfinished generations (at most 20), newest first, through the cache. */
   async activeFor(userId: string): Promise<Generation[]> {
     return (await this.activeCache.get(userId, () => this.listForUser(userId, ACTIVE_LIMIT, 'active'))) ?? [];
   }
 
+  /**
+   * Newest first: all of the user's generations, the unfinished ones, or those parked for payment.
+   * The statuses are written into the SQL, not passed: only then can the planner use
+   * `generations_user_active_idx` (partial on those statuses) instead of reading every generation.
+   */
   async listForUser(userId: string, limit: number, which: GenerationList = 'all'): Promise<Generation[]> {
     const rows: Row[] = await this.dataSource.query(
       `SELECT * FROM generations WHERE user_id = $1 ${LIST_FILTERS[which]} ORDER BY created_at DESC, id DESC LIMIT $2`,
