@@ -15,12 +15,14 @@ const DRAIN_ON_STOP_MS = 10_000;
 const READ_BLOCK_MS = 2_000;
 /**
  * Acks come first: while the event loop runs late (webhook requests waiting behind handler work)
- * the number of handlers allowed at once halves, and it grows back by one per calm probe. So a
+ * the number of handlers allowed at once halves, and it grows back by one per ten calm probes. So a
  * burst is acked in milliseconds and its backlog handled right after; one handler always runs,
  * so a steady overload still drains.
  */
 const LAG_PROBE_MS = 10;
 const LAG_LIMIT_MS = 5;
+/** Calm probes in a row before one more handler is allowed: growing back fast let a burst's handlers crowd out its acks again. */
+const CALM_PROBES_PER_STEP = 10;
 
 /**
  * Runs the bot's handlers on queued updates, in the bot app (alone or in `npm start`). Up to
@@ -63,11 +65,18 @@ export class UpdatesProcessor implements OnApplicationBootstrap, OnModuleDestroy
     const beat = Math.max(100, Math.floor(this.reclaimMs / 3));
     this.timers.push(setInterval(() => void this.heartbeat(), beat).unref(), setInterval(() => void this.reclaimDead(), beat).unref());
     let last = performance.now();
+    let calm = 0;
     const probe = setInterval(() => {
       const now = performance.now();
       const lagMs = now - last - LAG_PROBE_MS;
       last = now;
-      this.allowed = lagMs > LAG_LIMIT_MS ? Math.max(1, this.allowed >> 1) : Math.min(this.concurrency, this.allowed + 1);
+      if (lagMs > LAG_LIMIT_MS) {
+        this.allowed = Math.max(1, this.allowed >> 1);
+        calm = 0;
+      } else if (++calm >= CALM_PROBES_PER_STEP) {
+        this.allowed = Math.min(this.concurrency, this.allowed + 1);
+        calm = 0;
+      }
       this.admit();
     }, LAG_PROBE_MS).unref();
     this.timers.push(probe);
