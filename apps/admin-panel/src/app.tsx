@@ -11,9 +11,7 @@ import { PaymentsPage } from './pages/payments';
 import { SettingsPage } from './pages/settings';
 import { SignIn, widgetLoginFromUrl } from './pages/sign-in';
 import { UsersPage } from './pages/users';
-import { PanelContext, describe } from './ui';
-
-const BASE = '/panel/';
+import { BASE, PanelContext, PanelLink, describe } from './ui';
 
 /** The panel's pages: the path under /panel/, the nav label, and the lowest role that may open it (as the API's guard decides). */
 const PAGES: { path: string; label: string; role: Role; page: FunctionComponent<{ rest: string }> }[] = [
@@ -85,16 +83,9 @@ export function App() {
           <ul>
             {visible.map((p) => (
               <li key={p.path}>
-                <a
-                  href={BASE + p.path}
-                  aria-current={p === current ? 'page' : undefined}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    navigate(p.path);
-                  }}
-                >
+                <PanelLink to={p.path} aria-current={p === current ? 'page' : undefined}>
                   {p.label}
-                </a>
+                </PanelLink>
               </li>
             ))}
             {roleAtLeast(admin.role, 'admin') && (

@@ -10,6 +10,36 @@ export interface Panel {
 }
 export const PanelContext = createContext<Panel>(null as unknown as Panel);
 export const usePanel = () => useContext(PanelContext);
+
+/** Where admin-api serves the panel; every page's path is under it. */
+export const BASE = '/panel/';
+
+/** A link to a panel page (`users/123`): a real href for a new tab, followed in place on a click. */
+export function PanelLink({
+  to,
+  children,
+  ...attributes
+}: {
+  to: string;
+  children: ComponentChildren;
+  class?: string;
+  'aria-label'?: string;
+  'aria-current'?: 'page';
+}) {
+  const { navigate } = usePanel();
+  return (
+    <a
+      {...attributes}
+      href={BASE + to}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(to);
+      }}
+    >
+      {children}
+    </a>
+  );
+}
 /** Whether the signed-in admin's role may do what `required` may: what it may not is not shown at all. */
 export const useCan = () => {
   const { admin } = usePanel();

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { Broadcast, BroadcastFilter } from '../api';
-import { Failure, Loading, Section, Status, StatusBadge, dateTime, number, useAction, useCan, useLoad, usePanel } from '../ui';
+import { Failure, Loading, Section, Status, StatusBadge, dateTime, number, useAction, useCan, useLoad, PanelLink, usePanel } from '../ui';
 import { TelegramPreview } from './telegram-preview';
 
 const KINDS: { kind: string; label: string }[] = [
@@ -29,7 +29,7 @@ export function BroadcastsPage({ rest }: { rest: string }) {
 }
 
 function BroadcastList() {
-  const { api, navigate } = usePanel();
+  const { api } = usePanel();
   const list = useLoad(() => api.broadcasts());
   return (
     <Section title="Recent broadcasts">
@@ -49,15 +49,7 @@ function BroadcastList() {
             {list.data.items.map((b) => (
               <tr key={b.publicId}>
                 <td>
-                  <a
-                    href={`/panel/broadcasts/${b.publicId}`}
-                    onClick={(e) => {
-                      e.preventDefault();
-                      navigate(`broadcasts/${b.publicId}`);
-                    }}
-                  >
-                    {dateTime(b.createdAt)}
-                  </a>
+                  <PanelLink to={`broadcasts/${b.publicId}`}>{dateTime(b.createdAt)}</PanelLink>
                 </td>
                 <td class="clip">{b.text.replace(/<[^>]*>/g, '')}</td>
                 <td>

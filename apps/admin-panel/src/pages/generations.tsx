@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
 import type { Generation } from '../api';
-import { Failure, Loading, Pager, Section, Status, StatusBadge, dateTime, number, useAction, useCan, useLoad, usePanel } from '../ui';
+import { Failure, Loading, Pager, Section, Status, StatusBadge, dateTime, number, useAction, useCan, useLoad, PanelLink, usePanel } from '../ui';
 
 const STATUSES = ['waiting_payment', 'queued', 'running', 'succeeded', 'failed', 'cancelled'];
 
 /** Every generation, filtered by status; the generation queue's counts; refunds for admins. */
 export function GenerationsPage() {
-  const { api, navigate } = usePanel();
+  const { api } = usePanel();
   const can = useCan();
   const [status, setStatus] = useState('');
   const [offset, setOffset] = useState(0);
@@ -73,16 +73,9 @@ export function GenerationsPage() {
                 <tr key={g.id} data-generation={g.id}>
                   <td>{dateTime(g.createdAt)}</td>
                   <td>
-                    <a
-                      class="mono"
-                      href={`/panel/users/${g.userTelegramId}`}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        navigate(`users/${g.userTelegramId}`);
-                      }}
-                    >
+                    <PanelLink to={`users/${g.userTelegramId}`} class="mono">
                       {g.userTelegramId}
-                    </a>
+                    </PanelLink>
                   </td>
                   <td>
                     {g.model} <span class="hint">{g.mode}</span>

@@ -1,6 +1,6 @@
 import { useState } from 'preact/hooks';
 import type { Model, PriceRule } from '../api';
-import { Badge, Failure, Loading, Section, Status, number, useAction, useCan, useLoad, usePanel } from '../ui';
+import { Badge, Failure, Loading, Section, Status, number, useAction, useCan, useLoad, PanelLink, usePanel } from '../ui';
 
 const MODES = ['t2i', 'i2i', 'tool', 'tts', 'i2v', 'talking_head'];
 
@@ -46,16 +46,9 @@ export function ModelsPage({ rest }: { rest: string }) {
                 <td>{m.isActive ? <Badge tone="ok">active</Badge> : <Badge tone="muted">inactive</Badge>}</td>
                 {can('admin') && (
                   <td>
-                    <a
-                      href={`/panel/models/${m.slug}`}
-                      aria-label={`Edit ${m.name}`}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        navigate(`models/${m.slug}`);
-                      }}
-                    >
+                    <PanelLink to={`models/${m.slug}`} aria-label={`Edit ${m.name}`}>
                       Edit
-                    </a>
+                    </PanelLink>
                   </td>
                 )}
               </tr>

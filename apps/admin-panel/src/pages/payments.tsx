@@ -1,12 +1,12 @@
 import { useState } from 'preact/hooks';
 import type { Payment } from '../api';
-import { Failure, Loading, Pager, Section, Status, StatusBadge, dateTime, number, useAction, useCan, useLoad, usePanel } from '../ui';
+import { Failure, Loading, Pager, Section, Status, StatusBadge, dateTime, number, useAction, useCan, useLoad, PanelLink, usePanel } from '../ui';
 
 const STATUSES = ['pending', 'succeeded', 'canceled', 'expired'];
 
 /** Payments with their refunds, filtered by status; revenue per day; refunds for admins. */
 export function PaymentsPage() {
-  const { api, navigate } = usePanel();
+  const { api } = usePanel();
   const can = useCan();
   const [status, setStatus] = useState('');
   const [offset, setOffset] = useState(0);
@@ -55,16 +55,9 @@ export function PaymentsPage() {
                 <tr key={p.id}>
                   <td>{dateTime(p.createdAt)}</td>
                   <td>
-                    <a
-                      class="mono"
-                      href={`/panel/users/${p.userTelegramId}`}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        navigate(`users/${p.userTelegramId}`);
-                      }}
-                    >
+                    <PanelLink to={`users/${p.userTelegramId}`} class="mono">
                       {p.userTelegramId}
-                    </a>
+                    </PanelLink>
                   </td>
                   <td>{p.provider}</td>
                   <td>

@@ -1,7 +1,23 @@
 import { useState } from 'preact/hooks';
 import { newKey, UserDetails } from '../api';
 import { Refund } from './generations';
-import { Badge, Failure, Loading, Pager, Section, Status, StatusBadge, dateTime, number, useAction, useCan, useLoad, usePanel, userName } from '../ui';
+import {
+  Badge,
+  Failure,
+  Loading,
+  Pager,
+  Section,
+  Status,
+  StatusBadge,
+  dateTime,
+  number,
+  useAction,
+  useCan,
+  useLoad,
+  PanelLink,
+  usePanel,
+  userName,
+} from '../ui';
 
 /** users: search and list; users/<telegram id>: one user's details, ban, credits, generations and payments. */
 export function UsersPage({ rest }: { rest: string }) {
@@ -9,7 +25,7 @@ export function UsersPage({ rest }: { rest: string }) {
 }
 
 function UserSearch() {
-  const { api, navigate } = usePanel();
+  const { api } = usePanel();
   const [draft, setDraft] = useState('');
   const [query, setQuery] = useState('');
   const [offset, setOffset] = useState(0);
@@ -59,15 +75,7 @@ function UserSearch() {
               {list.data.items.map((u) => (
                 <tr key={u.telegramId} data-user={u.telegramId}>
                   <td>
-                    <a
-                      href={`/panel/users/${u.telegramId}`}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        navigate(`users/${u.telegramId}`);
-                      }}
-                    >
-                      {userName(u)}
-                    </a>
+                    <PanelLink to={`users/${u.telegramId}`}>{userName(u)}</PanelLink>
                   </td>
                   <td class="mono">{u.telegramId}</td>
                   <td>{u.language ?? '—'}</td>
