@@ -14,6 +14,15 @@ export interface LayeredCacheOptions<T> {
   decode?: (raw: unknown) => T;
 }
 
+/** A `decode` for values whose `fields` hold Dates: JSON carried them as ISO strings. */
+export function reviveDates<T>(fields: readonly string[]): (raw: unknown) => T {
+  return (raw) => {
+    const value = raw as Record<string, unknown>;
+    for (const field of fields) if (typeof value[field] === 'string') value[field] = new Date(value[field]);
+    return value as T;
+  };
+}
+
 interface MemoryEntry<T> {
   value: T;
   expiresAt: number;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, EntityManager } from 'typeorm';
-import { CacheBus, LayeredCache, afterCommit } from '@genbot/core';
+import { CacheBus, LayeredCache, afterCommit, reviveDates } from '@genbot/core';
 import type { Generation, GenerationResult, GenerationStatus } from '../domain/generation';
 
 type Row = Record<string, unknown>;
@@ -42,7 +42,7 @@ export class GenerationsRepository {
       namespace: 'active-generations',
       memoryTtlMs: ACTIVE_TTL_SECONDS * 1000,
       redisTtlSeconds: ACTIVE_TTL_SECONDS,
-      decode: (raw) => (raw as Row[]).map(fromJson),
+      decode: (raw) => (raw as unknown[]).map(reviveGeneration),
     });
   }
 
@@ -342,14 +342,8 @@ export function toGeneration(row: Row): Generation {
   };
 }
 
-const DATE_FIELDS = ['deliveredAt', 'startedAt', 'deadlineAt', 'finishedAt', 'createdAt', 'updatedAt'] as const;
-
-/** A generation back from its JSON form (the cache's): the dates were strings there. */
-function fromJson(raw: Row): Generation {
-  const generation = { ...raw } as unknown as Generation;
-  for (const field of DATE_FIELDS) if (raw[field] !== null && raw[field] !== undefined) generation[field] = new Date(raw[field] as string) as never;
-  return generation;
-}
+/** A generation back from the cache's JSON, where its dates were strings. */
+const reviveGeneration = reviveDates<Generation>(['deliveredAt', 'startedAt', 'deadlineAt', 'finishedAt', 'createdAt', 'updatedAt']);
 
 function toResult(row: Row): GenerationResult {
   return {

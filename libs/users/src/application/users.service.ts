@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { CacheBus, DomainError, LayeredCache } from '@genbot/core';
+import { CacheBus, DomainError, LayeredCache, reviveDates } from '@genbot/core';
 import { parseStartPayload } from '../domain/start-payload';
 import { Language, User } from '../domain/user';
 import { userNotFound } from '../domain/users.errors';
@@ -42,7 +42,12 @@ export class UsersService {
     private readonly users: UsersRepository,
     caches: CacheBus,
   ) {
-    this.cache = caches.create<User>({ namespace: 'users', memoryTtlMs: MEMORY_TTL_MS, redisTtlSeconds: REDIS_TTL_SECONDS, decode: reviveUser });
+    this.cache = caches.create<User>({
+      namespace: 'users',
+      memoryTtlMs: MEMORY_TTL_MS,
+      redisTtlSeconds: REDIS_TTL_SECONDS,
+      decode: reviveDates<User>(DATE_FIELDS),
+    });
   }
 
   /**
@@ -181,12 +186,6 @@ export class UsersService {
 }
 
 /** JSON carries dates as strings. */
-function reviveUser(raw: unknown): User {
-  const user = raw as Record<string, unknown>;
-  for (const field of DATE_FIELDS) if (typeof user[field] === 'string') user[field] = new Date(user[field]);
-  return user as unknown as User;
-}
-
 function throwNotFound(details: Record<string, unknown>): never {
   throw userNotFound(details);
 }
