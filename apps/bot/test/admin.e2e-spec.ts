@@ -36,13 +36,7 @@ describe('bot: admin commands in the chat (seed 000)', () => {
   });
 
   const deliver = webhookDelivery(() => app);
-  const lastText = (chatId: number) =>
-    String(
-      telegram
-        .sentTo(chatId)
-        .filter((call) => call.method === 'sendMessage')
-        .at(-1)?.params.text,
-    );
+  const lastText = (chatId: number) => String(telegram.lastSentText(chatId));
   /** Ends the admin's 2 s window (and any block) the way the keys' expiry would, without waiting for it. */
   const windowPassed = async () => {
     await app.get<Redis>(REDIS).del(...app.get(AdminRateLimit).keys(String(admin.id)));

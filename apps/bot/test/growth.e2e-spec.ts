@@ -38,13 +38,7 @@ describe('bot: growth (daily bonus, reviews)', () => {
   });
 
   const deliver = webhookDelivery(() => app);
-  const lastText = (chatId: number) =>
-    String(
-      telegram
-        .sentTo(chatId)
-        .filter((call) => call.method === 'sendMessage')
-        .at(-1)?.params.text,
-    );
+  const lastText = (chatId: number) => String(telegram.lastSentText(chatId));
   const userIdOf = async (telegramId: number): Promise<string> => (await db.query('SELECT id FROM users WHERE telegram_id = $1', [telegramId]))[0].id;
 
   it('/bonus claims the daily bonus and shows the streak; a second /bonus or the Bonus button the same day grants nothing', async () => {

@@ -97,13 +97,7 @@ describe('bot: the talking-head video wizard', () => {
   }
   const say = (chatId: number, text: string) => deliver(messageUpdate({ id: chatId, language_code: 'en' }, text));
   // The bot's own messages: the worker edits its progress messages meanwhile, on its own time.
-  const lastText = (chatId: number) =>
-    String(
-      telegram
-        .sentTo(chatId)
-        .filter((c) => c.method === 'sendMessage')
-        .at(-1)?.params.text,
-    );
+  const lastText = (chatId: number) => String(telegram.lastSentText(chatId));
   const lastEdit = (chatId: number) =>
     String(
       telegram

@@ -197,6 +197,14 @@ export class LocalBotApi {
     );
   }
 
+  /** The text of the last message sent (not edited) to the chat, if any. */
+  lastSentText(chatId: number | string): string | undefined {
+    const text = this.sentTo(chatId)
+      .filter((call) => call.method === 'sendMessage')
+      .at(-1)?.params.text;
+    return text === undefined ? undefined : String(text);
+  }
+
   // ---- behaviour --------------------------------------------------------------------------
 
   /** The next `times` calls of `method` (default 1; `Infinity` for all), or only those to `chatId`, answer with `failure`. */
