@@ -3,7 +3,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import type { Queue } from 'bullmq';
 import { AdminsService, DailyReportProcessor, dueReport } from '@genbot/admin';
 import { QUEUES, SettingsService } from '@genbot/core';
-import { FakeTelegramApi, testConfig, uniqueTelegramId } from '@genbot/testing';
+import { FakeTelegramApi, createIntegrationModule, testConfig, uniqueTelegramId } from '@genbot/testing';
 import { bootstrapWorker } from '../src/bootstrap';
 
 /** Issue 11: the daily report reaches every admin once a day, however many workers run. */
@@ -15,11 +15,15 @@ describe('worker: the daily report', () => {
 
   beforeAll(async () => {
     telegram = await FakeTelegramApi.start();
+    // Due all day long, so the check's outcome does not depend on when the test runs. Stored before
+    // the workers boot: each runs its scheduled check at once, and one that read the defaults
+    // (09:00 UTC) would report another day from 19:00 to 24:00 UTC, Tashkent being a day ahead.
+    const context = await createIntegrationModule([]);
+    await context.get(SettingsService).set({ admin_report_time: '00:00', timezone: 'Asia/Tashkent' });
+    await context.close();
     const config = testConfig({ BOT_TOKEN: telegram.token, TELEGRAM_API_ROOT: telegram.apiRoot, ADMIN_TELEGRAM_IDS: owners.join(',') });
     workers = [await bootstrapWorker(config, { port: 0 }), await bootstrapWorker(config, { port: 0 })];
     await workers[0]!.get(AdminsService).add({ telegramId: String(owners[0]), role: 'owner' }, String(support), 'support');
-    // Due all day long, so the check's outcome does not depend on when the test runs.
-    await workers[0]!.get(SettingsService).set({ admin_report_time: '00:00', timezone: 'Asia/Tashkent' });
   });
   afterAll(async () => {
     for (const worker of workers) await worker.close();
