@@ -72,6 +72,13 @@ describe('bot: webhook, /start, /help, /language', () => {
     expect(malformed.body.code).toBe('MALFORMED_JSON');
     const notUpdate = await post({ message: {} }).expect(400);
     expect(notUpdate.body).toMatchObject({ code: 'VALIDATION_FAILED', details: { fields: [{ field: 'update_id' }] } });
+    const raw = (body: string | Buffer, type = 'application/json') =>
+      http.post('/telegram/webhook').set('X-Telegram-Bot-Api-Secret-Token', TEST_WEBHOOK_SECRET).set('content-type', type).send(body);
+    expect((await raw('').expect(400)).body.code).toBe('VALIDATION_FAILED');
+    expect((await raw(`${'['.repeat(10_000)}${']'.repeat(10_000)}`).expect(400)).body.code).toBe('MALFORMED_JSON');
+    expect((await raw('update_id=1', 'application/x-www-form-urlencoded').expect(415)).body.code).toBe('UNSUPPORTED_MEDIA_TYPE');
+    const huge = JSON.stringify({ update_id: 1, message: { text: 'x'.repeat(1024 * 1024) } });
+    expect((await raw(huge).expect(413)).body.code).toBe('PAYLOAD_TOO_LARGE');
   });
 
   it('/start registers the user and greets them with a menu and the Mini App button', async () => {
