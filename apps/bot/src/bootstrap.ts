@@ -10,7 +10,8 @@ import { WEBHOOK_ERROR_STATUSES } from './http/webhook.route';
  * `beforeListen` mounts what the app does not own: the sandbox page when `npm start` runs one.
  */
 export function bootstrapBot(config: AppConfig, options: Pick<HttpAppOptions, 'port' | 'beforeListen'> = {}): Promise<NestFastifyApplication> {
-  if (config.env.BOT_TOKEN && config.botMode === 'webhook') config.require('TELEGRAM_WEBHOOK_SECRET', 'in webhook mode (or set BOT_MODE=polling)');
+  if (config.env.BOT_TOKEN && config.botMode === 'webhook' && config.env.BOT_ROLE !== 'handle')
+    config.require('TELEGRAM_WEBHOOK_SECRET', 'in webhook mode (or set BOT_MODE=polling)');
   return createHttpApp(BotModule.register(config), config, 'bot', {
     port: options.port,
     beforeListen: options.beforeListen,

@@ -93,8 +93,8 @@ export class BotModule {
         FallbackHandler,
         BotLifecycleService,
         UpdatesQueue,
-        UpdatesProcessor,
-        ...(config.botMode === 'webhook' ? [WebhookRoute] : []),
+        ...(config.env.BOT_ROLE === 'ingest' ? [] : [UpdatesProcessor]),
+        ...(config.botMode === 'webhook' && config.env.BOT_ROLE !== 'handle' ? [WebhookRoute] : []),
       ],
     };
   }

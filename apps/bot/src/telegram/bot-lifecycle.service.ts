@@ -6,6 +6,7 @@ import { AppConfig } from '@genbot/core';
 import { CATALOGS, TelegramRetryAfter } from '@genbot/telegram';
 import type { Language } from '@genbot/users';
 import type { BotContext } from './bot-context';
+import { lowerHandlerPriority } from '../updates/handler-priority';
 import { UpdatesQueue } from '../updates/updates.queue';
 import { BotIdentity, backoffMs } from './bot-identity';
 
@@ -21,7 +22,7 @@ const HEALTHY_RUN_MS = 60_000;
 /**
  * Starts the bot the configured way: in webhook mode it registers the webhook (with its secret)
  * when a public URL is configured; in polling mode it launches long polling. Either way it
- * publishes the command list in each language. Telegram being unreachable never stops the app
+ * publishes the command list in each language; a process with BOT_ROLE=handle does none of that. Telegram being unreachable never stops the app
  * nor the bot for good: identity, webhook registration and polling are retried with backoff in
  * the background, and the app serves from the start.
  */
@@ -66,6 +67,12 @@ export class BotLifecycleService implements OnApplicationBootstrap, OnApplicatio
   }
 
   async onApplicationBootstrap(): Promise<void> {
+    if (this.config.env.BOT_ROLE === 'handle') {
+      // Taking updates (and telling Telegram where to send them) is the ingesting process's job.
+      this.logger.log(lowerHandlerPriority());
+      this.identity.start();
+      return;
+    }
     if (this.config.botMode === 'polling') {
       this.logger.log('BOT_MODE=polling: taking updates by long polling');
       // launch() fetches the identity itself; a failure there is retried with the launch.

@@ -139,6 +139,12 @@ export const envSchema = z.object({
     .optional(),
   BOT_MODE: z.enum(['webhook', 'polling']).optional(),
   BOT_WEBHOOK_URL: optionalUrl,
+  /**
+   * What a bot process does with updates: `all` takes them (webhook or polling) and handles them;
+   * `ingest` only takes and queues them; `handle` only handles the queue, at a lower CPU priority.
+   * Split, the acks never wait behind handler work nor its garbage collection.
+   */
+  BOT_ROLE: z.enum(['all', 'ingest', 'handle']).default('all'),
   /** How many chats one bot process handles at once (each chat's updates strictly in order). */
   BOT_UPDATE_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(32),
   /** A queued chat whose processor has been silent this long is taken over (the processor presumed dead). */
