@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
 import Redis from 'ioredis';
 import { AppConfig } from '@genbot/core';
+import { FakeTelegramApi } from '@genbot/testing';
 import { bootstrapBot } from '../../apps/bot/src/bootstrap';
 
 /**
@@ -10,14 +11,23 @@ import { bootstrapBot } from '../../apps/bot/src/bootstrap';
  * its event loop. `BENCH_SERVER` picks it:
  * - `reference`: the least a durable ack can do: bare Fastify, the secret compared, one Redis
  *   SET NX of the update_id (no queue, no handlers), so the figures say what this machine allows now;
- * - `genbot`: the bot app as production boots it (webhook mode, its update processors included).
+ * - `genbot`: the bot app as production boots it (webhook mode), with the BOT_ROLE it is given;
+ * - `telegram`: the fake Bot API the bot replies to, out of the load generator's event loop; it
+ *   answers `{type: 'replies'}` with the number of sendMessage calls it has had.
  * Tells the parent its port over IPC, and closes on `{type: 'stop'}`.
  */
 async function start(): Promise<void> {
   const settings = JSON.parse(process.env.BENCH_BOT_CONFIG ?? '{}') as Record<string, string>;
   let port: number;
   let close: () => Promise<unknown>;
-  if (process.env.BENCH_SERVER === 'reference') {
+  if (process.env.BENCH_SERVER === 'telegram') {
+    const telegram = await FakeTelegramApi.start({ token: settings.BOT_TOKEN });
+    port = Number(new URL(telegram.apiRoot).port);
+    close = () => telegram.close();
+    process.on('message', (message: { type: string }) => {
+      if (message.type === 'replies') process.send?.({ type: 'replies', count: telegram.calls('sendMessage').length });
+    });
+  } else if (process.env.BENCH_SERVER === 'reference') {
     const redis = new Redis(settings.REDIS_URL, { enableAutoPipelining: true });
     const app = Fastify({ logger: false });
     app.post('/telegram/webhook', async (request, reply) => {
