@@ -2,10 +2,8 @@ import { Agent, request } from 'node:http';
 
 /** What a paced run saw: every request's latency from the moment it was due, in ms, sorted. */
 export interface PacedResult {
-  sent: number;
   failures: number;
   latencies: number[];
-  seconds: number;
 }
 
 export interface PacedLoad {
@@ -39,7 +37,7 @@ export function paced(load: PacedLoad): Promise<PacedResult> {
   return new Promise((resolve) => {
     const done = () => {
       agent.destroy();
-      resolve({ sent, failures, latencies: latencies.sort((a, b) => a - b), seconds: (performance.now() - start) / 1000 });
+      resolve({ failures, latencies: latencies.sort((a, b) => a - b) });
     };
     const settle = (due: number, ok: boolean) => {
       if (ok) latencies.push(performance.now() - due);

@@ -185,6 +185,7 @@ async function drain(redis: Redis, telegram: Server, phase: { started: number; e
 }
 
 async function main(): Promise<void> {
+  if (SHAPE !== 'split' && SHAPE !== 'all') throw new Error(`BENCH_BOT_SHAPE must be split or all, not ${SHAPE}`);
   process.stdout.write(`webhook bench ${new Date().toISOString()}, node ${process.version}, ${cpus().length} x ${cpus()[0]?.model.trim()}\n`);
   process.stdout.write(
     `${CHATS} chats, ${CONNECTIONS} connections, distinct /help updates, loopback; each server paced (${RATE}/s, ${WARMUP_SECONDS} s warm-up + ${RUN_SECONDS} s), then at full speed (${WARMUP_SECONDS} s warm-up for the reference + ${RUN_SECONDS} s)\n\n`,
@@ -199,7 +200,6 @@ async function main(): Promise<void> {
   const telegram = await startServer('telegram', { BOT_TOKEN: TOKEN });
   const config = botConfig(`http://127.0.0.1:${telegram.port}`, TOKEN);
   if (!process.env.BENCH_SKIP_REFERENCE) await reference(config);
-  if (SHAPE !== 'split' && SHAPE !== 'all') throw new Error(`BENCH_BOT_SHAPE must be split or all, not ${SHAPE}`);
   process.stdout.write(
     `genbot: ${SHAPE === 'split' ? 'webhook process (BOT_ROLE=ingest) + handling process (BOT_ROLE=handle)' : 'one process (BOT_ROLE=all)'}\n`,
   );

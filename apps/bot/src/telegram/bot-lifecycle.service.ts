@@ -22,9 +22,10 @@ const HEALTHY_RUN_MS = 60_000;
 /**
  * Starts the bot the configured way: in webhook mode it registers the webhook (with its secret)
  * when a public URL is configured; in polling mode it launches long polling. Either way it
- * publishes the command list in each language; a process with BOT_ROLE=handle does none of that. Telegram being unreachable never stops the app
- * nor the bot for good: identity, webhook registration and polling are retried with backoff in
- * the background, and the app serves from the start.
+ * publishes the command list in each language (a process with BOT_ROLE=handle does none of
+ * that). Telegram being unreachable never stops the app nor the bot for good: identity, webhook
+ * registration and polling are retried with backoff in the background, and the app serves from
+ * the start.
  */
 @Injectable()
 export class BotLifecycleService implements OnApplicationBootstrap, OnApplicationShutdown {
