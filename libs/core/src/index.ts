@@ -9,6 +9,7 @@ export * from './http/error-status';
 export * from './http/validation.pipe';
 export * from './http/exactly-one-of';
 export * from './http/input-safety';
+export * from './http/json-body';
 export * from './http/canonical-json';
 /** Building, documenting and stopping the HTTP apps. */
 export * from './http/create-http-app';

@@ -5,14 +5,13 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppConfig, AppName } from '../config/app-config';
-import { DomainError } from '../errors/domain-error';
 import { ACCESS_LOG, registerAccessLog, requestIdFrom } from '../logging/logging.module';
 import { Metrics } from '../metrics/metrics';
 import { registerMetricsRoutes } from '../metrics/metrics-http';
 import { registerCors } from './cors';
 import { ErrorBodyFilter } from './error-body.filter';
 import type { ErrorStatusMap } from './error-status';
-import { MAX_JSON_DEPTH, jsonDepthExceeds } from './input-safety';
+import { parseJsonBody } from './json-body';
 import { createValidationPipe } from './validation.pipe';
 import { WebAppMount, serveWebApp } from './web-app';
 
@@ -103,17 +102,10 @@ function boundShutdown(nest: NestFastifyApplication): void {
 }
 
 function registerJsonParser(adapter: FastifyAdapter): void {
-  const fastify = adapter.getInstance();
-  const parse = fastify.getDefaultJsonParser('error', 'error');
-  fastify.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
+  adapter.getInstance().addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     // Kept for signature checks over the exact bytes (Stripe webhooks); costs a reference, not a copy.
     (request as { rawBody?: Buffer }).rawBody = body as Buffer;
-    if ((body as Buffer).length === 0) return done(null, undefined);
-    const text = (body as Buffer).toString('utf8');
-    // Scanned before parsing: a 10 000-deep body parses fine but overflows the stack of whatever walks it next.
-    if (jsonDepthExceeds(text))
-      return done(new DomainError('MALFORMED_JSON', `Request body nests deeper than ${MAX_JSON_DEPTH} levels`, { maxDepth: MAX_JSON_DEPTH }), undefined);
-    parse(request, text, (error, value) => (error ? done(new DomainError('MALFORMED_JSON', 'Request body is not valid JSON'), undefined) : done(null, value)));
+    parseJsonBody(request, (body as Buffer).toString('utf8'), done);
   });
 }
 
