@@ -35,10 +35,16 @@ export async function readJsonBody(request: FastifyRequest): Promise<unknown> {
   if (Number(request.headers['content-length']) > limit) throw new DomainError('PAYLOAD_TOO_LARGE', 'Request body is too large', { maxBytes: limit });
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of request.raw as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > limit) throw new DomainError('PAYLOAD_TOO_LARGE', 'Request body is too large', { maxBytes: limit });
-    chunks.push(chunk);
+  try {
+    for await (const chunk of request.raw as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > limit) throw new DomainError('PAYLOAD_TOO_LARGE', 'Request body is too large', { maxBytes: limit });
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof DomainError) throw error;
+    // The client went away mid-body ("aborted"): a 400 as Fastify's parser answers it, not a logged 500.
+    throw Object.assign(new Error(`Request body not received in full: ${(error as Error).message}`), { statusCode: 400 });
   }
   const text = Buffer.concat(chunks, size).toString('utf8');
   return new Promise((resolve, reject) => parseJsonBody(request, text, (error, value) => (error ? reject(error) : resolve(value))));
