@@ -109,6 +109,19 @@ describe('bot: webhook, /start, /help, /language', () => {
     expect(activity).toEqual([{ updates: 1 }]);
   });
 
+  it('answers the webhook as every route answers: X-Request-ID, the metrics, and 404 for another method', async () => {
+    const id = uniqueTelegramId();
+    const ack = await post(messageUpdate({ id }, '/help')).set('X-Request-ID', 'webhook-request-1').expect(200);
+    expect(ack.body).toEqual({ ok: true });
+    expect(ack.headers['x-request-id']).toBe('webhook-request-1');
+    const refused = await post(messageUpdate({ id }, '/help'), 'wrong-secret-000000').expect(401);
+    expect(refused.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await http.get('/telegram/webhook').expect(404)).body.code).toBe('NOT_FOUND');
+    const metrics = (await http.get('/metrics').expect(200)).text;
+    expect(metrics).toMatch(/genbot_http_request_duration_seconds_count\{[^}]*route="\/telegram\/webhook"[^}]*status="200"[^}]*\} [1-9]/);
+    expect(metrics).toMatch(/genbot_http_request_duration_seconds_count\{[^}]*route="\/telegram\/webhook"[^}]*status="401"[^}]*\} [1-9]/);
+  });
+
   it('processes an update delivered twice only once', async () => {
     const id = uniqueTelegramId();
     const update = messageUpdate({ id, first_name: 'Bob' }, '/start');
