@@ -52,11 +52,7 @@ describe('bot crash between ack and handling', () => {
       headers: { 'content-type': 'application/json', 'X-Telegram-Bot-Api-Secret-Token': TEST_WEBHOOK_SECRET },
       body: JSON.stringify(update),
     });
-  const replies = (chatId: number) =>
-    telegram
-      .sentTo(chatId)
-      .filter((call) => call.method === 'sendMessage')
-      .map((call) => String(call.params.text).split('\n')[0]);
+  const replies = (chatId: number) => telegram.sentTexts(chatId).map((text) => text.split('\n')[0]);
   const states = (updateIds: number[]) => redis.mget(updateIds.map((id) => `bot:update:${telegram.botId}:${id}`));
 
   it('handles every acked update exactly once, in each chat’s order, after the process is killed', async () => {

@@ -197,12 +197,16 @@ export class LocalBotApi {
     );
   }
 
+  /** The texts of the messages sent (not edited) to the chat, oldest first. */
+  sentTexts(chatId: number | string): string[] {
+    return this.sentTo(chatId)
+      .filter((call) => call.method === 'sendMessage')
+      .map((call) => String(call.params.text));
+  }
+
   /** The text of the last message sent (not edited) to the chat, if any. */
   lastSentText(chatId: number | string): string | undefined {
-    const text = this.sentTo(chatId)
-      .filter((call) => call.method === 'sendMessage')
-      .at(-1)?.params.text;
-    return text === undefined ? undefined : String(text);
+    return this.sentTexts(chatId).at(-1);
   }
 
   // ---- behaviour --------------------------------------------------------------------------

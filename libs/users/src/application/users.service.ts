@@ -31,6 +31,7 @@ const REDIS_TTL_SECONDS = 300;
 /** How stale `last_activity_at` may be: a returning user seen more recently than this, with an unchanged profile, costs no write. */
 const ACTIVITY_RESOLUTION_MS = 60_000;
 const PROFILE_FIELDS = ['username', 'firstName', 'lastName', 'languageCode', 'anonUserId', 'avatarUrl'] as const;
+/** The user's Date fields, which the cache's JSON carries as strings. */
 const DATE_FIELDS = ['consentPdAt', 'blockedAt', 'reviewedAt', 'lastActivityAt', 'createdAt', 'updatedAt'] as const;
 
 @Injectable()
@@ -185,7 +186,6 @@ export class UsersService {
   }
 }
 
-/** JSON carries dates as strings. */
 function throwNotFound(details: Record<string, unknown>): never {
   throw userNotFound(details);
 }
