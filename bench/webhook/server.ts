@@ -1,5 +1,8 @@
 import 'reflect-metadata';
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import Fastify from 'fastify';
 import Redis from 'ioredis';
 import { AppConfig } from '@genbot/core';
@@ -44,10 +47,34 @@ async function start(): Promise<void> {
     port = (app.getHttpServer().address() as AddressInfo).port;
     close = () => app.close();
   }
+  const survivors = await sampleSurvivors(process.env.BENCH_HEAP_PROF);
   process.send?.({ type: 'ready', port });
   process.on('message', (message: { type: string }) => {
-    if (message.type === 'stop') void close().finally(() => process.exit(0));
+    if (message.type === 'stop')
+      void survivors()
+        .then(close)
+        .finally(() => process.exit(0));
   });
+}
+
+/**
+ * `BENCH_HEAP_PROF=dir`: a sampling heap profile of what outlived a young-generation collection
+ * (what makes those collections slow), written into dir as `<kind>-<pid>.heapprofile` (Chrome
+ * DevTools, Memory tab, loads it) when the server stops.
+ */
+async function sampleSurvivors(dir: string | undefined): Promise<() => Promise<void>> {
+  if (!dir) return async () => {};
+  const session = new Session();
+  session.connect();
+  await session.post('HeapProfiler.startSampling', {
+    samplingInterval: 4096,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: false,
+  });
+  return async () => {
+    const { profile } = await session.post('HeapProfiler.stopSampling');
+    writeFileSync(join(dir, `${process.env.BENCH_SERVER}-${process.pid}.heapprofile`), JSON.stringify(profile));
+  };
 }
 
 start().catch((error: unknown) => {
