@@ -19,13 +19,40 @@ export interface LaneEntry {
   lane: string;
 }
 
-// Dedupe and enqueue in one round trip: the marker is set only for a new update_id, the update
-// joins its lane, and a lane that was empty is announced on the stream. So a lane has exactly one
-// stream entry while it holds updates, and whoever holds that entry holds the lane.
+// Dedupe and enqueue a batch in one round trip. For each update (KEYS: its marker and its lane,
+// in pairs, then the stream; ARGV: the marker's TTL, then its JSON and lane name in pairs): the
+// marker is set only for a new update_id, the update joins its lane, and a lane that was empty is
+// announced on the stream. So a lane has exactly one stream entry while it holds updates, and
+// whoever holds that entry holds the lane. A lane that refuses the update (a key of another type)
+// fails that update alone, and its marker is dropped so that Telegram's redelivery is queued.
 const ENQUEUE = `
-if not redis.call('SET', KEYS[1], 'queued', 'NX', 'EX', ARGV[3]) then return redis.call('GET', KEYS[1]) or 'queued' end
-if redis.call('RPUSH', KEYS[2], ARGV[1]) == 1 then redis.call('XADD', KEYS[3], '*', 'lane', ARGV[2]) end
-return 'new'`;
+local stream, states = KEYS[#KEYS], {}
+for n = 1, (#KEYS - 1) / 2 do
+  local marker, lane = KEYS[2 * n - 1], KEYS[2 * n]
+  if redis.call('SET', marker, 'queued', 'NX', 'EX', ARGV[1]) then
+    local length = redis.pcall('RPUSH', lane, ARGV[2 * n])
+    if type(length) == 'table' then
+      redis.call('DEL', marker)
+      states[n] = 'error ' .. length.err
+    else
+      if length == 1 then redis.call('XADD', stream, '*', 'lane', ARGV[2 * n + 1]) end
+      states[n] = 'new'
+    end
+  else
+    states[n] = redis.call('GET', marker) or 'queued'
+  end
+end
+return states`;
+
+/** Enqueues waiting for the end of the tick, and the most one script call takes. */
+const MAX_BATCH = 500;
+
+interface Pending {
+  keys: [marker: string, lane: string];
+  args: [json: string, lane: string];
+  resolve: (state: 'new' | 'queued' | 'done') => void;
+  reject: (error: Error) => void;
+}
 
 // Only the entry's current owner may pop the head: a processor that was presumed dead (its entry
 // reclaimed) and wakes up must not pop what the new owner is handling. The done marker is set
@@ -60,7 +87,7 @@ redis.call('XADD', KEYS[1], '*', 'lane', ARGV[4])
 return 1`;
 
 type Scripts = {
-  enqueueUpdate(marker: string, lane: string, stream: string, json: string, laneName: string, ttl: number): Promise<string>;
+  enqueueUpdates(numberOfKeys: number, ...keysThenArgs: (string | number)[]): Promise<string[]>;
   finishHead(marker: string, lane: string, stream: string, group: string, entry: string, consumer: string, ttl: number, mode: string): Promise<unknown[]>;
   touchEntries(stream: string, group: string, consumer: string, ...ids: string[]): Promise<number>;
   releaseEntry(stream: string, group: string, entry: string, consumer: string, lane: string): Promise<number>;
@@ -79,17 +106,18 @@ export class UpdatesQueue implements OnApplicationShutdown {
   private readonly redis: Redis & Scripts;
   private readonly prefix: string;
   readonly stream: string;
+  private batch: Pending[] = [];
 
   constructor(@InjectRedis() shared: Redis, config: AppConfig) {
-    // A connection of its own that pipelines: the enqueues of every webhook request arriving in
-    // one tick leave in one write, which is most of what lets acks keep up under load.
-    const redis = shared.duplicate({ enableAutoPipelining: true });
+    // A connection of its own. The processors' calls are pipelined by ioredis; the enqueues batch
+    // themselves (enqueue), which is one command per tick instead of one per update.
+    const redis = shared.duplicate({ enableAutoPipelining: true, autoPipeliningIgnoredCommands: ['enqueueUpdates'] });
     this.redis = redis as Redis & Scripts;
     // Known without asking Telegram: the webhook queues even while getMe fails.
     this.prefix = `bot:${botIdOf(config)}`;
     this.stream = `${this.prefix}:updates`;
     const define = (name: keyof Scripts, numberOfKeys: number, lua: string) => redis.defineCommand(name, { numberOfKeys, lua });
-    define('enqueueUpdate', 3, ENQUEUE);
+    redis.defineCommand('enqueueUpdates', { lua: ENQUEUE });
     define('finishHead', 3, FINISH);
     define('touchEntries', 1, TOUCH);
     define('releaseEntry', 1, RELEASE);
@@ -99,18 +127,39 @@ export class UpdatesQueue implements OnApplicationShutdown {
     await this.redis.quit().catch(() => this.redis.disconnect());
   }
 
-  /** `new` when queued now; `queued` or `done` when Telegram delivered this update_id before. */
-  async enqueue(update: Update): Promise<'new' | 'queued' | 'done'> {
+  /**
+   * `new` when queued now; `queued` or `done` when Telegram delivered this update_id before. The
+   * enqueues of one tick (every webhook request read in it) leave together as one script call:
+   * under load that is what lets the acks keep up, and it leaves the young generation with one
+   * command's garbage per tick, not one per update (bench/webhook/README.md).
+   */
+  enqueue(update: Update): Promise<'new' | 'queued' | 'done'> {
     const lane = laneOf(update);
-    const state = await this.redis.enqueueUpdate(
-      this.marker(update.update_id),
-      this.laneKey(lane),
-      this.stream,
-      JSON.stringify(update),
-      lane,
-      QUEUED_TTL_SECONDS,
+    const keys: Pending['keys'] = [this.marker(update.update_id), this.laneKey(lane)];
+    const args: Pending['args'] = [JSON.stringify(update), lane];
+    return new Promise((resolve, reject) => {
+      const size = this.batch.push({ keys, args, resolve, reject });
+      if (size === 1) setImmediate(() => this.flush());
+      else if (size >= MAX_BATCH) this.flush();
+    });
+  }
+
+  private flush(): void {
+    const batch = this.batch;
+    if (batch.length === 0) return;
+    this.batch = [];
+    const keys: string[] = batch.flatMap((pending) => pending.keys);
+    keys.push(this.stream);
+    const args = batch.flatMap((pending) => pending.args);
+    this.redis.enqueueUpdates(keys.length, ...keys, QUEUED_TTL_SECONDS, ...args).then(
+      (states) =>
+        batch.forEach(({ resolve, reject }, i) => {
+          const state = states[i];
+          if (state.startsWith('error ')) reject(new Error(`Update not queued: ${state.slice(6)}`));
+          else resolve(state === 'new' || state === 'done' ? state : 'queued');
+        }),
+      (error: Error) => batch.forEach(({ reject }) => reject(error)),
     );
-    return state === 'new' || state === 'done' ? state : 'queued';
   }
 
   /** `done` once a processor finished it (what tests and redeliveries look at). */
