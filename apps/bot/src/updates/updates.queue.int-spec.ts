@@ -17,10 +17,13 @@ async function commandsDuring(botId: string, work: () => Promise<unknown>): Prom
   });
   try {
     await work();
-    // MONITOR reports what ran before this PING ahead of it.
-    const ping = new Redis(TEST_REDIS_URL);
-    await new Promise<void>((resolve) => monitor.on('monitor', (_time: string, args: string[]) => args[0] === 'ping' && resolve()) && void ping.ping());
-    ping.disconnect();
+    // MONITOR reports what ran before this ECHO ahead of it.
+    const token = `queue-test-done-${botId}`;
+    const echoed = new Promise<void>((resolve) => monitor.on('monitor', (_time: string, args: string[]) => args[1] === token && resolve()));
+    const probe = new Redis(TEST_REDIS_URL);
+    await probe.echo(token);
+    await echoed;
+    probe.disconnect();
     return seen;
   } finally {
     monitor.disconnect();
@@ -73,6 +76,14 @@ describe('UpdatesQueue.enqueue (Redis)', () => {
     // EVAL the first time on a connection, EVALSHA after.
     expect(commands).toEqual([expect.stringMatching(/^eval(sha)?$/)]);
     expect(await announced()).toHaveLength(50);
+  });
+
+  it('splits a tick of more than 500 updates into calls of 500, keeping each chat in order', async () => {
+    const updates = Array.from({ length: 1_100 }, (_, i) => messageUpdate({ id: 2000 + (i % 7) }, `/help ${i}`) as Update);
+    const commands = await commandsDuring(botId, () => Promise.all(updates.map((update) => queue.enqueue(update))));
+    expect(commands).toHaveLength(3);
+    expect(await lane('c2003')).toEqual(updates.filter((_, i) => i % 7 === 3).map((update) => update.update_id));
+    expect(await announced()).toHaveLength(7);
   });
 
   it('fails only the update whose lane cannot take it; the others of its tick are queued, and it can be retried', async () => {
