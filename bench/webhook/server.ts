@@ -59,7 +59,7 @@ async function start(): Promise<void> {
 
 /**
  * `BENCH_HEAP_PROF=dir`: a sampling heap profile of what outlived a young-generation collection
- * (what makes those collections slow), written into dir as `<kind>-<pid>.heapprofile` (Chrome
+ * (what those collections copy), written into dir as `<kind>-<pid>.heapprofile` (Chrome
  * DevTools, Memory tab, loads it) when the server stops.
  */
 async function sampleSurvivors(dir: string | undefined): Promise<() => Promise<void>> {

@@ -44,7 +44,7 @@ for n = 1, (#KEYS - 1) / 2 do
 end
 return states`;
 
-/** Enqueues waiting for the end of the tick, and the most one script call takes. */
+/** The most updates one script call takes; a tick with more sends several. */
 const MAX_BATCH = 500;
 
 interface Pending {
