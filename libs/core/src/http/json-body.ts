@@ -32,13 +32,14 @@ export async function readJsonBody(request: FastifyRequest): Promise<unknown> {
   const type = request.headers['content-type'];
   if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) throw new DomainError('UNSUPPORTED_MEDIA_TYPE', `Unsupported Media Type: ${type}`);
   const limit = request.server.initialConfig.bodyLimit ?? 1024 * 1024;
-  if (Number(request.headers['content-length']) > limit) throw new DomainError('PAYLOAD_TOO_LARGE', 'Request body is too large', { maxBytes: limit });
+  const tooLarge = () => new DomainError('PAYLOAD_TOO_LARGE', 'Request body is too large', { maxBytes: limit });
+  if (Number(request.headers['content-length']) > limit) throw tooLarge();
   const chunks: Buffer[] = [];
   let size = 0;
   try {
     for await (const chunk of request.raw as AsyncIterable<Buffer>) {
       size += chunk.length;
-      if (size > limit) throw new DomainError('PAYLOAD_TOO_LARGE', 'Request body is too large', { maxBytes: limit });
+      if (size > limit) throw tooLarge();
       chunks.push(chunk);
     }
   } catch (error) {
